@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import type http from 'node:http';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { createHttpApp, closeServer, listen } from './http/server';
+import { CLI_ACTOR } from './services/actor';
+import { GrantService } from './services/grants';
+import { OrganizationService } from './services/organizations';
+import { SpecImportService } from './services/spec-import';
+import { SpecService } from './services/specs';
+import { SlackActors } from './slack/actors';
+import { createSlackRuntime } from './slack/app';
+import { createDb, isDatabaseReachable } from './store/db';
+import { startEmbeddedPostgres } from './store/embedded-postgres';
+import { migrate } from './store/migrate';
+
+export const DEMO_SPEC_FILE = path.resolve(__dirname, '../fixtures/payments-platform-spec.json');
+
+export interface RunningPanelist {
+  port: number;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Composition root: config → database → services → chat apps → HTTP. Stops in reverse order. */
+export async function startPanelist(config: Config, logger: Logger): Promise<RunningPanelist> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error) => logger.error({ err: error }, 'error while stopping'));
+    stops.length = 0;
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      logger.info('DATABASE_URL is not set: using the embedded PostgreSQL in %s', config.embeddedPg.dataDir);
+      const embedded = await startEmbeddedPostgres({ ...config.embeddedPg, logger });
+      stops.push(() => embedded.stop());
+      databaseUrl = embedded.url;
+    }
+    const applied = await migrate(databaseUrl);
+    logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'database schema is up to date');
+
+    const db = createDb(databaseUrl);
+    stops.push(() => db.$disconnect());
+    const organizations = new OrganizationService(db);
+    const defaultOrganization = await organizations.ensureDefault();
+    if (config.seedDemo) {
+      const file = config.demoSpecFile ?? DEMO_SPEC_FILE;
+      const outcomes = await new SpecImportService(db).importJson(
+        { organizationId: defaultOrganization, actor: CLI_ACTOR },
+        JSON.parse(await readFile(file, 'utf8')),
+        { onlyIfAbsent: true },
+      );
+      for (const outcome of outcomes) {
+        if (outcome.result === 'created') logger.info({ spec: outcome.slug }, 'seeded the demo spec (SEED_DEMO=false turns this off)');
+      }
+    }
+
+    const slack = createSlackRuntime(
+      config,
+      db,
+      { specs: new SpecService(db), grants: new GrantService(db), actors: new SlackActors(organizations) },
+      logger,
+    );
+    if (!slack && config.slack.kind === 'off') logger.warn(`Slack is off: ${config.slack.reason}`);
+    if (slack) {
+      await slack.start();
+      stops.push(() => slack.stop());
+      logger.info({ mode: config.slack.kind, socketMode: !slack.router }, 'Slack is on');
+    }
+
+    const httpApp = createHttpApp({ logger, isReady: () => isDatabaseReachable(db), slackRouter: slack?.router });
+    const server: http.Server = await listen(httpApp, config.port);
+    stops.push(() => closeServer(server));
+    const port = (server.address() as { port: number }).port;
+    logger.info({ port }, `Panelist is listening on http://localhost:${port}`);
+    return { port, databaseUrl, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config';
+import { isPanelistError } from '../domain/errors';
+import { createLogger } from '../logger';
+import { CLI_ACTOR } from '../services/actor';
+import { DEFAULT_ORGANIZATION_SLUG, OrganizationService } from '../services/organizations';
+import { SpecImportService } from '../services/spec-import';
+import { SpecService } from '../services/specs';
+import { createDb } from '../store/db';
+import { openCliDatabase } from './database';
+
+const USAGE = `Usage: panelist <command>
+
+  specs import <file.json> [--org <slug>]   create or update specs from the platform's spec document(s)
+  specs list [--org <slug>]                 list specs
+  db migrate                                apply pending database migrations
+  help                                      this text
+
+The database is DATABASE_URL, or the embedded one in ./.data/pg (npm start's).
+--org defaults to "${DEFAULT_ORGANIZATION_SLUG}", the organization the first Slack workspace joins.`;
+
+export class UsageError extends Error {}
+
+/** `npx panelist …`: exit 0 on success, 1 when the work failed, 2 when the command was misused. */
+export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { org: { type: 'string', default: DEFAULT_ORGANIZATION_SLUG }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [group, action, ...rest] = positionals;
+  if (values.help || !group || group === 'help') {
+    out(USAGE);
+    return 0;
+  }
+  const key = `${group} ${action ?? ''}`.trim();
+  if (!['specs import', 'specs list', 'db migrate'].includes(key)) throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
+  if (key === 'specs import' && rest.length !== 1) throw new UsageError('specs import takes one file: panelist specs import <file.json>');
+
+  const config = loadConfig();
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const database = await openCliDatabase(config, logger);
+  const db = createDb(database.url, { max: 2 });
+  try {
+    if (key === 'db migrate') {
+      out('Database schema is up to date.');
+      return 0;
+    }
+    const organizations = new OrganizationService(db);
+    const organizationId =
+      values.org === DEFAULT_ORGANIZATION_SLUG ? await organizations.ensureDefault() : await organizations.bySlug(values.org!);
+    if (!organizationId) throw new UsageError(`No organization "${values.org}".`);
+    if (key === 'specs list') {
+      for (const spec of await new SpecService(db).list(organizationId)) {
+        out(`${spec.slug}\tv${spec.version}\t${spec.id}\t${spec.title}`);
+      }
+      return 0;
+    }
+    const file = rest[0]!;
+    const document = await readJson(file);
+    const outcomes = await new SpecImportService(db).importJson({ organizationId, actor: CLI_ACTOR }, document);
+    for (const outcome of outcomes) {
+      const what = { created: 'created v1', updated: `updated to v${outcome.version}`, unchanged: `unchanged at v${outcome.version}` }[outcome.result];
+      out(`${outcome.slug}: ${what}`);
+    }
+    return 0;
+  } finally {
+    await db.$disconnect();
+    await database.close();
+  }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read ${file}: no such file, or no permission.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON (${(error as Error).message}).`);
+  }
+}
+
+export async function cliMain(argv = process.argv.slice(2)): Promise<void> {
+  try {
+    process.exitCode = await runCli(argv);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${(error as Error).message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else if (isPanelistError(error) || error instanceof ConfigError) {
+      console.error(error.message);
+      process.exitCode = 1;
+    } else {
+      console.error(`panelist: ${(error as Error).message ?? String(error)}`);
+      process.exitCode = 1;
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+/**
+ * The whole environment, parsed once at start-up. A bad value stops start-up with a message that
+ * names the variable; nothing else in the app reads process.env.
+ */
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'use true or false' })
+      .optional()
+      .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes'].includes(value))),
+  );
+const url = z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL, e.g. https://slack.com/api/' }).optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  EMBEDDED_PG_DIR: z.preprocess(emptyToUndefined, z.string().default('./.data/pg')),
+  EMBEDDED_PG_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(54329)),
+  SEED_DEMO: booleanFlag(true),
+  DEMO_SPEC_FILE: optionalString,
+  PUBLIC_URL: url,
+
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: url,
+  /** 32 bytes, base64 or hex: encrypts Slack installations (tokens) at rest in OAuth mode. */
+  TOKEN_ENCRYPTION_KEY: optionalString,
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export type SlackMode =
+  | { kind: 'off'; reason: string }
+  | { kind: 'single'; signingSecret: string; botToken: string; appToken?: string }
+  | {
+      kind: 'oauth';
+      signingSecret: string;
+      clientId: string;
+      clientSecret: string;
+      stateSecret: string;
+      encryptionKey: Buffer;
+      appToken?: string;
+    };
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  logLevel: Env['LOG_LEVEL'];
+  databaseUrl?: string;
+  embeddedPg: { dataDir: string; port: number };
+  seedDemo: boolean;
+  demoSpecFile?: string;
+  publicUrl?: string;
+  slack: SlackMode;
+  slackApiUrl?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    databaseUrl: env.DATABASE_URL,
+    embeddedPg: { dataDir: env.EMBEDDED_PG_DIR, port: env.EMBEDDED_PG_PORT },
+    seedDemo: env.SEED_DEMO,
+    demoSpecFile: env.DEMO_SPEC_FILE,
+    publicUrl: env.PUBLIC_URL,
+    slack: slackMode(env),
+    slackApiUrl: env.SLACK_API_URL,
+  };
+}
+
+function slackMode(env: Env): SlackMode {
+  const oauthVars = [env.SLACK_CLIENT_ID, env.SLACK_CLIENT_SECRET, env.SLACK_STATE_SECRET];
+  const anyOauth = oauthVars.some((value) => value !== undefined);
+  if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+    return {
+      kind: 'off',
+      reason:
+        'SLACK_SIGNING_SECRET is not set. Set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (one workspace), ' +
+        'or SLACK_SIGNING_SECRET, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and ' +
+        'TOKEN_ENCRYPTION_KEY (OAuth, many workspaces).',
+    };
+  }
+  const problems: string[] = [];
+  const signingSecret = env.SLACK_SIGNING_SECRET ?? '';
+  if (!signingSecret) problems.push('SLACK_SIGNING_SECRET: required when Slack is configured');
+  if (anyOauth) {
+    if (!oauthVars.every((value) => value !== undefined)) {
+      problems.push(
+        'SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: OAuth mode needs all three (or none, with SLACK_BOT_TOKEN)',
+      );
+    }
+    const key = parseKey(env.TOKEN_ENCRYPTION_KEY);
+    if (!key) {
+      problems.push(
+        'TOKEN_ENCRYPTION_KEY: OAuth mode needs 32 random bytes as base64 or hex, e.g. `openssl rand -base64 32`',
+      );
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    return {
+      kind: 'oauth',
+      signingSecret,
+      clientId: env.SLACK_CLIENT_ID!,
+      clientSecret: env.SLACK_CLIENT_SECRET!,
+      stateSecret: env.SLACK_STATE_SECRET!,
+      encryptionKey: key!,
+      appToken: env.SLACK_APP_TOKEN,
+    };
+  }
+  if (!env.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: required in single-workspace mode (xoxb-…)');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { kind: 'single', signingSecret, botToken: env.SLACK_BOT_TOKEN!, appToken: env.SLACK_APP_TOKEN };
+}
+
+function parseKey(raw: string | undefined): Buffer | undefined {
+  if (!raw) return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  return key.length === 32 ? key : undefined;
+}

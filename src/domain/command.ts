@@ -1,0 +1,96 @@
+import { nearMatches } from './near';
+import { parseWeight } from './weights';
+
+/**
+ * The command grammar shared by Slack's `/spec …` and messages to the Teams bot (DESIGN.md).
+ * Pure: text in, a command or a sentence saying what is wrong and what would work, out.
+ * Users arrive as `<@ID>` or `<@ID|name>`; the Teams adapter rewrites its mentions to that form.
+ */
+export type Command =
+  | { name: 'help' }
+  | { name: 'list' }
+  | { name: 'show'; spec: string }
+  | { name: 'edit'; spec: string }
+  | { name: 'weights'; spec: string; weights: { competencyId: string; hundredths: number }[] }
+  | { name: 'history'; spec: string }
+  | { name: 'revert'; spec: string; version: number }
+  | { name: 'grant' | 'revoke'; userId: string; spec: string | 'all' };
+
+export type CommandParse = { ok: true; command: Command } | { ok: false; error: string };
+
+export const COMMAND_USAGE: Record<Command['name'], string> = {
+  help: 'help',
+  list: 'list',
+  show: 'show <spec>',
+  edit: 'edit <spec>',
+  weights: 'weights <spec> <competency>=<weight> …',
+  history: 'history <spec>',
+  revert: 'revert <spec> <version>',
+  grant: 'grant @user <spec|all>',
+  revoke: 'revoke @user <spec|all>',
+};
+
+const SUBCOMMANDS = Object.keys(COMMAND_USAGE) as Command['name'][];
+const USER_TOKEN = /^<@([A-Za-z0-9_:.-]+)(?:\|[^>]*)?>$/;
+
+export function parseCommand(text: string, prefix = '/spec'): CommandParse {
+  const words = text.trim().replace(/\s*=\s*/g, '=').split(/[\s,]+/).filter(Boolean);
+  const [head, ...args] = words;
+  if (!head) return { ok: true, command: { name: 'help' } };
+  const name = head.toLowerCase();
+  const usage = (command: Command['name']) => `Usage: \`${prefix} ${COMMAND_USAGE[command]}\``;
+  const fail = (error: string): CommandParse => ({ ok: false, error });
+
+  switch (name) {
+    case 'help':
+    case 'list':
+      return { ok: true, command: { name } };
+    case 'show':
+    case 'edit':
+    case 'history': {
+      if (args.length !== 1) return fail(`${args.length === 0 ? 'Which spec?' : 'Give one spec.'} ${usage(name)}`);
+      return { ok: true, command: { name, spec: args[0]! } };
+    }
+    case 'weights':
+      return parseWeightsCommand(args, usage('weights'));
+    case 'revert': {
+      const version = /^v?(\d{1,9})$/i.exec(args[1] ?? '');
+      if (args.length !== 2 || !version) return fail(`Which spec and which version number? ${usage('revert')}, e.g. \`${prefix} revert senior-backend-payments 2\``);
+      return { ok: true, command: { name: 'revert', spec: args[0]!, version: Number(version[1]) } };
+    }
+    case 'grant':
+    case 'revoke': {
+      const user = USER_TOKEN.exec(args[0] ?? '');
+      if (args.length !== 2 || !user) return fail(`Mention one user and a spec (or all). ${usage(name)}`);
+      const spec = args[1]!.toLowerCase() === 'all' ? 'all' : args[1]!;
+      return { ok: true, command: { name, userId: user[1]!, spec } };
+    }
+    default: {
+      const guess = nearMatches(name, SUBCOMMANDS, 1)[0] as Command['name'] | undefined;
+      const hint = guess ? `Did you mean \`${prefix} ${COMMAND_USAGE[guess]}\`? ` : '';
+      return fail(`I don't know "${head}". ${hint}\`${prefix} help\` lists every command.`);
+    }
+  }
+}
+
+function parseWeightsCommand(args: string[], usage: string): CommandParse {
+  const [spec, ...pairs] = args;
+  if (!spec || pairs.length === 0) {
+    return { ok: false, error: `Which spec and which weights? ${usage}, e.g. \`financial_systems_design=0.35 fastapi_kafka_systems=5%\`` };
+  }
+  const weights: { competencyId: string; hundredths: number }[] = [];
+  const problems: string[] = [];
+  for (const pair of pairs) {
+    const match = /^([^=]+)=(.+)$/.exec(pair);
+    if (!match) {
+      problems.push(`"${pair}" is not <competency>=<weight>`);
+      continue;
+    }
+    const weight = parseWeight(match[2]!);
+    if (!weight.ok) problems.push(`${match[1]}: ${weight.message}`);
+    else if (weights.some((w) => w.competencyId === match[1])) problems.push(`${match[1]} is given twice`);
+    else weights.push({ competencyId: match[1]!, hundredths: weight.hundredths });
+  }
+  if (problems.length > 0) return { ok: false, error: `${problems.join('; ')}. ${usage}` };
+  return { ok: true, command: { name: 'weights', spec, weights } };
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { FieldIssue } from './errors';
+import { SLUG_PATTERN, type SpecContent } from './spec';
+import { parseWeight } from './weights';
+
+/**
+ * The interview platform's spec document (shared/fixtures/payments-platform-spec.json): what
+ * `panelist specs import` and the demo seed read. livePerformance is ignored: Panelist computes it.
+ */
+const weightText = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const parsed = parseWeight(String(value));
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  }
+  return parsed.hundredths;
+});
+
+export const specDocumentSchema = z.object({
+  id: z.uuid({ message: 'must be a UUID' }),
+  slug: z.string().regex(SLUG_PATTERN, 'lowercase letters, digits and dashes, e.g. senior-backend-payments'),
+  title: z.string().min(1),
+  level: z.string().nullish(),
+  version: z.string().nullish(),
+  competencies: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        weight: weightText,
+        definition: z.string().default(''),
+      }),
+    )
+    .min(1),
+  mustHaves: z.array(z.object({ text: z.string(), required: z.boolean().default(true) })).default([]),
+  interviewQuestions: z
+    .object({ source: z.string(), autoPublish: z.boolean(), candidateSees: z.number().int().min(0) })
+    .default({ source: 'ai-generated', autoPublish: false, candidateSees: 3 }),
+  behavioralRound: z
+    .object({ round: z.number().int().min(1), mode: z.string(), prompts: z.number().int().min(0), interviewer: z.string() })
+    .default({ round: 2, mode: 'voice', prompts: 4, interviewer: 'Cal' }),
+});
+
+export type SpecDocument = z.infer<typeof specDocumentSchema>;
+
+export type SpecDocumentParse =
+  | { ok: true; document: SpecDocument; content: SpecContent }
+  | { ok: false; issues: FieldIssue[] };
+
+export function parseSpecDocument(input: unknown): SpecDocumentParse {
+  const parsed = specDocumentSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: issue.message })),
+    };
+  }
+  const document = parsed.data;
+  return { ok: true, document, content: documentContent(document) };
+}
+
+function documentContent(document: SpecDocument): SpecContent {
+  return {
+    title: document.title,
+    level: document.level ?? null,
+    competencies: document.competencies.map((c) => ({ id: c.id, name: c.name, definition: c.definition, weight: c.weight })),
+    mustHaves: document.mustHaves,
+    interviewQuestions: document.interviewQuestions,
+    behavioralRound: document.behavioralRound,
+  };
+}

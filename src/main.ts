@@ -1,0 +1,41 @@
+import { startPanelist } from './app';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+
+/** `npm start`: run until SIGINT/SIGTERM, then drain and stop the database cleanly. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Panelist cannot start. ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const running = await startPanelist(config, logger).catch((error: unknown) => {
+    logger.fatal({ err: error }, `Panelist could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    const force = setTimeout(() => {
+      logger.error('did not stop within 20 s; exiting');
+      process.exit(1);
+    }, 20_000);
+    running.stop().then(() => {
+      clearTimeout(force);
+      logger.info('stopped');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+void main();

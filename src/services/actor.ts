@@ -1,0 +1,14 @@
+/** Who is acting, as the chat adapter established it. `isAdmin`: workspace admin/owner or team owner. */
+export interface Actor {
+  platform: 'slack' | 'teams' | 'cli';
+  userId: string;
+  name?: string;
+  isAdmin: boolean;
+}
+
+export interface ActorContext {
+  organizationId: string;
+  actor: Actor;
+}
+
+export const CLI_ACTOR: Actor = { platform: 'cli', userId: 'cli', name: 'panelist CLI', isAdmin: true };

@@ -1,0 +1,43 @@
+import type { Db } from '../store/db';
+
+export const DEFAULT_ORGANIZATION_SLUG = 'default';
+
+/**
+ * Tenancy: an organization owns specs and a Slack workspace belongs to exactly one organization.
+ * The first workspace to use Panelist joins the default organization (where the demo spec and CLI
+ * imports go); each later workspace, in OAuth mode, gets an organization of its own.
+ */
+export class OrganizationService {
+  constructor(private readonly db: Db) {}
+
+  async ensureDefault(): Promise<string> {
+    const org = await this.db.organization.upsert({
+      where: { slug: DEFAULT_ORGANIZATION_SLUG },
+      create: { slug: DEFAULT_ORGANIZATION_SLUG, name: 'Default organization' },
+      update: {},
+    });
+    return org.id;
+  }
+
+  async bySlug(slug: string): Promise<string | undefined> {
+    return (await this.db.organization.findUnique({ where: { slug } }))?.id;
+  }
+
+  async forSlackTeam(teamId: string, teamName?: string): Promise<string> {
+    const linked = await this.db.slackWorkspace.findUnique({ where: { teamId } });
+    if (linked) return linked.organizationId;
+    const defaultId = await this.ensureDefault();
+    return this.db.$transaction(async (tx) => {
+      // Serialise first-time links so two workspaces never both claim the default organization.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('panelist.slack_workspace_link'))`;
+      const again = await tx.slackWorkspace.findUnique({ where: { teamId } });
+      if (again) return again.organizationId;
+      const defaultTaken = await tx.slackWorkspace.findFirst({ where: { organizationId: defaultId } });
+      const organizationId = defaultTaken
+        ? (await tx.organization.create({ data: { slug: `slack-${teamId.toLowerCase()}`, name: teamName ?? teamId } })).id
+        : defaultId;
+      await tx.slackWorkspace.create({ data: { teamId, organizationId, name: teamName ?? null } });
+      return organizationId;
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { PanelistError } from '../domain/errors';
+import type { Db, Tx } from '../store/db';
+import type { Actor, ActorContext } from './actor';
+
+export const ALL_SPECS = '*';
+
+/** Admins/owners edit everything; others edit the specs they were granted (or all, if granted all). */
+export async function canEditSpec(db: Db | Tx, context: ActorContext, specId: string): Promise<boolean> {
+  if (context.actor.isAdmin) return true;
+  const grant = await db.specGrant.findFirst({
+    where: {
+      organizationId: context.organizationId,
+      platform: context.actor.platform,
+      userId: context.actor.userId,
+      scope: { in: [specId, ALL_SPECS] },
+    },
+    select: { id: true },
+  });
+  return grant !== null;
+}
+
+export async function assertCanEditSpec(db: Db | Tx, context: ActorContext, spec: { id: string; slug: string }) {
+  if (!(await canEditSpec(db, context, spec.id))) {
+    throw new PanelistError(
+      'forbidden',
+      `You can read \`${spec.slug}\` but not change it. A workspace admin can let you: \`grant @you ${spec.slug}\`.`,
+    );
+  }
+}
+
+export function assertAdmin(actor: Actor, what: string): void {
+  if (!actor.isAdmin) {
+    throw new PanelistError('forbidden', `Only workspace admins and owners can ${what}.`);
+  }
+}

@@ -1,0 +1,34 @@
+import { PanelistError } from '../domain/errors';
+import { nearMatches } from '../domain/near';
+import type { Db, Tx } from '../store/db';
+
+/**
+ * `<spec>` in a command is a slug, or an unambiguous prefix of the id (DESIGN.md). Unknown specs get
+ * near matches, so a typo is answered with what the user probably meant.
+ */
+export async function findSpec(db: Db | Tx, organizationId: string, reference: string) {
+  const ref = reference.trim().toLowerCase();
+  const bySlug = await db.spec.findUnique({ where: { organizationId_slug: { organizationId, slug: ref } } });
+  if (bySlug) return bySlug;
+  if (/^[0-9a-f-]{4,36}$/.test(ref)) {
+    const byId = await db.$queryRaw<{ id: string }[]>`
+      SELECT id FROM spec WHERE organization_id = ${organizationId}::uuid AND id::text LIKE ${`${ref}%`} LIMIT 2`;
+    if (byId.length === 1) return db.spec.findUniqueOrThrow({ where: { id: byId[0]!.id } });
+    if (byId.length > 1) {
+      throw new PanelistError('spec_ambiguous', `"${reference}" matches more than one spec id; give more characters or the slug.`);
+    }
+  }
+  const slugs = (await db.spec.findMany({ where: { organizationId }, select: { slug: true } })).map((s) => s.slug);
+  const near = nearMatches(ref, slugs);
+  const hint =
+    near.length > 0
+      ? ` Did you mean ${near.map((slug) => `\`${slug}\``).join(' or ')}?`
+      : slugs.length > 0
+        ? ' `list` shows the specs you can use.'
+        : ' There are no specs yet; import one with `npx panelist specs import <file.json>`.';
+  throw new PanelistError('spec_not_found', `No spec "${reference}".${hint}`, { near });
+}
+
+export async function currentVersionOf(db: Db | Tx, spec: { id: string; currentVersion: number }) {
+  return db.specVersion.findUniqueOrThrow({ where: { specId_number: { specId: spec.id, number: spec.currentVersion } } });
+}

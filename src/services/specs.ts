@@ -1,0 +1,133 @@
+import { describeChanges } from '../domain/changes';
+import { PanelistError } from '../domain/errors';
+import { nearMatches } from '../domain/near';
+import { contentHash, type SpecContent } from '../domain/spec';
+import { describeImbalance, formatWeight, sumWeights } from '../domain/weights';
+import type { Db } from '../store/db';
+import { versionContent } from '../store/spec-rows';
+import type { ActorContext } from './actor';
+import { assertCanEditSpec } from './permissions';
+import { currentVersionOf, findSpec } from './spec-lookup';
+import { commitVersion } from './spec-versions';
+import { emptyPerformance, versionInfo, type HistoryEntry, type SpecSummary, type SpecView } from './spec-views';
+
+/** Reading and changing specs: the use cases behind list/show/edit/weights/history/revert. */
+export class SpecService {
+  constructor(private readonly db: Db) {}
+
+  async list(organizationId: string): Promise<SpecSummary[]> {
+    const specs = await this.db.spec.findMany({ where: { organizationId }, orderBy: { slug: 'asc' } });
+    const versions = await this.db.specVersion.findMany({
+      where: { OR: specs.map((spec) => ({ specId: spec.id, number: spec.currentVersion })) },
+      select: { specId: true, title: true, competencies: true },
+    });
+    const bySpec = new Map(versions.map((version) => [version.specId, version]));
+    return specs.map((spec) => ({
+      id: spec.id,
+      slug: spec.slug,
+      title: bySpec.get(spec.id)?.title ?? spec.slug,
+      version: spec.currentVersion,
+      competencies: ((bySpec.get(spec.id)?.competencies as unknown[]) ?? []).length,
+      updatedAt: spec.updatedAt,
+    }));
+  }
+
+  async show(organizationId: string, reference: string): Promise<SpecView> {
+    const spec = await findSpec(this.db, organizationId, reference);
+    const version = await currentVersionOf(this.db, spec);
+    const content = versionContent(version);
+    return { id: spec.id, slug: spec.slug, content, version: versionInfo(version), live: emptyPerformance(content) };
+  }
+
+  /** The current version for an edit form, refused up front to users who may not edit. */
+  async openForEdit(context: ActorContext, reference: string): Promise<SpecView> {
+    const spec = await findSpec(this.db, context.organizationId, reference);
+    await assertCanEditSpec(this.db, context, spec);
+    return this.show(context.organizationId, spec.id);
+  }
+
+  async history(organizationId: string, reference: string, limit = 15): Promise<{ slug: string; entries: HistoryEntry[]; total: number }> {
+    const spec = await findSpec(this.db, organizationId, reference);
+    const versions = await this.db.specVersion.findMany({
+      where: { specId: spec.id, number: { gt: spec.currentVersion - limit - 1 } },
+      orderBy: { number: 'desc' },
+    });
+    const entries = versions.slice(0, limit).map((version, index) => {
+      const previous = versions[index + 1];
+      const changes = describeChanges(previous ? versionContent(previous) : undefined, versionContent(version));
+      return { ...versionInfo(version), changes: version.number === 1 ? ['created'] : changes };
+    });
+    return { slug: spec.slug, entries, total: spec.currentVersion };
+  }
+
+  /** An edit form's changes, applied to the version the form was opened on (not whatever is current). */
+  async edit(context: ActorContext, specId: string, change: { baseVersion: number; changes: Partial<SpecContent>; note?: string }) {
+    return this.db.$transaction(async (tx) => {
+      const spec = await tx.spec.findFirst({ where: { id: specId, organizationId: context.organizationId } });
+      if (!spec) throw new PanelistError('spec_not_found', 'That spec no longer exists.');
+      await assertCanEditSpec(tx, context, spec);
+      const base = await tx.specVersion.findUnique({ where: { specId_number: { specId, number: change.baseVersion } } });
+      if (!base) throw new PanelistError('version_not_found', `\`${spec.slug}\` has no v${change.baseVersion}.`);
+      const content: SpecContent = { ...versionContent(base), ...change.changes };
+      if (base.contentHash === contentHash(content) && spec.currentVersion === change.baseVersion) {
+        throw new PanelistError('no_change', `Nothing changed; \`${spec.slug}\` stays at v${spec.currentVersion}.`);
+      }
+      return commitVersion(tx, context, { spec, baseVersion: change.baseVersion, content, source: 'edit', note: change.note });
+    });
+  }
+
+  async setWeights(context: ActorContext, reference: string, weights: { competencyId: string; hundredths: number }[]) {
+    return this.db.$transaction(async (tx) => {
+      const spec = await findSpec(tx, context.organizationId, reference);
+      await assertCanEditSpec(tx, context, spec);
+      const content = versionContent(await currentVersionOf(tx, spec));
+      const known = content.competencies.map((c) => c.id);
+      const unknown = weights.filter((w) => !known.includes(w.competencyId));
+      if (unknown.length > 0) {
+        const hints = unknown.map((w) => {
+          const near = nearMatches(w.competencyId, known, 1)[0];
+          return `"${w.competencyId}"${near ? ` (did you mean ${near}?)` : ''}`;
+        });
+        throw new PanelistError('invalid_input', `\`${spec.slug}\` has no competency ${hints.join(', ')}. Its competencies: ${known.join(', ')}.`);
+      }
+      const next: SpecContent = {
+        ...content,
+        competencies: content.competencies.map((c) => {
+          const given = weights.find((w) => w.competencyId === c.id);
+          return given ? { ...c, weight: given.hundredths } : c;
+        }),
+      };
+      const imbalance = describeImbalance(sumWeights(next.competencies.map((c) => c.weight)));
+      if (imbalance) {
+        const listing = next.competencies.map((c) => `${c.id}=${formatWeight(c.weight)}`).join(' ');
+        throw new PanelistError('invalid_spec', `${imbalance} With your change: ${listing}. Nothing was saved.`);
+      }
+      if (contentHash(next) === contentHash(content)) {
+        throw new PanelistError('no_change', `Those are already the weights of \`${spec.slug}\` (v${spec.currentVersion}).`);
+      }
+      return commitVersion(tx, context, { spec, baseVersion: spec.currentVersion, content: next, source: 'weights' });
+    });
+  }
+
+  async revert(context: ActorContext, reference: string, number: number) {
+    return this.db.$transaction(async (tx) => {
+      const spec = await findSpec(tx, context.organizationId, reference);
+      await assertCanEditSpec(tx, context, spec);
+      const target = await tx.specVersion.findUnique({ where: { specId_number: { specId: spec.id, number } } });
+      if (!target) {
+        throw new PanelistError('version_not_found', `\`${spec.slug}\` has versions 1 to ${spec.currentVersion}; there is no v${number}.`);
+      }
+      if (number === spec.currentVersion) {
+        throw new PanelistError('no_change', `v${number} is already the current version of \`${spec.slug}\`.`);
+      }
+      return commitVersion(tx, context, {
+        spec,
+        baseVersion: spec.currentVersion,
+        content: versionContent(target),
+        source: 'revert',
+        note: `Reverted to v${number}`,
+        revertedFrom: number,
+      });
+    });
+  }
+}

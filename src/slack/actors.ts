@@ -1,0 +1,37 @@
+import type { webApi } from '@slack/bolt';
+import type { Actor, ActorContext } from '../services/actor';
+import type { OrganizationService } from '../services/organizations';
+
+const TTL_MS = 60_000;
+
+/**
+ * Who a Slack user is to Panelist: their organization (from the workspace) and whether they are a
+ * workspace admin or owner (users.info). Cached for a minute so a modal submission, which must be
+ * answered within three seconds, rarely waits on Slack.
+ */
+export class SlackActors {
+  private readonly cache = new Map<string, { actor: Actor; expires: number }>();
+
+  constructor(private readonly organizations: OrganizationService) {}
+
+  async resolve(client: webApi.WebClient, teamId: string, userId: string, userName?: string): Promise<ActorContext> {
+    const organizationId = await this.organizations.forSlackTeam(teamId);
+    const key = `${teamId}:${userId}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.expires > Date.now()) return { organizationId, actor: cached.actor };
+    const { user } = await client.users.info({ user: userId });
+    const actor: Actor = {
+      platform: 'slack',
+      userId,
+      name: user?.profile?.display_name || user?.real_name || user?.name || userName,
+      isAdmin: Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner),
+    };
+    this.cache.set(key, { actor, expires: Date.now() + TTL_MS });
+    return { organizationId, actor };
+  }
+
+  /** Reading needs no admin check: only the organization. */
+  organizationFor(teamId: string): Promise<string> {
+    return this.organizations.forSlackTeam(teamId);
+  }
+}

@@ -1,0 +1,85 @@
+import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import { parseCommand, type Command } from '../domain/command';
+import type { Logger } from 'pino';
+import type { SlackServices } from './services';
+import { draftFromSpec, buildEditModal } from './edit-modal';
+import { renderHelp, renderHistory, renderSpecList } from './render/lists';
+import { renderSpec } from './render/spec';
+import { errorReply, plain, savedReply, type Reply } from './replies';
+
+/**
+ * `/spec …`: parse (pure), acknowledge at once, then do the work and answer by response_url.
+ * Parse errors and help need no I/O, so they are answered in the acknowledgement itself.
+ */
+export function registerSpecCommand(app: App, services: SlackServices, logger: Logger): void {
+  app.command('/spec', async ({ command, ack, respond, client }) => {
+    const parsed = parseCommand(command.text);
+    if (!parsed.ok) return ack({ response_type: 'ephemeral', ...plain(`:warning: ${parsed.error}`) });
+    if (parsed.command.name === 'help') return ack({ response_type: 'ephemeral', ...renderHelp() });
+    await ack();
+    const log = logger.child({ command: parsed.command.name, team: command.team_id, user: command.user_id });
+    let reply: Reply | undefined;
+    try {
+      reply = await run(parsed.command, command, services, client);
+    } catch (error) {
+      reply = errorReply(error, log);
+    }
+    if (reply) await send(respond, reply);
+  });
+}
+
+async function run(
+  command: Command,
+  slash: SlashCommand,
+  services: SlackServices,
+  client: Parameters<Parameters<App['command']>[1]>[0]['client'],
+): Promise<Reply | undefined> {
+  const actorContext = () => services.actors.resolve(client, slash.team_id, slash.user_id, slash.user_name);
+  const organizationId = () => services.actors.organizationFor(slash.team_id);
+  switch (command.name) {
+    case 'help':
+      return renderHelp();
+    case 'list':
+      return renderSpecList(await services.specs.list(await organizationId()));
+    case 'show':
+      return renderSpec(await services.specs.show(await organizationId(), command.spec));
+    case 'history':
+      return renderHistory(await services.specs.history(await organizationId(), command.spec));
+    case 'edit': {
+      const spec = await services.specs.openForEdit(await actorContext(), command.spec);
+      const view = buildEditModal({
+        specId: spec.id,
+        slug: spec.slug,
+        baseVersion: spec.version.number,
+        draft: draftFromSpec(spec),
+        responseUrl: slash.response_url,
+      });
+      await client.views.open({ trigger_id: slash.trigger_id, view });
+      return undefined;
+    }
+    case 'weights':
+      return savedReply(await services.specs.setWeights(await actorContext(), command.spec, command.weights));
+    case 'revert': {
+      const saved = await services.specs.revert(await actorContext(), command.spec, command.version);
+      return savedReply(saved, `Reverted to v${command.version} as`);
+    }
+    case 'grant':
+    case 'revoke': {
+      const context = await actorContext();
+      await client.users.info({ user: command.userId });
+      const change =
+        command.name === 'grant'
+          ? await services.grants.grant(context, command.userId, command.spec)
+          : await services.grants.revoke(context, command.userId, command.spec);
+      const scope = change.scope.kind === 'all' ? 'every spec' : `\`${change.scope.slug}\``;
+      if (command.name === 'grant') {
+        return plain(change.changed ? `:white_check_mark: <@${command.userId}> can now edit ${scope}.` : `<@${command.userId}> could already edit ${scope}.`);
+      }
+      return plain(change.changed ? `:white_check_mark: <@${command.userId}> can no longer edit ${scope}.` : `<@${command.userId}> had no grant for ${scope}; nothing changed.`);
+    }
+  }
+}
+
+async function send(respond: RespondFn, reply: Reply): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
+}

@@ -1,0 +1,162 @@
+import { ADMIN, Harness, MEMBER, OTHER, replyText, SIGNING_SECRET } from '../support/harness';
+import { postSigned, slashCommandBody, slackSignature } from '../support/slack-requests';
+
+const SPEC = 'senior-backend-payments';
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await Harness.start();
+});
+afterAll(async () => {
+  await harness.stop();
+});
+
+async function answer(text: string, user = ADMIN, extra = {}) {
+  const sent = await harness.spec(text, user, extra);
+  expect(sent.ack.status).toBe(200);
+  const inAck = sent.ack.text ? (sent.ack.json() as { text: string; blocks: unknown[] }) : undefined;
+  return inAck ?? (await sent.reply());
+}
+
+describe('/spec help and mistakes are answered in the acknowledgement', () => {
+  it('lists every command', async () => {
+    const sent = await harness.spec('help');
+    const body = sent.ack.json() as { response_type: string; text: string };
+    expect(body.response_type).toBe('ephemeral');
+    for (const usage of ['/spec list', '/spec show <spec>', '/spec edit <spec>', '/spec weights', '/spec history', '/spec revert', '/spec grant @user', '/spec revoke @user']) {
+      expect(body.text).toContain(usage);
+    }
+  });
+
+  it('suggests the command a typo meant', async () => {
+    const sent = await harness.spec('shwo senior-backend-payments');
+    expect((sent.ack.json() as { text: string }).text).toContain('Did you mean `/spec show <spec>`?');
+  });
+});
+
+describe('reading specs', () => {
+  it('lists the seeded demo spec', async () => {
+    const reply = await answer('list');
+    expect(reply.text).toContain(SPEC);
+  });
+
+  it('shows competencies, the weight sum, must-haves, settings, version and live performance', async () => {
+    const text = replyText(await answer(`show ${SPEC}`));
+    for (const expected of [
+      'Senior Backend Engineer — Payments Platform',
+      'Financial Systems Design',
+      '`financial_systems_design`',
+      'weight *0.30*',
+      'Design and implement bulletproof payment state machines',
+      'weights total *1.00*',
+      'balanced',
+      '5+ years shipping production backend systems in Python',
+      'ai-generated · auto-publish on · candidate sees 3',
+      'round 2 · voice · 4 prompts · interviewer Cal',
+      '*v1*',
+      'platform version v1-Mft0Fe',
+      'Interviews *0*',
+      'completion rate *—*',
+    ]) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  it('finds a spec by an unambiguous id prefix', async () => {
+    expect((await answer('show 58fd32b5')).text).toContain('Senior Backend Engineer');
+  });
+
+  it('answers a mistyped spec with near matches', async () => {
+    expect((await answer('show senior-backend-paymnets')).text).toContain(`No spec "senior-backend-paymnets". Did you mean \`${SPEC}\`?`);
+  });
+
+  it('shows a workspace only its own organization', async () => {
+    await answer('list'); // the first workspace (T1) has claimed the default organization
+    const reply = await answer('list', ADMIN, { teamId: 'T2' });
+    expect(reply.text).toContain('No specs yet');
+    expect((await answer(`show ${SPEC}`, ADMIN, { teamId: 'T2' })).text).toContain(`No spec "${SPEC}"`);
+  });
+});
+
+describe('changing weights, history and revert', () => {
+  it('refuses a change whose weights do not total 1.00, saying the sum, and saves nothing', async () => {
+    const reply = await answer(`weights ${SPEC} financial_systems_design=0.35`);
+    expect(reply.text).toContain('Weights add up to 1.05; they must total 1.00 (remove 0.05).');
+    expect(reply.text).toContain('Nothing was saved');
+    expect((await answer(`history ${SPEC}`)).text).toContain('History of senior-backend-payments\nv1: created');
+  });
+
+  it('names an unknown competency with the one it probably meant', async () => {
+    const reply = await answer(`weights ${SPEC} financial_system_design=0.35 fastapi_kafka_systems=0.05`);
+    expect(reply.text).toContain('has no competency "financial_system_design" (did you mean financial_systems_design?)');
+  });
+
+  it('saves a balanced change as a new version, whatever the notation', async () => {
+    const reply = await answer(`weights ${SPEC} financial_systems_design=35% fastapi_kafka_systems=.05`);
+    expect(reply.text).toContain('Saved *v2* of `senior-backend-payments`: financial_systems_design 0.30 → 0.35; fastapi_kafka_systems 0.10 → 0.05');
+    expect(replyText(await answer(`show ${SPEC}`))).toContain('*v2* by <@UADMIN>');
+  });
+
+  it('lists versions with author, what changed and the note', async () => {
+    const history = await answer(`history ${SPEC}`);
+    expect(history.text).toContain('v2: financial_systems_design 0.30 → 0.35; fastapi_kafka_systems 0.10 → 0.05');
+    expect(replyText(history)).toContain('*v2* _(current)_ · <@UADMIN>');
+  });
+
+  it('reverts by making a new version equal to the old one', async () => {
+    const reply = await answer(`revert ${SPEC} 1`);
+    expect(reply.text).toContain('Reverted to v1 as *v3*');
+    expect(replyText(await answer(`show ${SPEC}`))).toContain('weight *0.30*');
+    expect((await answer(`revert ${SPEC} 9`)).text).toContain('has versions 1 to 3; there is no v9');
+  });
+});
+
+describe('permissions', () => {
+  it('lets everyone read but only admins and granted users edit', async () => {
+    expect((await answer(`show ${SPEC}`, MEMBER)).text).toContain('Senior Backend Engineer');
+    const refused = await answer(`weights ${SPEC} financial_systems_design=0.25 production_ownership=0.20`, MEMBER);
+    expect(refused.text).toContain('You can read `senior-backend-payments` but not change it');
+
+    expect((await answer('grant <@UMEMBER|bob> senior-backend-payments', MEMBER)).text).toContain('Only workspace admins and owners can grant');
+    expect((await answer('grant <@UMEMBER|bob> senior-backend-payments')).text).toContain('<@UMEMBER> can now edit `senior-backend-payments`');
+
+    const saved = await answer(`weights ${SPEC} financial_systems_design=0.25 production_ownership=0.20`, MEMBER);
+    expect(saved.text).toContain('Saved *v4*');
+    expect((await answer(`weights ${SPEC} financial_systems_design=0.30 production_ownership=0.15`, OTHER)).text).toContain('not change it');
+
+    expect((await answer('revoke <@UMEMBER|bob> senior-backend-payments')).text).toContain('can no longer edit');
+    expect((await answer(`weights ${SPEC} financial_systems_design=0.30 production_ownership=0.15`, MEMBER)).text).toContain('not change it');
+  });
+
+  it('refuses a grant to a user Slack does not know', async () => {
+    expect((await answer('grant <@UNOBODY|x> all')).text).toContain('can’t find that user');
+  });
+});
+
+describe('requests not signed by Slack', () => {
+  const body = () => slashCommandBody({ text: 'list', userId: ADMIN.id, responseUrl: harness.slack.responseUrl() });
+
+  it('refuses a bad signature', async () => {
+    const response = await postSigned(`${harness.baseUrl}/slack/events`, SIGNING_SECRET, body(), { signature: 'v0=deadbeef' });
+    expect(response.status).toBe(401);
+  });
+
+  it('refuses a stale timestamp even when the signature matches it', async () => {
+    const old = Math.floor(Date.now() / 1000) - 600;
+    const text = body();
+    const response = await postSigned(`${harness.baseUrl}/slack/events`, SIGNING_SECRET, text, {
+      timestamp: old,
+      signature: slackSignature(SIGNING_SECRET, old, text),
+    });
+    expect(response.status).toBe(401);
+  });
+});
+
+describe('health', () => {
+  it('answers /healthz and /readyz', async () => {
+    expect((await fetch(`${harness.baseUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${harness.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+});
