@@ -216,7 +216,7 @@ export async function createMemoryDatabase() {
 /**
  * Driver adapter factory for the schema engine.
  * - connect(): the "main" database: `db` if given (left open), else an in-memory one created
- *   on first use (the engine connects eagerly but `migrate diff` never touches it).
+ *   on first use (the engine connects when it starts; a diff only asks it for its version).
  * - connectToShadowDb(): a fresh in-memory database each time, closed when the engine disposes it.
  * close() closes whatever this factory created and is still open.
  */

@@ -1,7 +1,8 @@
 // Loads Prisma's wasm schema engine (@prisma/schema-engine-wasm) and wires it to in-memory PGlite
-// databases. This is how the prisma CLI itself drove the wasm engine (a WebAssembly.Module over
-// schema_engine_bg.wasm, imports from schema_engine_bg.js), because the package's own entry point
-// imports the .wasm file as an ES module, which Node only allows behind --experimental-wasm-modules.
+// databases. The runtime is instantiated by hand (a WebAssembly.Module over schema_engine_bg.wasm,
+// imports from schema_engine_bg.js), as Prisma 6's CLI loader did: the package's entry point imports
+// the .wasm file as an ES module, which Node only allows behind --experimental-wasm-modules. (The
+// prisma 7.10.1 CLI still ships the wasm but drives only the native engine, hence these scripts.)
 
 import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -46,12 +47,12 @@ export function loadSchemaEngineRuntime() {
 
 /** The schema files in Prisma's { path, content } form. Accepts a file or a folder of .prisma files. */
 export async function readSchemaFiles(schemaPath) {
-  const stat = await readdir(schemaPath, { withFileTypes: true }).catch((e) => {
+  const entries = await readdir(schemaPath, { withFileTypes: true }).catch((e) => {
     if (e.code === 'ENOTDIR') return null;
     throw e;
   });
-  const files = stat
-    ? stat.filter((d) => d.isFile() && d.name.endsWith('.prisma')).map((d) => path.join(schemaPath, d.name)).sort()
+  const files = entries
+    ? entries.filter((d) => d.isFile() && d.name.endsWith('.prisma')).map((d) => path.join(schemaPath, d.name)).sort()
     : [schemaPath];
   return Promise.all(files.map(async (file) => ({ path: file, content: await readFile(file, 'utf8') })));
 }

@@ -52,7 +52,11 @@ export function parseSpecDocument(input: unknown): SpecDocumentParse {
   if (!parsed.success) {
     return {
       ok: false,
-      issues: parsed.error.issues.map((issue) => ({ path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: issue.message })),
+      issues: parsed.error.issues.map((issue) => ({
+        path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+        // zod says "expected string, received undefined" for a field that is simply not there
+        message: issue.code === 'invalid_type' && issue.message.endsWith('received undefined') ? 'is missing' : issue.message,
+      })),
     };
   }
   const document = parsed.data;
