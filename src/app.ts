@@ -9,11 +9,17 @@ import { GrantService } from './services/grants';
 import { OrganizationService } from './services/organizations';
 import { SpecImportService } from './services/spec-import';
 import { SpecService } from './services/specs';
+import { SubscriptionService } from './services/subscriptions';
 import { SlackActors } from './slack/actors';
 import { createSlackRuntime } from './slack/app';
 import { createDb, isDatabaseReachable } from './store/db';
 import { startEmbeddedPostgres } from './store/embedded-postgres';
 import { migrate } from './store/migrate';
+import { ChannelPacer } from './delivery/pacer';
+import { SlackSender } from './delivery/slack-sender';
+import { installQueue, startDeliveryWorker } from './delivery/worker';
+import { InterviewIngestService } from './services/interview-ingest';
+import { interviewWebhookRouter } from './webhooks/interviews';
 
 export const DEMO_SPEC_FILE = path.resolve(__dirname, '../fixtures/payments-platform-spec.json');
 
@@ -40,6 +46,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     }
     const applied = await migrate(databaseUrl);
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'database schema is up to date');
+    await installQueue(databaseUrl);
 
     const db = createDb(databaseUrl);
     stops.push(() => db.$disconnect());
@@ -60,7 +67,12 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     const slack = createSlackRuntime(
       config,
       db,
-      { specs: new SpecService(db), grants: new GrantService(db), actors: new SlackActors(organizations) },
+      {
+        specs: new SpecService(db),
+        grants: new GrantService(db),
+        subscriptions: new SubscriptionService(db),
+        actors: new SlackActors(organizations),
+      },
       logger,
     );
     if (!slack && config.slack.kind === 'off') logger.warn(`Slack is off: ${config.slack.reason}`);
@@ -70,7 +82,29 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       logger.info({ mode: config.slack.kind, socketMode: !slack.router }, 'Slack is on');
     }
 
-    const httpApp = createHttpApp({ logger, isReady: () => isDatabaseReachable(db), slackRouter: slack?.router });
+    const worker = await startDeliveryWorker(
+      {
+        db,
+        senders: slack ? { slack: new SlackSender(slack.tokenFor, { slackApiUrl: config.slackApiUrl }) } : {},
+        pacer: new ChannelPacer(config.delivery.slackChannelRate, config.delivery.slackChannelBurst),
+        policy: { maxAttempts: config.delivery.maxAttempts, retryBaseMs: config.delivery.retryBaseMs },
+        logger: logger.child({ component: 'delivery' }),
+      },
+      { databaseUrl, concurrency: config.delivery.concurrency, sweepIntervalMs: 30_000 },
+    );
+    stops.push(() => worker.stop());
+
+    if (config.webhookSecrets.length === 0) {
+      logger.warn('Interview webhooks are off: set INTERVIEW_WEBHOOK_SECRET (comma-separated for rotation) to accept events.');
+    }
+    const webhooks = interviewWebhookRouter({
+      secrets: config.webhookSecrets,
+      ingest: new InterviewIngestService(db),
+      isDatabaseReachable: () => isDatabaseReachable(db, 1_000),
+      logger,
+    });
+    const routers = [webhooks, ...(slack?.router ? [slack.router] : [])];
+    const httpApp = createHttpApp({ logger, isReady: () => isDatabaseReachable(db), routers });
     const server: http.Server = await listen(httpApp, config.port);
     stops.push(() => closeServer(server));
     const port = (server.address() as { port: number }).port;

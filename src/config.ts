@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSecretList } from './webhooks/signature';
 
 /**
  * The whole environment, parsed once at start-up. A bad value stops start-up with a message that
@@ -46,6 +47,13 @@ const envSchema = z.object({
   SLACK_API_URL: url,
   /** 32 bytes, base64 or hex: encrypts Slack installations (tokens) at rest in OAuth mode. */
   TOKEN_ENCRYPTION_KEY: optionalString,
+
+  INTERVIEW_WEBHOOK_SECRET: optionalString,
+  DELIVERY_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(50)),
+  DELIVERY_MAX_ATTEMPTS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(10)),
+  DELIVERY_RETRY_BASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(600_000).default(2_000)),
+  SLACK_CHANNEL_RATE: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100).default(1)),
+  SLACK_CHANNEL_BURST: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(3)),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -74,6 +82,14 @@ export interface Config {
   publicUrl?: string;
   slack: SlackMode;
   slackApiUrl?: string;
+  webhookSecrets: string[];
+  delivery: {
+    concurrency: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    slackChannelRate: number;
+    slackChannelBurst: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -100,6 +116,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL,
     slack: slackMode(env),
     slackApiUrl: env.SLACK_API_URL,
+    webhookSecrets: parseSecretList(env.INTERVIEW_WEBHOOK_SECRET ?? ''),
+    delivery: {
+      concurrency: env.DELIVERY_CONCURRENCY,
+      maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
+      retryBaseMs: env.DELIVERY_RETRY_BASE_MS,
+      slackChannelRate: env.SLACK_CHANNEL_RATE,
+      slackChannelBurst: env.SLACK_CHANNEL_BURST,
+    },
   };
 }
 

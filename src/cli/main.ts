@@ -7,13 +7,16 @@ import { CLI_ACTOR } from '../services/actor';
 import { DEFAULT_ORGANIZATION_SLUG, OrganizationService } from '../services/organizations';
 import { SpecImportService } from '../services/spec-import';
 import { SpecService } from '../services/specs';
-import { createDb } from '../store/db';
+import { DeliveryService } from '../services/deliveries';
+import { createDb, type Db } from '../store/db';
 import { openCliDatabase } from './database';
 
 const USAGE = `Usage: panelist <command>
 
   specs import <file.json> [--org <slug>]   create or update specs from the platform's spec document(s)
   specs list [--org <slug>]                 list specs
+  deliveries list [--failed]                the latest deliveries (or only dead letters)
+  deliveries retry <id> | --all-failed      put failed deliveries back in the queue
   db migrate                                apply pending database migrations
   help                                      this text
 
@@ -28,7 +31,12 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { org: { type: 'string', default: DEFAULT_ORGANIZATION_SLUG }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      org: { type: 'string', default: DEFAULT_ORGANIZATION_SLUG },
+      failed: { type: 'boolean', default: false },
+      'all-failed': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [group, action, ...rest] = positionals;
   if (values.help || !group || group === 'help') {
@@ -36,8 +44,13 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     return 0;
   }
   const key = `${group} ${action ?? ''}`.trim();
-  if (!['specs import', 'specs list', 'db migrate'].includes(key)) throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
+  if (!['specs import', 'specs list', 'db migrate', 'deliveries list', 'deliveries retry'].includes(key)) {
+    throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
+  }
   if (key === 'specs import' && rest.length !== 1) throw new UsageError('specs import takes one file: panelist specs import <file.json>');
+  if (key === 'deliveries retry' && (rest.length === 1) === values['all-failed']) {
+    throw new UsageError('deliveries retry takes one delivery id, or --all-failed.');
+  }
 
   const config = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
@@ -48,6 +61,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       out('Database schema is up to date.');
       return 0;
     }
+    if (group === 'deliveries') return await runDeliveries(db, action!, rest[0], values.failed ?? false, out);
     const organizations = new OrganizationService(db);
     const organizationId =
       values.org === DEFAULT_ORGANIZATION_SLUG ? await organizations.ensureDefault() : await organizations.bySlug(values.org!);
@@ -70,6 +84,21 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     await db.$disconnect();
     await database.close();
   }
+}
+
+async function runDeliveries(db: Db, action: string, id: string | undefined, failedOnly: boolean, out: (line: string) => void): Promise<number> {
+  const deliveries = new DeliveryService(db);
+  if (action === 'retry') {
+    const retried = await deliveries.retry(id ? { id } : { allFailed: true });
+    out(retried.length > 0 ? `re-queued ${retried.length}: ${retried.join(' ')}` : 'no failed deliveries');
+    return 0;
+  }
+  const rows = await deliveries.list({ failedOnly });
+  if (rows.length === 0) out(failedOnly ? 'no failed deliveries' : 'no deliveries');
+  for (const row of rows) {
+    out([row.id, row.status, `attempts=${row.attempts}`, row.platform, row.channelId, row.kind, row.subjectId, row.lastError ?? ''].join('\t'));
+  }
+  return 0;
 }
 
 async function readJson(file: string): Promise<unknown> {

@@ -14,7 +14,10 @@ export type Command =
   | { name: 'weights'; spec: string; weights: { competencyId: string; hundredths: number }[] }
   | { name: 'history'; spec: string }
   | { name: 'revert'; spec: string; version: number }
-  | { name: 'grant' | 'revoke'; userId: string; spec: string | 'all' };
+  | { name: 'grant' | 'revoke'; userId: string; spec: string | 'all' }
+  | { name: 'subscribe'; spec: string | 'all'; private: boolean }
+  | { name: 'unsubscribe'; spec: string | 'all' }
+  | { name: 'subscriptions' };
 
 export type CommandParse = { ok: true; command: Command } | { ok: false; error: string };
 
@@ -28,6 +31,9 @@ export const COMMAND_USAGE: Record<Command['name'], string> = {
   revert: 'revert <spec> <version>',
   grant: 'grant @user <spec|all>',
   revoke: 'revoke @user <spec|all>',
+  subscribe: 'subscribe <spec|all> [private]',
+  unsubscribe: 'unsubscribe <spec|all>',
+  subscriptions: 'subscriptions',
 };
 
 const SUBCOMMANDS = Object.keys(COMMAND_USAGE) as Command['name'][];
@@ -44,7 +50,18 @@ export function parseCommand(text: string, prefix = '/spec'): CommandParse {
   switch (name) {
     case 'help':
     case 'list':
+    case 'subscriptions':
       return { ok: true, command: { name } };
+    case 'subscribe': {
+      const isPrivate = args[1]?.toLowerCase() === 'private';
+      if (args.length === 0 || args.length > 2 || (args.length === 2 && !isPrivate)) {
+        return fail(`Which spec (or all)? ${usage('subscribe')}; \`private\` hides candidate names in this channel.`);
+      }
+      return { ok: true, command: { name, spec: specOrAll(args[0]!), private: isPrivate } };
+    }
+    case 'unsubscribe':
+      if (args.length !== 1) return fail(`Which spec (or all)? ${usage('unsubscribe')}`);
+      return { ok: true, command: { name, spec: specOrAll(args[0]!) } };
     case 'show':
     case 'edit':
     case 'history': {
@@ -62,8 +79,7 @@ export function parseCommand(text: string, prefix = '/spec'): CommandParse {
     case 'revoke': {
       const user = USER_TOKEN.exec(args[0] ?? '');
       if (args.length !== 2 || !user) return fail(`Mention one user and a spec (or all). ${usage(name)}`);
-      const spec = args[1]!.toLowerCase() === 'all' ? 'all' : args[1]!;
-      return { ok: true, command: { name, userId: user[1]!, spec } };
+      return { ok: true, command: { name, userId: user[1]!, spec: specOrAll(args[1]!) } };
     }
     default: {
       const guess = nearMatches(name, SUBCOMMANDS, 1)[0] as Command['name'] | undefined;
@@ -71,6 +87,10 @@ export function parseCommand(text: string, prefix = '/spec'): CommandParse {
       return fail(`I don't know "${head}". ${hint}\`${prefix} help\` lists every command.`);
     }
   }
+}
+
+function specOrAll(word: string): string | 'all' {
+  return word.toLowerCase() === 'all' ? 'all' : word;
 }
 
 function parseWeightsCommand(args: string[], usage: string): CommandParse {

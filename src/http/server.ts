@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 export interface HttpDeps {
   logger: Logger;
   isReady(): Promise<boolean>;
-  slackRouter?: Router;
+  routers: Router[];
 }
 
 /** The one HTTP server (DESIGN.md endpoints): each route is thin and hands off to its adapter. */
@@ -27,12 +27,21 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const ready = await deps.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unreachable' });
   });
-  if (deps.slackRouter) app.use(deps.slackRouter);
+  for (const router of deps.routers) app.use(router);
 
   app.use((req, res) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}` });
   });
   app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = (error as { status?: number }).status;
+    if (status === 413) {
+      res.status(413).json({ error: 'The body is larger than 1 MiB.' });
+      return;
+    }
+    if (status && status >= 400 && status < 500) {
+      res.status(status).json({ error: (error as Error).message });
+      return;
+    }
     (res.locals.log as Logger).error({ err: error }, 'request failed');
     if (!res.headersSent) res.status(500).json({ error: 'Internal error; the request id is in the x-request-id header.' });
   });

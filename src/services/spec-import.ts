@@ -6,10 +6,11 @@ import { isUniqueViolation } from '../store/db';
 import { contentColumns } from '../store/spec-rows';
 import type { ActorContext } from './actor';
 import { recordAudit } from './audit';
+import { applyParkedEvents } from './parked-events';
 import { commitVersion } from './spec-versions';
 
 export type ImportOutcome =
-  | { slug: string; id: string; result: 'created'; version: 1 }
+  | { slug: string; id: string; result: 'created'; version: 1; parked: { applied: number; rejected: string[] } }
   | { slug: string; id: string; result: 'updated'; version: number }
   | { slug: string; id: string; result: 'unchanged'; version: number };
 
@@ -102,7 +103,8 @@ async function createSpec(tx: Tx, context: ActorContext, document: SpecDocument,
     },
   });
   await recordAudit(tx, context, { action: 'spec.create', specId: document.id, afterVersion: 1, detail: { slug: document.slug } });
-  return { slug: document.slug, id: document.id, result: 'created', version: 1 };
+  const parked = await applyParkedEvents(tx, { id: document.id, organizationId: context.organizationId });
+  return { slug: document.slug, id: document.id, result: 'created', version: 1, parked };
 }
 
 async function renameSpec(tx: Tx, context: ActorContext, spec: { id: string; slug: string; currentVersion: number }, slug: string) {

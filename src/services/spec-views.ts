@@ -49,14 +49,3 @@ export function versionInfo(version: VersionInfo): VersionInfo {
   const { number, authorPlatform, authorId, authorName, createdAt, note, source, revertedFrom, externalVersion } = version;
   return { number, authorPlatform, authorId, authorName, createdAt, note, source, revertedFrom, externalVersion };
 }
-
-export function emptyPerformance(content: SpecContent): LivePerformance {
-  return {
-    interviews: 0,
-    completed: 0,
-    abandoned: 0,
-    completionRate: null,
-    averageScore: null,
-    competencies: content.competencies.map((c) => ({ id: c.id, average: null, n: 0 })),
-  };
-}

@@ -9,7 +9,8 @@ import type { ActorContext } from './actor';
 import { assertCanEditSpec } from './permissions';
 import { currentVersionOf, findSpec } from './spec-lookup';
 import { commitVersion } from './spec-versions';
-import { emptyPerformance, versionInfo, type HistoryEntry, type SpecSummary, type SpecView } from './spec-views';
+import { livePerformance } from './live-performance';
+import { versionInfo, type HistoryEntry, type SpecSummary, type SpecView } from './spec-views';
 
 /** Reading and changing specs: the use cases behind list/show/edit/weights/history/revert. */
 export class SpecService {
@@ -36,7 +37,8 @@ export class SpecService {
     const spec = await findSpec(this.db, organizationId, reference);
     const version = await currentVersionOf(this.db, spec);
     const content = versionContent(version);
-    return { id: spec.id, slug: spec.slug, content, version: versionInfo(version), live: emptyPerformance(content) };
+    const live = await livePerformance(this.db, spec.id, content.competencies.map((c) => c.id));
+    return { id: spec.id, slug: spec.slug, content, version: versionInfo(version), live };
   }
 
   /** The current version for an edit form, refused up front to users who may not edit. */

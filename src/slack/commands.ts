@@ -6,6 +6,7 @@ import { draftFromSpec, buildEditModal } from './edit-modal';
 import { renderHelp, renderHistory, renderSpecList } from './render/lists';
 import { renderSpec } from './render/spec';
 import { errorReply, plain, savedReply, type Reply } from './replies';
+import { runSubscriptionCommand } from './subscription-commands';
 
 /**
  * `/spec …`: parse (pure), acknowledge at once, then do the work and answer by response_url.
@@ -63,6 +64,10 @@ async function run(
       const saved = await services.specs.revert(await actorContext(), command.spec, command.version);
       return savedReply(saved, `Reverted to v${command.version} as`);
     }
+    case 'subscribe':
+    case 'unsubscribe':
+    case 'subscriptions':
+      return runSubscriptionCommand(command, slash, services, client);
     case 'grant':
     case 'revoke': {
       const context = await actorContext();

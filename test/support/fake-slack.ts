@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 export interface SlackCall {
   method: string;
   args: Record<string, unknown>;
+  /** the request's headers (lower-case names), e.g. `authorization: Bearer xoxb-…` */
+  headers: http.IncomingHttpHeaders;
 }
 
 export interface FakeUser {
@@ -20,11 +22,34 @@ export interface FakeUser {
 
 type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
 
+/** A scripted misbehaviour for one call: an HTTP status (429 with Retry-After, 500), a delay, or a
+ * dropped connection after the call took effect (the post landed; the app never hears so). */
+export type Fault =
+  | { kind: 'status'; status: number; retryAfter?: number }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'drop' }
+  | { kind: 'error'; error: string };
+
+export interface PostedMessage {
+  ts: string;
+  channel: string;
+  text: string;
+  blocks?: unknown;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  updates: number;
+}
+
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
   readonly users = new Map<string, FakeUser>();
   private readonly handlers = new Map<string, Handler>();
+  private readonly faults = new Map<string, Fault[]>();
+  /** channel → messages posted there (what a person in the channel would see) */
+  readonly messages = new Map<string, PostedMessage[]>();
+  /** channels the bot is not in: posting there answers not_in_channel */
+  readonly notInChannel = new Set<string>();
+  private clock = 1_700_000_000;
   private server?: http.Server;
   private nextId = 1;
 
@@ -43,6 +68,17 @@ export class FakeSlack {
 
   on(method: string, handler: Handler): void {
     this.handlers.set(method, handler);
+  }
+
+  /** The next calls of `method` misbehave, one fault per call, in order. */
+  fail(method: string, ...faults: Fault[]): void {
+    this.faults.set(method, [...(this.faults.get(method) ?? []), ...faults]);
+  }
+
+  /** Every message in a channel, or in all channels. */
+  posted(channel?: string): PostedMessage[] {
+    if (channel) return this.messages.get(channel) ?? [];
+    return [...this.messages.values()].flat();
   }
 
   callsTo(method: string): SlackCall[] {
@@ -64,7 +100,7 @@ export class FakeSlack {
           return;
         }
         const method = path.replace(/^\/api\//, '').split('?')[0]!;
-        this.calls.push({ method, args: body });
+        this.calls.push({ method, args: body, headers: req.headers });
         res.end(JSON.stringify(this.answer(method, body)));
       });
     });
@@ -90,10 +126,58 @@ export class FakeSlack {
     }
   }
 
+  private async respond(res: http.ServerResponse, method: string, body: Record<string, unknown>, fault?: Fault): Promise<void> {
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'status') {
+      if (fault.retryAfter !== undefined) res.setHeader('retry-after', String(fault.retryAfter));
+      res.statusCode = fault.status;
+      res.end(fault.status === 429 ? '{"ok":false,"error":"ratelimited"}' : 'upstream error');
+      return;
+    }
+    if (fault?.kind === 'error') {
+      res.end(JSON.stringify({ ok: false, error: fault.error }));
+      return;
+    }
+    const answer = this.answer(method, body);
+    if (fault?.kind === 'drop') {
+      res.socket?.destroy();
+      return;
+    }
+    res.end(JSON.stringify(answer));
+  }
+
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     const custom = this.handlers.get(method);
     if (custom) return custom(args);
     switch (method) {
+      case 'chat.postMessage': {
+        const channel = String(args.channel);
+        if (this.notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
+        const ts = `${(this.clock += 1)}.000100`;
+        const list = this.messages.get(channel) ?? [];
+        list.push({ ts, channel, text: String(args.text ?? ''), blocks: parseJson(args.blocks), metadata: parseJson(args.metadata) as PostedMessage['metadata'], updates: 0 });
+        this.messages.set(channel, list);
+        return { ok: true, channel, ts };
+      }
+      case 'chat.update': {
+        const message = this.posted(String(args.channel)).find((m) => m.ts === args.ts);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        Object.assign(message, { text: String(args.text ?? ''), blocks: parseJson(args.blocks), updates: message.updates + 1 });
+        return { ok: true, channel: args.channel, ts: args.ts };
+      }
+      case 'conversations.history': {
+        const messages = [...this.posted(String(args.channel))].reverse().map((m) => ({
+          type: 'message',
+          ts: m.ts,
+          text: m.text,
+          ...(args.include_all_metadata === 'true' || args.include_all_metadata === true ? { metadata: m.metadata } : {}),
+        }));
+        return { ok: true, messages, has_more: false };
+      }
+      case 'conversations.info': {
+        const channel = String(args.channel);
+        return { ok: true, channel: { id: channel, is_member: !this.notInChannel.has(channel) } };
+      }
       case 'auth.test':
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', team: 'Acme', url: 'https://acme.slack.com/' };
       case 'users.info': {

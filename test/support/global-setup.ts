@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { startEmbeddedPostgres } from '../../src/store/embedded-postgres';
 import { migrate } from '../../src/store/migrate';
+import { installQueue } from '../../src/delivery/worker';
 import { TEMPLATE_DATABASE } from './database';
 
 /**
@@ -29,6 +30,7 @@ export default async function globalSetup(): Promise<void> {
   const templateUrl = new URL(adminUrl);
   templateUrl.pathname = `/${TEMPLATE_DATABASE}`;
   await migrate(templateUrl.toString());
+  await installQueue(templateUrl.toString());
   process.env.PANELIST_TEST_ADMIN_URL = adminUrl;
 }
 

@@ -1,11 +1,13 @@
 import { startPanelist, type RunningPanelist } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { signInterviewBody } from '../../src/webhooks/signature';
 import { createTestDatabase, type TestDatabase } from './database';
 import { FakeSlack, type FakeUser } from './fake-slack';
 import { interactionBody, postSigned, slashCommandBody, type SignedPost } from './slack-requests';
 
 export const SIGNING_SECRET = 'test-signing-secret';
+export const WEBHOOK_SECRET = 'test-webhook-secret';
 
 export const ADMIN: FakeUser = { id: 'UADMIN', name: 'alice', is_admin: true };
 export const MEMBER: FakeUser = { id: 'UMEMBER', name: 'bob' };
@@ -17,15 +19,28 @@ export const OTHER: FakeUser = { id: 'UOTHER', name: 'carol' };
  */
 export class Harness {
   private constructor(
-    readonly app: RunningPanelist,
+    public app: RunningPanelist,
     readonly slack: FakeSlack,
     readonly database: TestDatabase,
+    private env: Record<string, string>,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<Harness> {
     const database = await createTestDatabase();
     const slack = await new FakeSlack().start();
     for (const user of [ADMIN, MEMBER, OTHER]) slack.users.set(user.id, user);
+    const app = await Harness.boot(database, slack, env);
+    return new Harness(app, slack, database, env);
+  }
+
+  /** Stops the app and starts it again on the same database and fake Slack (a deploy, a crash). */
+  async restart(env: Record<string, string> = {}): Promise<void> {
+    await this.app.stop();
+    this.env = { ...this.env, ...env };
+    this.app = await Harness.boot(this.database, this.slack, this.env);
+  }
+
+  private static async boot(database: TestDatabase, slack: FakeSlack, env: Record<string, string>): Promise<RunningPanelist> {
     const config = loadConfig({
       DATABASE_URL: database.url,
       PORT: '0',
@@ -33,10 +48,14 @@ export class Harness {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_API_URL: slack.apiUrl,
+      INTERVIEW_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      DELIVERY_RETRY_BASE_MS: '20',
+      // fast pacing keeps tests quick; test/unit/pacer.test.ts covers the real limit
+      SLACK_CHANNEL_RATE: '50',
+      SLACK_CHANNEL_BURST: '10',
       ...env,
     });
-    const app = await startPanelist(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
-    return new Harness(app, slack, database);
+    return startPanelist(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
   }
 
   get baseUrl(): string {
@@ -61,6 +80,22 @@ export class Harness {
     const response = await this.slack.waitFor(() => this.slack.responses.find((r) => r.id === responseId));
     const blocks = (response.body.blocks as unknown[]) ?? [];
     return { text: String(response.body.text ?? ''), blocks, body: response.body };
+  }
+
+  /** POSTs an interview event signed as the platform signs it (or with the given header). */
+  async webhook(body: unknown, options: { signature?: string; secret?: string; t?: number; raw?: string } = {}) {
+    const raw = options.raw ?? JSON.stringify(body);
+    const t = options.t ?? Math.floor(Date.now() / 1000);
+    const response = await fetch(`${this.baseUrl}/webhooks/interviews`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'interview-signature': options.signature ?? signInterviewBody(options.secret ?? WEBHOOK_SECRET, raw, t),
+      },
+      body: raw,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 
   interact(payload: Record<string, unknown>): Promise<SignedPost> {

@@ -3,7 +3,7 @@ import fixture from '../../fixtures/payments-platform-spec.json';
 import { isPanelistError } from '../../src/domain/errors';
 import { MAX_COMPETENCIES, MAX_NAME_LENGTH, type SpecContent } from '../../src/domain/spec';
 import { parseSpecDocument } from '../../src/domain/spec-file';
-import { emptyPerformance, type SpecView } from '../../src/services/spec-views';
+import type { SpecView } from '../../src/services/spec-views';
 import {
   ADD_COMPETENCY_ACTION_ID,
   applyRowAction,
@@ -45,7 +45,7 @@ function specView(content: SpecContent = fixtureContent()): SpecView {
       revertedFrom: null,
       externalVersion: null,
     },
-    live: emptyPerformance(content),
+    live: { interviews: 0, completed: 0, abandoned: 0, completionRate: null, averageScore: null, competencies: [] },
   };
 }
 

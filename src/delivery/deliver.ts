@@ -1,0 +1,153 @@
+import type { Logger } from 'pino';
+import { interviewResult } from '../services/interview-results';
+import { RESULT_KIND } from '../services/interview-apply';
+import type { Db } from '../store/db';
+import { addDeliverJob } from '../store/queue';
+import type { ChannelPacer } from './pacer';
+import { SendError, type ChatSender, type DeliveryContent } from './sender';
+
+export interface DeliveryPolicy {
+  maxAttempts: number;
+  /** first retry delay; doubles per attempt, with full jitter, capped at five minutes */
+  retryBaseMs: number;
+}
+
+export interface DeliverDeps {
+  db: Db;
+  senders: Record<string, ChatSender>;
+  pacer: ChannelPacer;
+  policy: DeliveryPolicy;
+  logger: Logger;
+  onDeadLetter?: (deliveryId: string, error: string) => void;
+}
+
+/**
+ * Drives one delivery to "sent, showing the latest content". Idempotent: run it any number of
+ * times, concurrently or after a crash, and the channel gets one message. Before each post the
+ * attempt is recorded; if an attempt's outcome is unknown, the next run looks for the message
+ * (tagged with the delivery id) before posting again. No database transaction is open while the
+ * platform is called.
+ */
+export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<void> {
+  const { db } = deps;
+  const log = deps.logger.child({ deliveryId });
+  const delivery = await db.delivery.findUnique({ where: { id: deliveryId }, include: { subscription: true } });
+  if (!delivery || delivery.status === 'failed' || delivery.status === 'paused') return;
+  if (delivery.messageId && delivery.renderedVersion >= delivery.contentVersion) return;
+  const sender = deps.senders[delivery.platform];
+  if (!sender) {
+    await markFailed(deps, deliveryId, `no sender for platform ${delivery.platform}`);
+    return;
+  }
+  const target = { workspaceId: delivery.workspaceId, channelId: delivery.channelId };
+  const channelKey = `${delivery.platform}:${delivery.channelId}`;
+  const version = delivery.contentVersion;
+  try {
+    let messageId = delivery.messageId;
+    if (!messageId && delivery.attemptedAt) {
+      messageId = (await sender.findPosted(target, deliveryId, delivery.attemptedAt)) ?? null;
+      if (messageId) {
+        log.info({ messageId }, 'found the message an earlier attempt posted; not posting again');
+        // The found message may show older content; rendered 0 makes the next step update it.
+        await db.delivery.update({ where: { id: deliveryId }, data: { messageId, status: 'sent', postedAt: new Date(), renderedVersion: 0 } });
+      }
+    }
+    const content = await loadContent(db, delivery.kind, delivery.subjectId, delivery.subscription?.private ?? true);
+    if (!content) {
+      await markFailed(deps, deliveryId, `nothing to send: ${delivery.kind} ${delivery.subjectId} not found`);
+      return;
+    }
+    await deps.pacer.wait(channelKey);
+    if (!messageId) {
+      await db.delivery.update({
+        where: { id: deliveryId },
+        data: { attemptedAt: new Date(), attempts: { increment: 1 }, updatedAt: new Date() },
+      });
+      const posted = await sender.post(target, deliveryId, content);
+      await db.delivery.update({
+        where: { id: deliveryId },
+        data: { messageId: posted, status: 'sent', postedAt: new Date(), renderedVersion: version, lastError: null, updatedAt: new Date() },
+      });
+      log.info({ channel: delivery.channelId, messageId: posted }, 'delivered');
+    } else {
+      await db.delivery.update({ where: { id: deliveryId }, data: { attempts: { increment: 1 }, updatedAt: new Date() } });
+      await sender.update(target, messageId, deliveryId, content);
+      // Only ever move forward: a slower, older update must not mark newer content as shown.
+      await db.delivery.updateMany({
+        where: { id: deliveryId, renderedVersion: { lt: version } },
+        data: { renderedVersion: version, status: 'sent', lastError: null, updatedAt: new Date() },
+      });
+      log.info({ channel: delivery.channelId, messageId }, 'message updated');
+    }
+  } catch (error) {
+    if (!(error instanceof SendError)) throw error;
+    if (error.kind === 'rate_limited') deps.pacer.block(channelKey, error.retryAfterMs ?? 1_000);
+    await handleFailure(deps, deliveryId, error, log);
+  }
+}
+
+async function loadContent(db: Db, kind: string, subjectId: string, hideName: boolean): Promise<DeliveryContent | undefined> {
+  if (kind === RESULT_KIND) {
+    const view = await interviewResult(db, subjectId, hideName);
+    return view ? { kind: RESULT_KIND, view } : undefined;
+  }
+  return undefined;
+}
+
+async function handleFailure(deps: DeliverDeps, deliveryId: string, error: SendError, log: Logger): Promise<void> {
+  const { db } = deps;
+  const delivery = await db.delivery.findUniqueOrThrow({ where: { id: deliveryId }, include: { subscription: true } });
+  if (error.kind === 'gone') {
+    await pauseChannel(deps, delivery, error.message);
+    return;
+  }
+  if (error.kind === 'permanent' || delivery.attempts >= deps.policy.maxAttempts) {
+    await markFailed(deps, deliveryId, error.message);
+    return;
+  }
+  const backoff = Math.min(300_000, deps.policy.retryBaseMs * 2 ** Math.max(0, delivery.attempts - 1));
+  const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? 1_000) : Math.round(backoff / 2 + Math.random() * (backoff / 2));
+  const runAt = new Date(Date.now() + delay);
+  await db.$transaction([
+    db.delivery.update({ where: { id: deliveryId }, data: { lastError: error.message, nextAttemptAt: runAt, updatedAt: new Date() } }),
+    db.$executeRaw(addDeliverJob(deliveryId, runAt)),
+  ]);
+  log.warn({ kind: error.kind, attempts: delivery.attempts, retryInMs: delay, err: error.message }, 'delivery attempt failed; will retry');
+}
+
+async function markFailed(deps: DeliverDeps, deliveryId: string, reason: string): Promise<void> {
+  await deps.db.delivery.update({ where: { id: deliveryId }, data: { status: 'failed', lastError: reason, updatedAt: new Date() } });
+  deps.logger.error({ deliveryId, reason }, 'delivery failed for good (dead letter); `npx panelist deliveries retry` re-queues it');
+  deps.onDeadLetter?.(deliveryId, reason);
+}
+
+/** The channel cannot take messages: pause its subscriptions and pending messages, and say so. */
+async function pauseChannel(
+  deps: DeliverDeps,
+  delivery: { id: string; platform: string; workspaceId: string; channelId: string; subscription: { createdBy: string } | null },
+  reason: string,
+): Promise<void> {
+  const now = new Date();
+  await deps.db.$transaction([
+    deps.db.subscription.updateMany({
+      where: { platform: delivery.platform, channelId: delivery.channelId, pausedAt: null },
+      data: { pausedAt: now, pausedReason: reason },
+    }),
+    deps.db.delivery.updateMany({
+      where: { platform: delivery.platform, channelId: delivery.channelId, status: 'pending' },
+      data: { status: 'paused', lastError: reason, updatedAt: now },
+    }),
+  ]);
+  deps.logger.warn({ deliveryId: delivery.id, channel: delivery.channelId, reason }, 'channel cannot take messages; its subscriptions are paused');
+  const sender = deps.senders[delivery.platform];
+  if (delivery.subscription && sender?.notifyUser) {
+    await sender
+      .notifyUser(
+        delivery.workspaceId,
+        delivery.subscription.createdBy,
+        `I can't post to <#${delivery.channelId}> (${reason}), so its Panelist subscriptions are paused. ` +
+          'Invite me back with `/invite @Panelist` in that channel, then run `/spec subscribe …` there again; held messages will follow.',
+      )
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not tell the subscriber about the pause'));
+  }
+}

@@ -1,0 +1,42 @@
+import type { InterviewResultView } from '../services/interview-views';
+
+/** Where a message goes: a channel in a workspace (Slack team, Teams tenant). */
+export interface ChannelTarget {
+  workspaceId: string;
+  channelId: string;
+}
+
+/** What the delivery pipeline can ask of any chat platform. One core, one sender per platform. */
+export interface ChatSender {
+  readonly platform: string;
+  /** Posts, tagging the message with the delivery id so a lost acknowledgement can be recovered. */
+  post(target: ChannelTarget, deliveryId: string, content: DeliveryContent): Promise<string>;
+  update(target: ChannelTarget, messageId: string, deliveryId: string, content: DeliveryContent): Promise<void>;
+  /** The id of a message this delivery already posted at or after `since`, if there is one. */
+  findPosted(target: ChannelTarget, deliveryId: string, since: Date): Promise<string | undefined>;
+  /** Tells a person directly (best effort), e.g. that their channel's subscription was paused. */
+  notifyUser?(workspaceId: string, userId: string, text: string): Promise<void>;
+}
+
+export type DeliveryContent = { kind: 'interview.result'; view: InterviewResultView };
+
+/**
+ * How an attempt failed, which decides what happens next:
+ * - rate_limited: wait retryAfterMs, then try again;
+ * - transient: back off and try again;
+ * - unknown_outcome: the post may have landed; look for it before posting again;
+ * - gone: the channel cannot take messages (bot removed, archived): pause, don't retry;
+ * - permanent: retrying cannot help (bad token, invalid payload): dead letter.
+ */
+export type SendFailureKind = 'rate_limited' | 'transient' | 'unknown_outcome' | 'gone' | 'permanent';
+
+export class SendError extends Error {
+  constructor(
+    readonly kind: SendFailureKind,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'SendError';
+  }
+}

@@ -1,0 +1,131 @@
+import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
+import { renderInterviewResult } from '../slack/render/interview';
+import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from './sender';
+
+/** Metadata event type on every message Panelist posts; its payload names the delivery. */
+export const DELIVERY_METADATA_TYPE = 'panelist_delivery';
+
+/** Slack errors that mean the channel cannot take our messages until someone acts. */
+const GONE = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'team_access_not_granted']);
+/** Errors no retry can fix. */
+const PERMANENT = new Set(['invalid_auth', 'account_inactive', 'token_revoked', 'not_authed', 'invalid_blocks', 'msg_too_long', 'no_text', 'missing_scope']);
+
+export type TokenLookup = (workspaceId: string) => Promise<string>;
+
+/**
+ * Sends through Slack's Web API (SLACK_API_URL in tests). The WebClient's own retries are off:
+ * the delivery pipeline decides when to retry, so a 429's Retry-After and a lost response are
+ * handled in one place, with the delivery id.
+ */
+export class SlackSender implements ChatSender {
+  readonly platform = 'slack';
+  private readonly clients = new Map<string, WebClient>();
+
+  constructor(
+    private readonly tokenFor: TokenLookup,
+    private readonly options: { slackApiUrl?: string; timeoutMs?: number } = {},
+  ) {}
+
+  async post(target: ChannelTarget, deliveryId: string, content: DeliveryContent): Promise<string> {
+    const client = await this.client(target.workspaceId);
+    const message = render(content);
+    try {
+      const result = await client.chat.postMessage({
+        channel: target.channelId,
+        ...message,
+        unfurl_links: false,
+        metadata: { event_type: DELIVERY_METADATA_TYPE, event_payload: { delivery_id: deliveryId } },
+      });
+      return String(result.ts);
+    } catch (error) {
+      // Anything but Slack's own refusal leaves us not knowing whether the message landed.
+      throw classify(error, 'unknown_outcome');
+    }
+  }
+
+  async update(target: ChannelTarget, messageId: string, deliveryId: string, content: DeliveryContent): Promise<void> {
+    const client = await this.client(target.workspaceId);
+    try {
+      await client.chat.update({
+        channel: target.channelId,
+        ts: messageId,
+        ...render(content),
+        metadata: { event_type: DELIVERY_METADATA_TYPE, event_payload: { delivery_id: deliveryId } },
+      });
+    } catch (error) {
+      throw classify(error, 'transient');
+    }
+  }
+
+  async findPosted(target: ChannelTarget, deliveryId: string, since: Date): Promise<string | undefined> {
+    const client = await this.client(target.workspaceId);
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < 5; page += 1) {
+        const result = await client.conversations.history({
+          channel: target.channelId,
+          oldest: String(Math.floor(since.getTime() / 1000) - 60),
+          include_all_metadata: true,
+          limit: 200,
+          cursor,
+        });
+        const found = result.messages?.find(
+          (m) =>
+            m.metadata?.event_type === DELIVERY_METADATA_TYPE &&
+            (m.metadata.event_payload as Record<string, unknown> | undefined)?.delivery_id === deliveryId,
+        );
+        if (found?.ts) return found.ts;
+        cursor = result.response_metadata?.next_cursor || undefined;
+        if (!cursor) return undefined;
+      }
+      return undefined;
+    } catch (error) {
+      throw classify(error, 'transient');
+    }
+  }
+
+  async notifyUser(workspaceId: string, userId: string, text: string): Promise<void> {
+    const client = await this.client(workspaceId);
+    await client.chat.postMessage({ channel: userId, text });
+  }
+
+  private async client(workspaceId: string): Promise<WebClient> {
+    let client = this.clients.get(workspaceId);
+    if (!client) {
+      let token: string;
+      try {
+        token = await this.tokenFor(workspaceId);
+      } catch (error) {
+        throw new SendError('permanent', error instanceof Error ? error.message : String(error));
+      }
+      client = new WebClient(token, {
+        slackApiUrl: this.options.slackApiUrl,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        timeout: this.options.timeoutMs ?? 10_000,
+      });
+      this.clients.set(workspaceId, client);
+    }
+    return client;
+  }
+}
+
+function render(content: DeliveryContent) {
+  return renderInterviewResult(content.view);
+}
+
+function classify(error: unknown, otherwise: 'unknown_outcome' | 'transient'): SendError {
+  const e = error as WebAPICallError & { retryAfter?: number; data?: { error?: string }; statusCode?: number };
+  if (e.code === ErrorCode.RateLimitedError) {
+    return new SendError('rate_limited', 'Slack rate limit (429)', Math.max(1, e.retryAfter ?? 1) * 1000);
+  }
+  if (e.code === ErrorCode.PlatformError) {
+    const code = e.data?.error ?? 'unknown_error';
+    if (GONE.has(code)) return new SendError('gone', code);
+    if (PERMANENT.has(code)) return new SendError('permanent', `Slack refused the message: ${code}`);
+    if (code === 'ratelimited') return new SendError('rate_limited', 'Slack rate limit', 1_000);
+    return new SendError('transient', `Slack error: ${code}`);
+  }
+  if (e.code === ErrorCode.HTTPError) return new SendError(otherwise, `Slack answered HTTP ${e.statusCode ?? '?'}`);
+  return new SendError(otherwise, `could not reach Slack: ${e.message ?? String(error)}`);
+}

@@ -1,0 +1,79 @@
+import { run, runMigrations, type Runner } from 'graphile-worker';
+import type { Logger } from 'pino';
+import type { Db } from '../store/db';
+import { addDeliverJob, DELIVER_TASK, QUEUE_SCHEMA } from '../store/queue';
+import { deliver, type DeliverDeps } from './deliver';
+
+export interface WorkerOptions {
+  databaseUrl: string;
+  concurrency: number;
+  /** how often a pending delivery whose job was lost (crash mid-job) is looked for */
+  sweepIntervalMs: number;
+}
+
+/** graphile-worker's own tables, installed (idempotently) before anything can enqueue. */
+export async function installQueue(databaseUrl: string): Promise<void> {
+  await runMigrations({ connectionString: databaseUrl, schema: QUEUE_SCHEMA, logger: quietLogger() });
+}
+
+/**
+ * Runs deliveries outside any request and transaction. Jobs wake the worker through
+ * LISTEN/NOTIFY as the enqueuing transaction commits; the sweeper re-queues deliveries whose job
+ * vanished with a crashed process (graphile-worker only frees a dead worker's lock after hours).
+ */
+export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOptions): Promise<{ stop(): Promise<void> }> {
+  const runner: Runner = await run({
+    connectionString: options.databaseUrl,
+    schema: QUEUE_SCHEMA,
+    concurrency: options.concurrency,
+    maxPoolSize: Math.min(options.concurrency + 2, 20),
+    pollInterval: 1_000,
+    noHandleSignals: true,
+    logger: quietLogger(deps.logger),
+    taskList: {
+      [DELIVER_TASK]: async (payload) => {
+        const { deliveryId } = payload as { deliveryId: string };
+        await deliver(deps, deliveryId);
+      },
+    },
+  });
+  const sweep = () =>
+    sweepLostDeliveries(deps.db).catch((error: unknown) => deps.logger.warn({ err: error }, 'delivery sweep failed'));
+  await sweep();
+  const timer = setInterval(sweep, options.sweepIntervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await runner.stop();
+    },
+  };
+}
+
+/** Pending work overdue by a minute has lost its job: queue it again (the job key dedupes). */
+export async function sweepLostDeliveries(db: Db): Promise<number> {
+  const lost = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM delivery
+    WHERE (status = 'pending' OR (status = 'sent' AND rendered_version < content_version))
+      AND next_attempt_at < now() - interval '1 minute'
+      AND updated_at < now() - interval '1 minute'
+    LIMIT 1000`;
+  for (const { id } of lost) {
+    await db.$transaction([
+      db.delivery.update({ where: { id }, data: { nextAttemptAt: new Date(), updatedAt: new Date() } }),
+      db.$executeRaw(addDeliverJob(id)),
+    ]);
+  }
+  return lost.length;
+}
+
+/** graphile-worker's logger, routed to pino (its debug chatter at debug). */
+function quietLogger(logger?: Logger) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Logger: WorkerLogger } = require('graphile-worker') as typeof import('graphile-worker');
+  return new WorkerLogger(() => (level: string, message: string, meta?: unknown) => {
+    if (!logger) return;
+    const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+    logger[method]({ component: 'queue', meta }, message);
+  });
+}

@@ -1,0 +1,61 @@
+import type { App } from '@slack/bolt';
+import type { SlashCommand } from '@slack/bolt';
+import type { Command } from '../domain/command';
+import type { SubscriptionInfo } from '../services/subscriptions';
+import { plain, type Reply } from './replies';
+import type { SlackServices } from './services';
+
+type Client = Parameters<Parameters<App['command']>[1]>[0]['client'];
+type SubscriptionCommand = Extract<Command, { name: 'subscribe' | 'unsubscribe' | 'subscriptions' }>;
+
+/** subscribe / unsubscribe / subscriptions, for the channel the command was typed in. */
+export async function runSubscriptionCommand(
+  command: SubscriptionCommand,
+  slash: SlashCommand,
+  services: SlackServices,
+  client: Client,
+): Promise<Reply> {
+  const channel = { platform: 'slack' as const, workspaceId: slash.team_id, channelId: slash.channel_id };
+  if (command.name === 'subscriptions') {
+    const organizationId = await services.actors.organizationFor(slash.team_id);
+    return renderSubscriptions(await services.subscriptions.list(organizationId, channel));
+  }
+  const context = await services.actors.resolve(client, slash.team_id, slash.user_id, slash.user_name);
+  if (command.name === 'unsubscribe') {
+    const result = await services.subscriptions.unsubscribe(context, channel, command.spec);
+    const what = command.spec === 'all' ? 'anything' : `\`${result.slug}\``;
+    return plain(result.removed > 0 ? `:white_check_mark: This channel no longer follows ${command.spec === 'all' ? 'any spec' : what}.` : `This channel was not following ${what}; nothing changed.`);
+  }
+  const result = await services.subscriptions.subscribe(context, channel, command.spec, command.private);
+  const what = result.info.scope.kind === 'all' ? 'every spec' : `\`${result.info.scope.slug}\``;
+  const privacy = command.private ? ' Candidate names are hidden here ("a candidate").' : '';
+  const verb = result.created ? 'now follows' : result.resumed ? 'follows again' : 'already follows';
+  const lines = [`:white_check_mark: This channel ${verb} ${what}: each completed interview is posted here.${privacy}`];
+  if (!(await botIsMember(client, slash.channel_id))) {
+    lines.push(':warning: I am not in this channel yet, so I cannot post here. Invite me with `/invite @Panelist`.');
+  }
+  return plain(lines.join('\n'));
+}
+
+async function botIsMember(client: Client, channel: string): Promise<boolean> {
+  try {
+    const info = await client.conversations.info({ channel });
+    // DMs and group DMs with the bot have no is_member; the bot is in them by definition.
+    return info.channel?.is_member ?? Boolean(info.channel?.is_im || info.channel?.is_mpim);
+  } catch {
+    // channel_not_found: a private channel the bot is not in.
+    return false;
+  }
+}
+
+function renderSubscriptions(subscriptions: SubscriptionInfo[]): Reply {
+  if (subscriptions.length === 0) {
+    return plain('This channel follows no specs. `/spec subscribe <spec|all> [private]` starts that.');
+  }
+  const lines = subscriptions.map((s) => {
+    const what = s.scope.kind === 'all' ? 'all specs' : `\`${s.scope.slug}\``;
+    const flags = [s.private ? 'names hidden' : undefined, s.pausedReason ? `paused: ${s.pausedReason}` : undefined].filter(Boolean);
+    return `• ${what}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}`;
+  });
+  return plain(`*This channel follows*\n${lines.join('\n')}`);
+}
