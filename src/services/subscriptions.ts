@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import { addDeliverJob } from '../store/queue';
 import type { ActorContext } from './actor';
 import { recordAudit } from './audit';
 import { ALL_SPECS } from './permissions';
@@ -41,11 +42,18 @@ export class SubscriptionService {
         },
         update: { private: isPrivate, pausedAt: null, pausedReason: null },
       });
-      if (before?.pausedAt) {
-        await tx.delivery.updateMany({ where: { subscriptionId: subscription.id, status: 'paused' }, data: { status: 'pending', nextAttemptAt: new Date() } });
+      // The bot is back in the channel: everything held for it resumes, whichever subscription it came from.
+      const resumed = await tx.subscription.updateMany({
+        where: { platform: channel.platform, channelId: channel.channelId, pausedAt: { not: null } },
+        data: { pausedAt: null, pausedReason: null },
+      });
+      const held = await tx.delivery.findMany({ where: { platform: channel.platform, channelId: channel.channelId, status: 'paused' }, select: { id: true } });
+      for (const { id } of held) {
+        await tx.delivery.update({ where: { id }, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() } });
+        await tx.$executeRaw(addDeliverJob(id));
       }
       await recordAudit(tx, context, { action: 'subscription.add', specId: spec?.id, detail: { channel: channel.channelId, private: isPrivate } });
-      return { created: !before, resumed: Boolean(before?.pausedAt), info: info(subscription, spec) };
+      return { created: !before, resumed: Boolean(before?.pausedAt) || resumed.count > 0, info: info(subscription, spec) };
     });
   }
 

@@ -114,7 +114,7 @@ describe('parked events are applied when their spec is created', () => {
   it('applies a parked completion when the demo spec is seeded, and posts it', async () => {
     const parkedHarness = await Harness.start({ SEED_DEMO: 'false' });
     try {
-      await parkedHarness.spec('subscribe all');
+      expect((await (await parkedHarness.spec('subscribe all')).reply()).text).toContain('now follows every spec');
       const event = completed({ interviewId: 'int_parked' });
       expect((await parkedHarness.webhook(event)).body).toEqual({ status: 'parked' });
       expect(parkedHarness.slack.posted('C1')).toHaveLength(0);
