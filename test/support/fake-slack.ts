@@ -45,6 +45,7 @@ export class FakeSlack {
   readonly users = new Map<string, FakeUser>();
   private readonly handlers = new Map<string, Handler>();
   private readonly faults = new Map<string, Fault[]>();
+  private readonly channelFaults = new Map<string, Fault[]>();
   /** channel → messages posted there (what a person in the channel would see) */
   readonly messages = new Map<string, PostedMessage[]>();
   /** channels the bot is not in: posting there answers not_in_channel */
@@ -75,6 +76,12 @@ export class FakeSlack {
     this.faults.set(method, [...(this.faults.get(method) ?? []), ...faults]);
   }
 
+  /** The same, only for calls about one channel (so concurrent tests do not take each other's faults). */
+  failIn(channel: string, method: string, ...faults: Fault[]): void {
+    const key = `${method} ${channel}`;
+    this.channelFaults.set(key, [...(this.channelFaults.get(key) ?? []), ...faults]);
+  }
+
   /** Every message in a channel, or in all channels. */
   posted(channel?: string): PostedMessage[] {
     if (channel) return this.messages.get(channel) ?? [];
@@ -101,7 +108,8 @@ export class FakeSlack {
         }
         const method = path.replace(/^\/api\//, '').split('?')[0]!;
         this.calls.push({ method, args: body, headers: req.headers });
-        res.end(JSON.stringify(this.answer(method, body)));
+        const fault = this.channelFaults.get(`${method} ${String(body.channel)}`)?.shift() ?? this.faults.get(method)?.shift();
+        void this.respond(res, method, body, fault);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
