@@ -172,6 +172,8 @@ function slackMode(env: Env): SlackMode {
 
 function parseKey(raw: string | undefined): Buffer | undefined {
   if (!raw) return undefined;
+  // Node's base64 decoder skips characters it does not know, so check the text is base64 first.
+  if (!/^[0-9a-fA-F]{64}$/.test(raw) && !/^[A-Za-z0-9+/]{43}=?$|^[A-Za-z0-9_-]{43}$/.test(raw)) return undefined;
   const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
   return key.length === 32 ? key : undefined;
 }

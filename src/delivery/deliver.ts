@@ -41,6 +41,35 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<vo
   }
   const target = { workspaceId: delivery.workspaceId, channelId: delivery.channelId };
   const channelKey = `${delivery.platform}:${delivery.channelId}`;
+  await deps.pacer.wait(channelKey);
+  // One worker at a time talks to the platform about a delivery (a sweeper's re-queue may run
+  // beside the original job). The lease outlives any single call and expires if its holder dies.
+  const leased = await db.$queryRaw<{ id: string }[]>`
+    UPDATE delivery SET lease_until = now() + interval '2 minutes'
+    WHERE id = ${deliveryId}::uuid AND (lease_until IS NULL OR lease_until < now()) RETURNING id`;
+  if (leased.length === 0) {
+    await db.$executeRaw(addDeliverJob(deliveryId, new Date(Date.now() + LEASE_RETRY_MS)));
+    return;
+  }
+  try {
+    await attempt(deps, deliveryId, log);
+  } finally {
+    await db.$executeRaw`UPDATE delivery SET lease_until = NULL WHERE id = ${deliveryId}::uuid`;
+  }
+}
+
+/** Queued behind a held lease: look again shortly (the holder may be posting older content). */
+const LEASE_RETRY_MS = 2_000;
+
+async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Promise<void> {
+  const { db } = deps;
+  // Re-read under the lease: the state may have moved while this job waited.
+  const delivery = await db.delivery.findUniqueOrThrow({ where: { id: deliveryId }, include: { subscription: true } });
+  if (delivery.status === 'failed' || delivery.status === 'paused') return;
+  if (delivery.messageId && delivery.renderedVersion >= delivery.contentVersion) return;
+  const sender = deps.senders[delivery.platform]!;
+  const target = { workspaceId: delivery.workspaceId, channelId: delivery.channelId };
+  const channelKey = `${delivery.platform}:${delivery.channelId}`;
   const version = delivery.contentVersion;
   try {
     let messageId = delivery.messageId;
@@ -57,7 +86,6 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<vo
       await markFailed(deps, deliveryId, `nothing to send: ${delivery.kind} ${delivery.subjectId} not found`);
       return;
     }
-    await deps.pacer.wait(channelKey);
     if (!messageId) {
       await db.delivery.update({
         where: { id: deliveryId },

@@ -57,6 +57,7 @@ export async function sweepLostDeliveries(db: Db): Promise<number> {
     WHERE (status = 'pending' OR (status = 'sent' AND rendered_version < content_version))
       AND next_attempt_at < now() - interval '1 minute'
       AND updated_at < now() - interval '1 minute'
+      AND (lease_until IS NULL OR lease_until < now())
     LIMIT 1000`;
   for (const { id } of lost) {
     await db.$transaction([

@@ -41,7 +41,7 @@ export async function commitVersion(tx: Tx, context: ActorContext, change: NewVe
     where: { id: change.spec.id, currentVersion: change.baseVersion },
     data: { currentVersion: { increment: 1 }, updatedAt: new Date() },
   });
-  if (moved.count !== 1) throw await staleVersionError(tx, change.spec, change.baseVersion);
+  if (moved.count !== 1) throw await staleVersionError(tx, change.spec, change.baseVersion, change.source);
 
   const hash = contentHash(change.content);
   const number = change.baseVersion + 1;
@@ -71,15 +71,18 @@ export async function commitVersion(tx: Tx, context: ActorContext, change: NewVe
   return { number, slug: change.spec.slug, changes };
 }
 
-async function staleVersionError(tx: Tx, spec: { id: string; slug: string }, base: number) {
+async function staleVersionError(tx: Tx, spec: { id: string; slug: string }, base: number, source: VersionSource) {
   const next = await tx.specVersion.findUnique({ where: { specId_number: { specId: spec.id, number: base + 1 } } });
   const current = await tx.spec.findUniqueOrThrow({ where: { id: spec.id }, select: { currentVersion: true } });
   const who = next ? next.authorName ?? next.authorId : 'someone else';
   return new PanelistError(
     'stale_version',
-    `\`${spec.slug}\` changed while you were editing: ${who} made v${base + 1}` +
+    `\`${spec.slug}\` changed ${source === 'edit' ? 'while you were editing' : 'just now'}: ${who} made v${base + 1}` +
       `${next ? ` at ${next.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}` +
-      ` (now v${current.currentVersion}). Your changes to v${base} were not saved; open it again and redo them.`,
+      ` (now v${current.currentVersion}). ` +
+      (source === 'edit'
+        ? `Your changes to v${base} were not saved; open it again and redo them.`
+        : 'Nothing was saved; look at the new version and run your command again.'),
     {
       baseVersion: base,
       currentVersion: current.currentVersion,

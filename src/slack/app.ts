@@ -6,7 +6,7 @@ import type { Db } from '../store/db';
 import { boltLogger } from './bolt-logger';
 import { registerSpecCommand } from './commands';
 import { registerEditHandlers } from './edit-handlers';
-import { SlackInstallationStore } from './installation-store';
+import { SlackInstallationStore, SlackNotInstalledError } from './installation-store';
 import type { SlackServices } from './services';
 
 export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history', 'team:read'];
@@ -37,6 +37,7 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
     app = new App({
       appToken: mode.appToken,
       socketMode: true,
+      extendedErrorHandler: true,
       signingSecret: mode.signingSecret,
       logger: boltLogger(log),
       clientOptions,
@@ -69,6 +70,7 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
       receiver,
       logger: boltLogger(log),
       clientOptions,
+      extendedErrorHandler: true,
       ...(mode.kind === 'single' ? { token: mode.botToken } : {}),
     });
   }
@@ -85,9 +87,24 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
       log.info({ team: context.teamId }, 'Panelist was uninstalled; installation removed');
     });
   }
-  app.error(async (error) => {
+  // With extendedErrorHandler on, Bolt passes { error, body, … } (its type is not exported).
+  app.error((async ({ error, body }: { error: Error; body?: unknown }) => {
+    let original: unknown = error;
+    // Bolt wraps the store's error in the OAuth package's, which it wraps in its own.
+    for (let depth = 0; depth < 4 && !(original instanceof SlackNotInstalledError); depth += 1) {
+      const inner = (original as { original?: unknown } | undefined)?.original;
+      if (!inner) break;
+      original = inner;
+    }
+    const responseUrl = (body as { response_url?: string } | undefined)?.response_url;
+    if (original instanceof SlackNotInstalledError) {
+      // No token to answer with, but a slash command's response_url needs none.
+      log.warn({ team: original.scope.id }, 'request from a workspace without an installation');
+      if (responseUrl) await tellNotInstalled(responseUrl, config.publicUrl).catch(() => undefined);
+      return;
+    }
     log.error({ err: error }, 'unhandled Slack error');
-  });
+  }) as never);
 
   const tokenFor = async (teamId: string): Promise<string> => {
     if (mode.kind === 'single') return mode.botToken;
@@ -108,4 +125,17 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
       if (mode.appToken) await app.stop();
     },
   };
+}
+
+async function tellNotInstalled(responseUrl: string, publicUrl: string | undefined): Promise<void> {
+  const where = publicUrl ? `${publicUrl.replace(/\/$/, '')}/slack/install` : 'its /slack/install page';
+  await fetch(responseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      response_type: 'ephemeral',
+      text: `:warning: Panelist is not installed in this workspace yet. A workspace admin can install it at ${where}.`,
+    }),
+    signal: AbortSignal.timeout(5_000),
+  });
 }

@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from '../../src/config';
+
+/** loadConfig is the one reader of the environment: each case passes its own env, never process.env. */
+
+const KEY_BASE64 = randomBytes(32).toString('base64');
+const SLACK_SINGLE = { SLACK_SIGNING_SECRET: 'signing', SLACK_BOT_TOKEN: 'xoxb-1' };
+const SLACK_OAUTH = {
+  SLACK_SIGNING_SECRET: 'signing',
+  SLACK_CLIENT_ID: '123.456',
+  SLACK_CLIENT_SECRET: 'client-secret',
+  SLACK_STATE_SECRET: 'state-secret',
+  TOKEN_ENCRYPTION_KEY: KEY_BASE64,
+};
+
+/** The problems loadConfig refuses `env` with; fails the test when it accepts it. */
+function problems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`expected loadConfig to refuse ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig defaults', () => {
+  it('runs with no environment at all: port 3000, embedded PostgreSQL, demo seed on, Slack off', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      logLevel: 'info',
+      databaseUrl: undefined,
+      embeddedPg: { dataDir: './.data/pg', port: 54329 },
+      seedDemo: true,
+      demoSpecFile: undefined,
+      publicUrl: undefined,
+      slackApiUrl: undefined,
+    });
+    expect(config.slack.kind).toBe('off');
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = loadConfig({ PORT: '', LOG_LEVEL: '', SEED_DEMO: '', DATABASE_URL: '', SLACK_SIGNING_SECRET: '', SLACK_BOT_TOKEN: '' });
+    expect(config).toMatchObject({ port: 3000, logLevel: 'info', seedDemo: true, databaseUrl: undefined });
+    expect(config.slack.kind).toBe('off');
+  });
+
+  it('reads the values it is given', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/panelist',
+      EMBEDDED_PG_DIR: '/var/lib/panelist',
+      EMBEDDED_PG_PORT: '6543',
+      DEMO_SPEC_FILE: 'spec.json',
+      SLACK_API_URL: 'http://127.0.0.1:9999/api/',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      logLevel: 'silent',
+      databaseUrl: 'postgresql://u:p@127.0.0.1:5432/panelist',
+      embeddedPg: { dataDir: '/var/lib/panelist', port: 6543 },
+      demoSpecFile: 'spec.json',
+      slackApiUrl: 'http://127.0.0.1:9999/api/',
+    });
+  });
+
+  it('accepts PORT=0 (any free port, as the tests use)', () => {
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+  });
+});
+
+describe('refusing bad values, naming the variable', () => {
+  it.each(['abc', '3000.5', '-1', '70000'])('refuses PORT=%s', (port) => {
+    const found = problems({ PORT: port });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^PORT: /);
+  });
+
+  it('says which variable in the error message as well', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/Invalid environment:\n\s+- PORT: /);
+  });
+
+  it('refuses a DATABASE_URL that is not postgres://', () => {
+    expect(problems({ DATABASE_URL: 'mysql://localhost/db' })).toEqual(['DATABASE_URL: must be a postgres:// or postgresql:// URL']);
+  });
+
+  it('refuses an unknown LOG_LEVEL', () => {
+    expect(problems({ LOG_LEVEL: 'verbose' })[0]).toMatch(/^LOG_LEVEL: /);
+  });
+
+  it('lists every bad variable at once', () => {
+    const found = problems({ PORT: 'abc', LOG_LEVEL: 'loud', SEED_DEMO: 'maybe' });
+    expect(found.map((problem) => problem.split(':')[0]).sort()).toEqual(['LOG_LEVEL', 'PORT', 'SEED_DEMO']);
+  });
+});
+
+describe('SEED_DEMO', () => {
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+  ])('SEED_DEMO=%s → seedDemo %s', (value, expected) => {
+    expect(loadConfig({ SEED_DEMO: value }).seedDemo).toBe(expected);
+  });
+
+  it.each(['maybe', '2', 'true '])('refuses SEED_DEMO=%j, saying to use true or false', (value) => {
+    expect(problems({ SEED_DEMO: value })).toEqual(['SEED_DEMO: use true or false']);
+  });
+});
+
+describe('Slack mode', () => {
+  it('is off without Slack variables, with a reason that names what to set', () => {
+    const slack = loadConfig({}).slack;
+    expect(slack.kind).toBe('off');
+    if (slack.kind !== 'off') return;
+    for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'TOKEN_ENCRYPTION_KEY']) {
+      expect(slack.reason).toContain(name);
+    }
+  });
+
+  it('is single-workspace with a signing secret and a bot token', () => {
+    expect(loadConfig(SLACK_SINGLE).slack).toEqual({ kind: 'single', signingSecret: 'signing', botToken: 'xoxb-1', appToken: undefined });
+  });
+
+  it('refuses a signing secret without a bot token or OAuth, naming SLACK_BOT_TOKEN', () => {
+    expect(problems({ SLACK_SIGNING_SECRET: 'signing' })).toEqual(['SLACK_BOT_TOKEN: required in single-workspace mode (xoxb-…)']);
+  });
+
+  it('refuses an app token (Socket Mode) without a signing secret', () => {
+    expect(problems({ SLACK_APP_TOKEN: 'xapp-1', SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual([
+      'SLACK_SIGNING_SECRET: required when Slack is configured',
+    ]);
+  });
+
+  it('keeps the app token for Socket Mode', () => {
+    expect(loadConfig({ ...SLACK_SINGLE, SLACK_APP_TOKEN: 'xapp-1' }).slack).toMatchObject({ kind: 'single', appToken: 'xapp-1' });
+  });
+
+  it('is OAuth with all three OAuth variables and a 32-byte base64 key', () => {
+    const slack = loadConfig(SLACK_OAUTH).slack;
+    expect(slack).toMatchObject({
+      kind: 'oauth',
+      signingSecret: 'signing',
+      clientId: '123.456',
+      clientSecret: 'client-secret',
+      stateSecret: 'state-secret',
+    });
+    if (slack.kind !== 'oauth') return;
+    expect(slack.encryptionKey.equals(Buffer.from(KEY_BASE64, 'base64'))).toBe(true);
+  });
+
+  it('accepts the key as 64 hex digits too', () => {
+    const hex = randomBytes(32).toString('hex');
+    const slack = loadConfig({ ...SLACK_OAUTH, TOKEN_ENCRYPTION_KEY: hex }).slack;
+    expect(slack.kind === 'oauth' && slack.encryptionKey.toString('hex')).toBe(hex);
+  });
+
+  it('prefers OAuth when a bot token is left empty (SLACK_BOT_TOKEN="")', () => {
+    expect(loadConfig({ ...SLACK_OAUTH, SLACK_BOT_TOKEN: '' }).slack.kind).toBe('oauth');
+  });
+
+  it.each([
+    ['SLACK_CLIENT_ID'],
+    ['SLACK_CLIENT_SECRET'],
+    ['SLACK_STATE_SECRET'],
+  ])('refuses a half-set OAuth configuration without %s, naming the OAuth variables', (missing) => {
+    const env: NodeJS.ProcessEnv = { ...SLACK_OAUTH };
+    delete env[missing];
+    const found = problems(env);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain(missing);
+    expect(found[0]).toMatch(/^SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: OAuth mode needs all three/);
+  });
+
+  it('refuses a lone SLACK_CLIENT_ID even next to a bot token', () => {
+    const found = problems({ ...SLACK_SINGLE, SLACK_CLIENT_ID: '123.456' });
+    expect(found.join('\n')).toContain('SLACK_CLIENT_SECRET, SLACK_STATE_SECRET');
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['too short (16 bytes)', randomBytes(16).toString('base64')],
+    ['too long (48 bytes)', randomBytes(48).toString('base64')],
+    ['hex of 31 bytes', randomBytes(31).toString('hex')],
+    ['not base64 at all', 'not a key'],
+  ])('refuses OAuth when TOKEN_ENCRYPTION_KEY is %s', (_what, key) => {
+    const env: NodeJS.ProcessEnv = { ...SLACK_OAUTH, TOKEN_ENCRYPTION_KEY: key };
+    if (key === undefined) delete env.TOKEN_ENCRYPTION_KEY;
+    const found = problems(env);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^TOKEN_ENCRYPTION_KEY: OAuth mode needs 32 random bytes as base64 or hex/);
+  });
+
+  it('reports a half-set OAuth configuration and a bad key together', () => {
+    const found = problems({ SLACK_SIGNING_SECRET: 'signing', SLACK_CLIENT_ID: '123.456' });
+    expect(found.map((problem) => problem.split(':')[0])).toEqual([
+      'SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET',
+      'TOKEN_ENCRYPTION_KEY',
+    ]);
+  });
+
+  it('never puts a secret in the error message', () => {
+    const error = (() => {
+      try {
+        loadConfig({
+          SLACK_SIGNING_SECRET: 'signing-secret-value',
+          SLACK_CLIENT_ID: 'cid',
+          SLACK_CLIENT_SECRET: 'client-secret-value',
+          TOKEN_ENCRYPTION_KEY: 'key-value',
+        });
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    for (const secret of ['signing-secret-value', 'client-secret-value', 'key-value']) expect(error.message).not.toContain(secret);
+  });
+});
