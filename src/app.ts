@@ -10,13 +10,15 @@ import { OrganizationService } from './services/organizations';
 import { SpecImportService } from './services/spec-import';
 import { SpecService } from './services/specs';
 import { SubscriptionService } from './services/subscriptions';
+import { DigestScheduleService } from './services/digest-schedules';
 import { SlackActors } from './slack/actors';
 import { createSlackRuntime } from './slack/app';
 import { createDb, isDatabaseReachable } from './store/db';
 import { startEmbeddedPostgres } from './store/embedded-postgres';
 import { migrate } from './store/migrate';
-import { ChannelPacer } from './delivery/pacer';
-import { SlackSender } from './delivery/slack-sender';
+import { createDigestService } from './delivery/digest-parts';
+import { deliveryDeps } from './delivery/pipeline';
+import { startDigestClock } from './jobs/digest-clock';
 import { installQueue, startDeliveryWorker } from './delivery/worker';
 import { InterviewIngestService } from './services/interview-ingest';
 import { interviewWebhookRouter } from './webhooks/interviews';
@@ -71,6 +73,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
         specs: new SpecService(db),
         grants: new GrantService(db),
         subscriptions: new SubscriptionService(db),
+        digestSchedules: new DigestScheduleService(db),
         actors: new SlackActors(organizations),
       },
       logger,
@@ -82,17 +85,17 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       logger.info({ mode: config.slack.kind, socketMode: !slack.router }, 'Slack is on');
     }
 
-    const worker = await startDeliveryWorker(
-      {
-        db,
-        senders: slack ? { slack: new SlackSender(slack.tokenFor, { slackApiUrl: config.slackApiUrl }) } : {},
-        pacer: new ChannelPacer(config.delivery.slackChannelRate, config.delivery.slackChannelBurst),
-        policy: { maxAttempts: config.delivery.maxAttempts, retryBaseMs: config.delivery.retryBaseMs },
-        logger: logger.child({ component: 'delivery' }),
-      },
-      { databaseUrl, concurrency: config.delivery.concurrency, sweepIntervalMs: 30_000 },
-    );
+    const digests = createDigestService(config, db);
+    const worker = await startDeliveryWorker(deliveryDeps(config, db, digests, logger), {
+      databaseUrl,
+      concurrency: config.delivery.concurrency,
+      sweepIntervalMs: 30_000,
+    });
     stops.push(() => worker.stop());
+    if (config.digestClock) {
+      const clock = startDigestClock(digests, logger.child({ component: 'digests' }));
+      stops.push(() => clock.stop());
+    }
 
     if (config.webhookSecrets.length === 0) {
       logger.warn('Interview webhooks are off: set INTERVIEW_WEBHOOK_SECRET (comma-separated for rotation) to accept events.');

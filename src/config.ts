@@ -49,6 +49,10 @@ const envSchema = z.object({
   TOKEN_ENCRYPTION_KEY: optionalString,
 
   INTERVIEW_WEBHOOK_SECRET: optionalString,
+  /** a link per spec in digests, e.g. https://interviews.example.com/specs/{id} ({id} and {slug} are filled in) */
+  SPEC_URL_TEMPLATE: url,
+  /** the every-minute digest clock; tests turn it off and drive `claimDue` directly */
+  DIGEST_CLOCK: booleanFlag(true),
   DELIVERY_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(50)),
   DELIVERY_MAX_ATTEMPTS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(10)),
   DELIVERY_RETRY_BASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(600_000).default(2_000)),
@@ -83,6 +87,8 @@ export interface Config {
   slack: SlackMode;
   slackApiUrl?: string;
   webhookSecrets: string[];
+  specUrlTemplate?: string;
+  digestClock: boolean;
   delivery: {
     concurrency: number;
     maxAttempts: number;
@@ -117,6 +123,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     slack: slackMode(env),
     slackApiUrl: env.SLACK_API_URL,
     webhookSecrets: parseSecretList(env.INTERVIEW_WEBHOOK_SECRET ?? ''),
+    specUrlTemplate: env.SPEC_URL_TEMPLATE,
+    digestClock: env.DIGEST_CLOCK,
     delivery: {
       concurrency: env.DELIVERY_CONCURRENCY,
       maxAttempts: env.DELIVERY_MAX_ATTEMPTS,

@@ -9,12 +9,17 @@ import { SpecImportService } from '../services/spec-import';
 import { SpecService } from '../services/specs';
 import { DeliveryService } from '../services/deliveries';
 import { createDb, type Db } from '../store/db';
+import { createDigestService } from '../delivery/digest-parts';
+import { renderDigestText } from '../slack/render/digest';
 import { openCliDatabase } from './database';
+import { runDigests } from './digests';
 
 const USAGE = `Usage: panelist <command>
 
   specs import <file.json> [--org <slug>]   create or update specs from the platform's spec document(s)
   specs list [--org <slug>]                 list specs
+  digests run [--at <ISO time>]             send every digest due at that time (default now), as the scheduler would
+  digests preview <spec> [--at <ISO time>]  print a spec's digest for the seven days before that time
   deliveries list [--failed]                the latest deliveries (or only dead letters)
   deliveries retry <id> | --all-failed      put failed deliveries back in the queue
   db migrate                                apply pending database migrations
@@ -35,6 +40,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       org: { type: 'string', default: DEFAULT_ORGANIZATION_SLUG },
       failed: { type: 'boolean', default: false },
       'all-failed': { type: 'boolean', default: false },
+      at: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -44,13 +50,16 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     return 0;
   }
   const key = `${group} ${action ?? ''}`.trim();
-  if (!['specs import', 'specs list', 'db migrate', 'deliveries list', 'deliveries retry'].includes(key)) {
+  if (!['specs import', 'specs list', 'db migrate', 'deliveries list', 'deliveries retry', 'digests run', 'digests preview'].includes(key)) {
     throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
   }
   if (key === 'specs import' && rest.length !== 1) throw new UsageError('specs import takes one file: panelist specs import <file.json>');
   if (key === 'deliveries retry' && (rest.length === 1) === values['all-failed']) {
     throw new UsageError('deliveries retry takes one delivery id, or --all-failed.');
   }
+  if (key === 'digests preview' && rest.length !== 1) throw new UsageError('digests preview takes one spec: panelist digests preview <spec> [--at <ISO time>]');
+  const at = values.at === undefined ? new Date() : new Date(values.at);
+  if (Number.isNaN(at.getTime())) throw new UsageError(`--at "${values.at}" is not a time; write ISO 8601, e.g. 2026-11-23T09:00:00Z.`);
 
   const config = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
@@ -62,10 +71,16 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       return 0;
     }
     if (group === 'deliveries') return await runDeliveries(db, action!, rest[0], values.failed ?? false, out);
+    if (key === 'digests run') return await runDigests(config, db, database.url, at, logger, out);
+
     const organizations = new OrganizationService(db);
     const organizationId =
       values.org === DEFAULT_ORGANIZATION_SLUG ? await organizations.ensureDefault() : await organizations.bySlug(values.org!);
     if (!organizationId) throw new UsageError(`No organization "${values.org}".`);
+    if (key === 'digests preview') {
+      out(renderDigestText(await createDigestService(config, db).preview(organizationId, rest[0]!, at)));
+      return 0;
+    }
     if (key === 'specs list') {
       for (const spec of await new SpecService(db).list(organizationId)) {
         out(`${spec.slug}\tv${spec.version}\t${spec.id}\t${spec.title}`);

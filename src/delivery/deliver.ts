@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { interviewResult } from '../services/interview-results';
+import { DIGEST_KIND, type DigestService } from '../services/digests';
 import { RESULT_KIND } from '../services/interview-apply';
 import type { Db } from '../store/db';
 import { addDeliverJob } from '../store/queue';
@@ -14,6 +15,7 @@ export interface DeliveryPolicy {
 
 export interface DeliverDeps {
   db: Db;
+  digests: DigestService;
   senders: Record<string, ChatSender>;
   pacer: ChannelPacer;
   policy: DeliveryPolicy;
@@ -81,7 +83,7 @@ async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Prom
         await db.delivery.update({ where: { id: deliveryId }, data: { messageId, status: 'sent', postedAt: new Date(), renderedVersion: 0 } });
       }
     }
-    const content = await loadContent(db, delivery.kind, delivery.subjectId, delivery.subscription?.private ?? true);
+    const content = await loadContent(deps, delivery.kind, delivery.subjectId, delivery.subscription?.private ?? true);
     if (!content) {
       await markFailed(deps, deliveryId, `nothing to send: ${delivery.kind} ${delivery.subjectId} not found`);
       return;
@@ -114,10 +116,17 @@ async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Prom
   }
 }
 
-async function loadContent(db: Db, kind: string, subjectId: string, hideName: boolean): Promise<DeliveryContent | undefined> {
+async function loadContent(deps: DeliverDeps, kind: string, subjectId: string, hideName: boolean): Promise<DeliveryContent | undefined> {
   if (kind === RESULT_KIND) {
-    const view = await interviewResult(db, subjectId, hideName);
+    const view = await interviewResult(deps.db, subjectId, hideName);
     return view ? { kind: RESULT_KIND, view } : undefined;
+  }
+  if (kind === DIGEST_KIND) {
+    // subject "<digest id>:<part>": one delivery per message of a digest split to fit the platform
+    const [digestId, part] = subjectId.split(':');
+    const digest = await deps.db.digest.findUnique({ where: { id: digestId! }, select: { parts: true } });
+    const view = digest ? await deps.digests.view(digestId!) : undefined;
+    return view && digest ? { kind: DIGEST_KIND, view, part: Number(part), parts: digest.parts } : undefined;
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import type { DigestView } from '../services/digest-views';
 import type { InterviewResultView } from '../services/interview-views';
 
 /** Where a message goes: a channel in a workspace (Slack team, Teams tenant). */
@@ -18,7 +19,10 @@ export interface ChatSender {
   notifyUser?(workspaceId: string, userId: string, text: string): Promise<void>;
 }
 
-export type DeliveryContent = { kind: 'interview.result'; view: InterviewResultView };
+export type DeliveryContent =
+  | { kind: 'interview.result'; view: InterviewResultView }
+  /** message `part` (1-based) of a digest that the platform's limits split into `parts` messages */
+  | { kind: 'digest'; view: DigestView; part: number; parts: number };
 
 /**
  * How an attempt failed, which decides what happens next:

@@ -1,4 +1,5 @@
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
+import { renderDigestPart } from '../slack/render/digest';
 import { renderInterviewResult } from '../slack/render/interview';
 import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from './sender';
 
@@ -111,7 +112,9 @@ export class SlackSender implements ChatSender {
 }
 
 function render(content: DeliveryContent) {
-  return renderInterviewResult(content.view);
+  if (content.kind === 'interview.result') return renderInterviewResult(content.view);
+  // A part left empty (the followed specs shrank since the digest was claimed) still says something.
+  return renderDigestPart(content.view, content.part, content.parts) ?? { text: 'Nothing more in this week’s digest.', blocks: [] };
 }
 
 function classify(error: unknown, otherwise: 'unknown_outcome' | 'transient'): SendError {

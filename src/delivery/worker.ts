@@ -1,4 +1,4 @@
-import { run, runMigrations, type Runner } from 'graphile-worker';
+import { run, runMigrations, runOnce, type Runner, type TaskList } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import { addDeliverJob, DELIVER_TASK, QUEUE_SCHEMA } from '../store/queue';
@@ -30,12 +30,7 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
     pollInterval: 1_000,
     noHandleSignals: true,
     logger: quietLogger(deps.logger),
-    taskList: {
-      [DELIVER_TASK]: async (payload) => {
-        const { deliveryId } = payload as { deliveryId: string };
-        await deliver(deps, deliveryId);
-      },
-    },
+    taskList: taskList(deps),
   });
   const sweep = () =>
     sweepLostDeliveries(deps.db).catch((error: unknown) => deps.logger.warn({ err: error }, 'delivery sweep failed'));
@@ -46,6 +41,20 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
     async stop() {
       clearInterval(timer);
       await runner.stop();
+    },
+  };
+}
+
+/** Works through every job that is due now, then returns (the CLI, when no app is running). */
+export async function drainDueJobs(deps: DeliverDeps, databaseUrl: string): Promise<void> {
+  await runOnce({ connectionString: databaseUrl, schema: QUEUE_SCHEMA, logger: quietLogger(deps.logger), taskList: taskList(deps) });
+}
+
+function taskList(deps: DeliverDeps): TaskList {
+  return {
+    [DELIVER_TASK]: async (payload) => {
+      const { deliveryId } = payload as { deliveryId: string };
+      await deliver(deps, deliveryId);
     },
   };
 }

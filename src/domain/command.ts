@@ -1,3 +1,4 @@
+import { isTimeZone, parseTimeOfDay, parseWeekday } from './digest-schedule';
 import { nearMatches } from './near';
 import { parseWeight } from './weights';
 
@@ -17,7 +18,8 @@ export type Command =
   | { name: 'grant' | 'revoke'; userId: string; spec: string | 'all' }
   | { name: 'subscribe'; spec: string | 'all'; private: boolean }
   | { name: 'unsubscribe'; spec: string | 'all' }
-  | { name: 'subscriptions' };
+  | { name: 'subscriptions' }
+  | { name: 'digest'; schedule: { weekday: number; minuteOfDay: number; timeZone?: string } | 'off' };
 
 export type CommandParse = { ok: true; command: Command } | { ok: false; error: string };
 
@@ -34,6 +36,7 @@ export const COMMAND_USAGE: Record<Command['name'], string> = {
   subscribe: 'subscribe <spec|all> [private]',
   unsubscribe: 'unsubscribe <spec|all>',
   subscriptions: 'subscriptions',
+  digest: 'digest <day> <HH:MM> [time zone] | digest off',
 };
 
 const SUBCOMMANDS = Object.keys(COMMAND_USAGE) as Command['name'][];
@@ -59,6 +62,8 @@ export function parseCommand(text: string, prefix = '/spec'): CommandParse {
       }
       return { ok: true, command: { name, spec: specOrAll(args[0]!), private: isPrivate } };
     }
+    case 'digest':
+      return parseDigestCommand(args, usage('digest'));
     case 'unsubscribe':
       if (args.length !== 1) return fail(`Which spec (or all)? ${usage('unsubscribe')}`);
       return { ok: true, command: { name, spec: specOrAll(args[0]!) } };
@@ -87,6 +92,22 @@ export function parseCommand(text: string, prefix = '/spec'): CommandParse {
       return fail(`I don't know "${head}". ${hint}\`${prefix} help\` lists every command.`);
     }
   }
+}
+
+function parseDigestCommand(args: string[], usage: string): CommandParse {
+  if (args.length === 1 && args[0]!.toLowerCase() === 'off') return { ok: true, command: { name: 'digest', schedule: 'off' } };
+  const [dayWord, timeWord, zone, ...extra] = args;
+  if (!dayWord || !timeWord || extra.length > 0) {
+    return { ok: false, error: `When should this channel's weekly digest come? ${usage}, e.g. \`/spec digest monday 09:00 Europe/Berlin\`` };
+  }
+  const weekday = parseWeekday(dayWord);
+  if (!weekday) return { ok: false, error: `"${dayWord}" is not a day of the week; write monday … sunday (or mon … sun).` };
+  const time = parseTimeOfDay(timeWord);
+  if (!time.ok) return { ok: false, error: `${time.message}.` };
+  if (zone !== undefined && !isTimeZone(zone)) {
+    return { ok: false, error: `"${zone}" is not a time zone I know; use an IANA name such as Europe/Berlin, America/New_York or Asia/Kolkata.` };
+  }
+  return { ok: true, command: { name: 'digest', schedule: { weekday, minuteOfDay: time.minuteOfDay, ...(zone ? { timeZone: zone } : {}) } } };
 }
 
 function specOrAll(word: string): string | 'all' {

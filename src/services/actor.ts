@@ -4,6 +4,8 @@ export interface Actor {
   userId: string;
   name?: string;
   isAdmin: boolean;
+  /** IANA zone from the user's chat profile: the default for schedules they create */
+  timeZone?: string;
 }
 
 export interface ActorContext {

@@ -5,6 +5,7 @@ import { checkScoresAgainst, overallThousandths } from '../domain/scoring';
 import type { Competency } from '../domain/spec';
 import type { Tx } from '../store/db';
 import { createDeliveries, refreshDeliveries } from '../store/deliveries';
+import { applyRollupChange, type InterviewFacts } from '../store/rollups';
 import { ALL_SPECS } from './permissions';
 
 export const RESULT_KIND = 'interview.result';
@@ -14,6 +15,10 @@ interface InterviewRow {
   spec_version: number;
   status: string;
   last_sequence: number;
+  started_at: Date | null;
+  completed_at: Date | null;
+  abandoned_at: Date | null;
+  overall_milli: number | null;
 }
 
 /**
@@ -57,17 +62,25 @@ export async function applyInterviewEvent(
     ...(overallMilli !== undefined ? { overallMilli } : {}),
     ...(event.type === 'interview.rescored' ? { rescored: true } : {}),
   };
-  if (existing) {
-    await tx.interview.update({ where: { id: event.interviewId }, data: fields });
-  } else {
-    await tx.interview.create({ data: { id: event.interviewId, specId: spec.id, specVersion, ...fields } });
-  }
+  const before = existing ? await factsOf(tx, existing) : undefined;
+  const saved = existing
+    ? await tx.interview.update({ where: { id: event.interviewId }, data: fields })
+    : await tx.interview.create({ data: { id: event.interviewId, specId: spec.id, specVersion, ...fields } });
   if (scores) {
     await tx.interviewScore.deleteMany({ where: { interviewId: event.interviewId } });
     await tx.interviewScore.createMany({
       data: scores.map((s) => ({ interviewId: event.interviewId, competencyId: s.competencyId, scoreTenths: s.score, rationale: s.rationale ?? null })),
     });
   }
+  const after: InterviewFacts = {
+    startedAt: saved.startedAt,
+    status: saved.status,
+    completedAt: saved.completedAt,
+    abandonedAt: saved.abandonedAt,
+    overallMilli: saved.overallMilli,
+    scores: scores ? scores.map((s) => ({ competencyId: s.competencyId, scoreTenths: s.score })) : (before?.scores ?? []),
+  };
+  await applyRollupChange(tx, spec.id, event.interviewId, before, after);
 
   if (status === 'completed') {
     // A rescore updates messages already posted; a first completion (or a rescore that arrived
@@ -78,6 +91,18 @@ export async function applyInterviewEvent(
     );
   }
   return 'applied';
+}
+
+async function factsOf(tx: Tx, row: InterviewRow): Promise<InterviewFacts> {
+  const scores = await tx.interviewScore.findMany({ where: { interviewId: row.id }, select: { competencyId: true, scoreTenths: true } });
+  return {
+    startedAt: row.started_at,
+    status: row.status,
+    completedAt: row.completed_at,
+    abandonedAt: row.abandoned_at,
+    overallMilli: row.overall_milli,
+    scores,
+  };
 }
 
 /** Terminal states stay terminal; a rescore implies the interview was completed. */
@@ -100,7 +125,8 @@ async function lockInterview(tx: Tx, interviewId: string): Promise<InterviewRow 
   // the advisory lock covers the moment before the row exists.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`interview:${interviewId}`}))`;
   const rows = await tx.$queryRaw<InterviewRow[]>`
-    SELECT id, spec_version, status, last_sequence FROM interview WHERE id = ${interviewId} FOR UPDATE`;
+    SELECT id, spec_version, status, last_sequence, started_at, completed_at, abandoned_at, overall_milli
+    FROM interview WHERE id = ${interviewId} FOR UPDATE`;
   return rows[0];
 }
 

@@ -2,6 +2,7 @@ import type { Db } from '../store/db';
 import { addDeliverJob } from '../store/queue';
 import type { ActorContext } from './actor';
 import { recordAudit } from './audit';
+import { ensureDigestSchedule } from './digest-schedules';
 import { ALL_SPECS } from './permissions';
 import { findSpec } from './spec-lookup';
 
@@ -52,6 +53,7 @@ export class SubscriptionService {
         await tx.delivery.update({ where: { id }, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() } });
         await tx.$executeRaw(addDeliverJob(id));
       }
+      await ensureDigestSchedule(tx, context, channel);
       await recordAudit(tx, context, { action: 'subscription.add', specId: spec?.id, detail: { channel: channel.channelId, private: isPrivate } });
       return { created: !before, resumed: Boolean(before?.pausedAt) || resumed.count > 0, info: info(subscription, spec) };
     });

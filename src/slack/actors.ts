@@ -1,6 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Actor, ActorContext } from '../services/actor';
 import type { OrganizationService } from '../services/organizations';
+import { isTimeZone } from '../domain/digest-schedule';
 
 const TTL_MS = 60_000;
 
@@ -25,6 +26,7 @@ export class SlackActors {
       userId,
       name: user?.profile?.display_name || user?.real_name || user?.name || userName,
       isAdmin: Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner),
+      timeZone: user?.tz && isTimeZone(user.tz) ? user.tz : undefined,
     };
     this.cache.set(key, { actor, expires: Date.now() + TTL_MS });
     return { organizationId, actor };

@@ -13,8 +13,6 @@ export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channe
 
 export interface SlackRuntime {
   app: App;
-  /** the bot token that posts in a workspace (for the delivery sender) */
-  tokenFor(teamId: string): Promise<string>;
   /** POST /slack/events (+ OAuth routes in OAuth mode), to mount on the one HTTP server; absent in Socket Mode */
   router?: Router;
   start(): Promise<void>;
@@ -106,17 +104,10 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
     log.error({ err: error }, 'unhandled Slack error');
   }) as never);
 
-  const tokenFor = async (teamId: string): Promise<string> => {
-    if (mode.kind === 'single') return mode.botToken;
-    const installation = await installationStore!.fetchInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });
-    const token = installation.bot?.token;
-    if (!token) throw new Error(`Panelist has no bot token for workspace ${teamId}; reinstall it at /slack/install.`);
-    return token;
-  };
+
 
   return {
     app,
-    tokenFor,
     router: receiver?.router as Router | undefined,
     start: async () => {
       if (mode.appToken) await app.start();

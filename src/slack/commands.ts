@@ -67,6 +67,7 @@ async function run(
     case 'subscribe':
     case 'unsubscribe':
     case 'subscriptions':
+    case 'digest':
       return runSubscriptionCommand(command, slash, services, client);
     case 'grant':
     case 'revoke': {

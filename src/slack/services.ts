@@ -1,3 +1,4 @@
+import type { DigestScheduleService } from '../services/digest-schedules';
 import type { GrantService } from '../services/grants';
 import type { SpecService } from '../services/specs';
 import type { SubscriptionService } from '../services/subscriptions';
@@ -8,5 +9,6 @@ export interface SlackServices {
   specs: SpecService;
   grants: GrantService;
   subscriptions: SubscriptionService;
+  digestSchedules: DigestScheduleService;
   actors: SlackActors;
 }

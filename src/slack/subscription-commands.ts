@@ -1,14 +1,17 @@
 import type { App } from '@slack/bolt';
 import type { SlashCommand } from '@slack/bolt';
 import type { Command } from '../domain/command';
+import { describeDigestTime } from '../domain/digest-schedule';
+import type { ScheduleInfo } from '../services/digest-schedules';
 import type { SubscriptionInfo } from '../services/subscriptions';
+import { when } from './render/text';
 import { plain, type Reply } from './replies';
 import type { SlackServices } from './services';
 
 type Client = Parameters<Parameters<App['command']>[1]>[0]['client'];
-type SubscriptionCommand = Extract<Command, { name: 'subscribe' | 'unsubscribe' | 'subscriptions' }>;
+type SubscriptionCommand = Extract<Command, { name: 'subscribe' | 'unsubscribe' | 'subscriptions' | 'digest' }>;
 
-/** subscribe / unsubscribe / subscriptions, for the channel the command was typed in. */
+/** subscribe / unsubscribe / subscriptions / digest, for the channel the command was typed in. */
 export async function runSubscriptionCommand(
   command: SubscriptionCommand,
   slash: SlashCommand,
@@ -18,9 +21,21 @@ export async function runSubscriptionCommand(
   const channel = { platform: 'slack' as const, workspaceId: slash.team_id, channelId: slash.channel_id };
   if (command.name === 'subscriptions') {
     const organizationId = await services.actors.organizationFor(slash.team_id);
-    return renderSubscriptions(await services.subscriptions.list(organizationId, channel));
+    const [subscriptions, schedule] = await Promise.all([
+      services.subscriptions.list(organizationId, channel),
+      services.digestSchedules.describe(channel),
+    ]);
+    return renderSubscriptions(subscriptions, schedule);
   }
   const context = await services.actors.resolve(client, slash.team_id, slash.user_id, slash.user_name);
+  if (command.name === 'digest') {
+    if (command.schedule === 'off') {
+      const changed = await services.digestSchedules.disable(context, channel);
+      return plain(changed ? ':white_check_mark: No more weekly digests in this channel. `/spec digest <day> <HH:MM>` turns them back on.' : 'This channel gets no weekly digest; nothing changed.');
+    }
+    const info = await services.digestSchedules.set(context, channel, command.schedule);
+    return plain(`:white_check_mark: This channel's weekly digest now comes ${describeDigestTime(info.time)}; the next one ${when(info.nextRunAt!)}.`);
+  }
   if (command.name === 'unsubscribe') {
     const result = await services.subscriptions.unsubscribe(context, channel, command.spec);
     const what = command.spec === 'all' ? 'anything' : `\`${result.slug}\``;
@@ -48,14 +63,19 @@ async function botIsMember(client: Client, channel: string): Promise<boolean> {
   }
 }
 
-function renderSubscriptions(subscriptions: SubscriptionInfo[]): Reply {
+function renderSubscriptions(subscriptions: SubscriptionInfo[], schedule: ScheduleInfo | undefined): Reply {
   if (subscriptions.length === 0) {
     return plain('This channel follows no specs. `/spec subscribe <spec|all> [private]` starts that.');
   }
+  const digest = !schedule
+    ? 'No weekly digest.'
+    : schedule.enabled
+      ? `Weekly digest ${describeDigestTime(schedule.time)}; next ${when(schedule.nextRunAt!)}.`
+      : 'Weekly digest: off (`/spec digest <day> <HH:MM>` turns it on).';
   const lines = subscriptions.map((s) => {
     const what = s.scope.kind === 'all' ? 'all specs' : `\`${s.scope.slug}\``;
     const flags = [s.private ? 'names hidden' : undefined, s.pausedReason ? `paused: ${s.pausedReason}` : undefined].filter(Boolean);
     return `• ${what}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}`;
   });
-  return plain(`*This channel follows*\n${lines.join('\n')}`);
+  return plain(`*This channel follows*\n${lines.join('\n')}\n${digest}`);
 }

@@ -19,6 +19,10 @@ interface Options {
   sequence?: number;
   id?: string;
   scores?: { competency_id: string; score: number; rationale?: string }[];
+  candidateName?: string;
+  startedAt?: string;
+  completedAt?: string;
+  abandonedAt?: string;
 }
 
 function base(type: string, options: Options, sequence: number) {
@@ -34,9 +38,11 @@ function base(type: string, options: Options, sequence: number) {
   };
 }
 
+const who = (options: Options) => (options.candidateName ? { ...candidate, name: options.candidateName } : candidate);
+
 export function started(options: Options = {}) {
   const event = base('interview.started', options, 1);
-  return { ...event, data: { ...event.data, candidate, started_at: '2026-11-23T17:01:00Z' } };
+  return { ...event, data: { ...event.data, candidate: who(options), started_at: options.startedAt ?? '2026-11-23T17:01:00Z' } };
 }
 
 export function completed(options: Options = {}) {
@@ -45,9 +51,9 @@ export function completed(options: Options = {}) {
     ...event,
     data: {
       ...event.data,
-      candidate,
-      started_at: '2026-11-23T17:01:00Z',
-      completed_at: '2026-11-23T17:42:10Z',
+      candidate: who(options),
+      started_at: options.startedAt ?? '2026-11-23T17:01:00Z',
+      completed_at: options.completedAt ?? '2026-11-23T17:42:10Z',
       scores: options.scores ?? EXAMPLE_SCORES,
       report_url: `https://interviews.example.com/r/${event.data.interview_id}`,
     },
@@ -61,5 +67,5 @@ export function rescored(options: Options = {}) {
 
 export function abandoned(options: Options = {}) {
   const event = base('interview.abandoned', options, 2);
-  return { ...event, data: { ...event.data, abandoned_at: '2026-11-23T17:20:00Z' } };
+  return { ...event, data: { ...event.data, abandoned_at: options.abandonedAt ?? '2026-11-23T17:20:00Z' } };
 }

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { MAX_COMPETENCIES, MAX_NAME_LENGTH } from '../../domain/spec';
 import type { InterviewResultView } from '../../services/interview-views';
-import { clip, escapeMrkdwn, when } from './text';
+import { clip, escapeMrkdwn, linkTarget, literal, oneLine, pack, safeUrl, when } from './text';
 
 type KnownBlock = types.KnownBlock;
 
@@ -20,7 +20,6 @@ const ANONYMOUS = 'A candidate';
 const MAX_CANDIDATE_NAME = 100;
 const MAX_TITLE = 150;
 const MAX_SLUG = 100;
-const MAX_URL = 2000;
 
 /**
  * Ten cells, one per 10 points, rounded half up (4.9 → 0 cells, 5 → 1); "—" when not scored, because an
@@ -54,7 +53,7 @@ export function renderInterviewResult(view: InterviewResultView): { text: string
 
   const context = [`Interview \`${literal(oneLine(view.interviewId, 100))}\``];
   if (view.completedAt && !Number.isNaN(view.completedAt.getTime())) context.push(`completed ${when(view.completedAt)}`);
-  const url = reportUrl(view.reportUrl);
+  const url = safeUrl(view.reportUrl);
   if (url) context.push(`<${linkTarget(url)}|Open the full report>`);
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(context.join(' · ')) }] });
 
@@ -73,7 +72,7 @@ export function renderInterviewResultText(view: InterviewResultView): string {
       `${scoreBar(competency.scoreValue)}  ${score}  ${oneLine(competency.name, MAX_NAME_LENGTH)} · weight ${oneLine(competency.weight, 10)}`,
     );
   }
-  const url = reportUrl(view.reportUrl);
+  const url = safeUrl(view.reportUrl);
   if (url) lines.push(`Report: ${url}`);
   return lines.join('\n');
 }
@@ -128,61 +127,3 @@ function fallback(view: InterviewResultView, name: string, slug: string): string
   }
 }
 
-/**
- * Makes untrusted text inert in mrkdwn. `& < >` are escaped as Slack documents, which stops mentions,
- * `<!channel>` and links. Slack has no escape for `* _ ~ \``, so they become look-alike characters;
- * otherwise a name like "*bold*" is rendered bold, and a backtick could close the code span around a slug.
- */
-function literal(text: string): string {
-  return escapeMrkdwn(text)
-    .replace(/\*/g, '\u2217')
-    .replace(/_/g, '\u02cd')
-    .replace(/~/g, '\u223c')
-    .replace(/`/g, '\u02cb');
-}
-
-/**
- * One line, at most `max` characters. Newlines would let a name forge extra rows (or a quote block with
- * a leading ">"); the cap is applied before escaping, on code points, so neither an entity nor a
- * surrogate pair is cut in half.
- */
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
-  const chars = Array.from(flat);
-  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
-}
-
-/** Only absolute http(s) URLs: anything else (javascript:, data:, relative paths) is dropped, not shown. */
-function reportUrl(raw: string | null): string | null {
-  if (raw === null) return null;
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  // A link this long is not one a person follows, and it would eat the context element's budget.
-  return url.href.length <= MAX_URL ? url.href : null;
-}
-
-// `|` ends the target of a Slack link and `<>&` are its delimiters/escapes, so none may appear raw.
-function linkTarget(href: string): string {
-  return escapeMrkdwn(href).replace(/\|/g, '%7C');
-}
-
-/** Greedy: as many whole rows per section as fit, so no row is ever cut by the length cap. */
-function pack(rows: string[], budget: number): string[] {
-  const sections: string[] = [];
-  let current = '';
-  for (const row of rows) {
-    const line = clip(row, budget);
-    if (current !== '' && current.length + 1 + line.length > budget) {
-      sections.push(current);
-      current = '';
-    }
-    current = current === '' ? line : `${current}\n${line}`;
-  }
-  if (current !== '') sections.push(current);
-  return sections;
-}

@@ -1,0 +1,13 @@
+import type { Config } from '../config';
+import { DigestService } from '../services/digests';
+import { digestMessageCount } from '../slack/render/digest';
+import type { Db } from '../store/db';
+
+export function createDigestService(config: Config, db: Db): DigestService {
+  return new DigestService(db, {
+    // How many messages a digest takes is decided when it is claimed, so each message is its own
+    // delivery (exactly once, retried on its own).
+    messagesFor: digestMessageCount,
+    specUrlTemplate: config.specUrlTemplate,
+  });
+}

@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { DigestService } from '../services/digests';
+import { slackTokenLookup } from '../slack/tokens';
+import type { Db } from '../store/db';
+import type { DeliverDeps } from './deliver';
+import { ChannelPacer } from './pacer';
+import { SlackSender } from './slack-sender';
+
+/** Everything a delivery run needs, for the app's worker and for `panelist digests run` alike. */
+export function deliveryDeps(config: Config, db: Db, digests: DigestService, logger: Logger): DeliverDeps {
+  const tokenFor = slackTokenLookup(config, db);
+  return {
+    db,
+    digests,
+    senders: tokenFor ? { slack: new SlackSender(tokenFor, { slackApiUrl: config.slackApiUrl }) } : {},
+    pacer: new ChannelPacer(config.delivery.slackChannelRate, config.delivery.slackChannelBurst),
+    policy: { maxAttempts: config.delivery.maxAttempts, retryBaseMs: config.delivery.retryBaseMs },
+    logger: logger.child({ component: 'delivery' }),
+  };
+}

@@ -1,0 +1,33 @@
+/** A weekly digest as a chat renderer receives it; plain data, platform-neutral. */
+export interface DigestView {
+  /** [start, end): the seven days before the scheduled time */
+  periodStart: Date;
+  periodEnd: Date;
+  /** IANA zone the period was computed in, for showing dates as the channel sees them */
+  timeZone: string;
+  /** sent after its scheduled time (the scheduler was down, caught up later) */
+  late: boolean;
+  /** true when nothing happened in any followed spec: render a short message */
+  quiet: boolean;
+  specs: DigestSpecSection[];
+}
+
+export interface DigestSpecSection {
+  specId: string;
+  slug: string;
+  title: string;
+  started: number;
+  completed: number;
+  abandoned: number;
+  /** completed ÷ (completed + abandoned) among interviews that ended in the period, 0–1; null if none ended */
+  completionRate: number | null;
+  /** average overall score, one decimal ("77.9"); null without completions */
+  averageScore: string | null;
+  competencies: { id: string; name: string; average: string | null; n: number }[];
+  /** the same figures for the period before, for "change against the period before" */
+  previous: { started: number; completed: number; abandoned: number; completionRate: number | null; averageScore: string | null };
+  /** best overall scores in the period; name null when the channel hides names */
+  top: { candidateName: string | null; overall: string; interviewId: string; reportUrl: string | null }[];
+  /** where a reader can look at the spec (the platform's page when SPEC_URL_TEMPLATE is set) */
+  specUrl: string | null;
+}
