@@ -17,8 +17,10 @@ import { createDb, isDatabaseReachable } from './store/db';
 import { startEmbeddedPostgres } from './store/embedded-postgres';
 import { migrate } from './store/migrate';
 import { createDigestService } from './delivery/digest-parts';
+import { parseOpsChannel } from './delivery/ops-alerts';
 import { deliveryDeps } from './delivery/pipeline';
 import { startDigestClock } from './jobs/digest-clock';
+import { Metrics } from './observability/metrics';
 import { installQueue, startDeliveryWorker } from './delivery/worker';
 import { InterviewIngestService } from './services/interview-ingest';
 import { interviewWebhookRouter } from './webhooks/interviews';
@@ -85,15 +87,17 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       logger.info({ mode: config.slack.kind, socketMode: !slack.router }, 'Slack is on');
     }
 
+    const metrics = new Metrics(db);
     const digests = createDigestService(config, db);
-    const worker = await startDeliveryWorker(deliveryDeps(config, db, digests, logger), {
+    const worker = await startDeliveryWorker(deliveryDeps(config, db, digests, logger, metrics), {
       databaseUrl,
       concurrency: config.delivery.concurrency,
-      sweepIntervalMs: 30_000,
+      sweepIntervalMs: config.sweepIntervalMs,
+      opsChannel: parseOpsChannel(config.opsSlackChannel),
     });
     stops.push(() => worker.stop());
     if (config.digestClock) {
-      const clock = startDigestClock(digests, logger.child({ component: 'digests' }));
+      const clock = startDigestClock(digests, logger.child({ component: 'digests' }), metrics);
       stops.push(() => clock.stop());
     }
 
@@ -103,11 +107,12 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     const webhooks = interviewWebhookRouter({
       secrets: config.webhookSecrets,
       ingest: new InterviewIngestService(db),
+      metrics,
       isDatabaseReachable: () => isDatabaseReachable(db, 1_000),
       logger,
     });
     const routers = [webhooks, ...(slack?.router ? [slack.router] : [])];
-    const httpApp = createHttpApp({ logger, isReady: () => isDatabaseReachable(db), routers });
+    const httpApp = createHttpApp({ logger, isReady: () => isDatabaseReachable(db), routers, metrics });
     const server: http.Server = await listen(httpApp, config.port);
     stops.push(() => closeServer(server));
     const port = (server.address() as { port: number }).port;

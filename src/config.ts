@@ -53,6 +53,10 @@ const envSchema = z.object({
   SPEC_URL_TEMPLATE: url,
   /** the every-minute digest clock; tests turn it off and drive `claimDue` directly */
   DIGEST_CLOCK: booleanFlag(true),
+  /** where dead letters are announced: "C0123" or "T0123:C0123" */
+  OPS_SLACK_CHANNEL: optionalString,
+  /** how often lost deliveries are re-queued and dead letters announced */
+  SWEEP_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(600_000).default(30_000)),
   DELIVERY_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(50)),
   DELIVERY_MAX_ATTEMPTS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(10)),
   DELIVERY_RETRY_BASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(600_000).default(2_000)),
@@ -89,6 +93,8 @@ export interface Config {
   webhookSecrets: string[];
   specUrlTemplate?: string;
   digestClock: boolean;
+  opsSlackChannel?: string;
+  sweepIntervalMs: number;
   delivery: {
     concurrency: number;
     maxAttempts: number;
@@ -125,6 +131,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     webhookSecrets: parseSecretList(env.INTERVIEW_WEBHOOK_SECRET ?? ''),
     specUrlTemplate: env.SPEC_URL_TEMPLATE,
     digestClock: env.DIGEST_CLOCK,
+    opsSlackChannel: env.OPS_SLACK_CHANNEL,
+    sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     delivery: {
       concurrency: env.DELIVERY_CONCURRENCY,
       maxAttempts: env.DELIVERY_MAX_ATTEMPTS,

@@ -3,6 +3,7 @@ import { interviewResult } from '../services/interview-results';
 import { DIGEST_KIND, type DigestService } from '../services/digests';
 import { RESULT_KIND } from '../services/interview-apply';
 import type { Db } from '../store/db';
+import type { Metrics } from '../observability/metrics';
 import { addDeliverJob } from '../store/queue';
 import type { ChannelPacer } from './pacer';
 import { SendError, type ChatSender, type DeliveryContent } from './sender';
@@ -20,7 +21,7 @@ export interface DeliverDeps {
   pacer: ChannelPacer;
   policy: DeliveryPolicy;
   logger: Logger;
-  onDeadLetter?: (deliveryId: string, error: string) => void;
+  metrics?: Metrics;
 }
 
 /**
@@ -79,6 +80,7 @@ async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Prom
       messageId = (await sender.findPosted(target, deliveryId, delivery.attemptedAt)) ?? null;
       if (messageId) {
         log.info({ messageId }, 'found the message an earlier attempt posted; not posting again');
+        deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'found' });
         // The found message may show older content; rendered 0 makes the next step update it.
         await db.delivery.update({ where: { id: deliveryId }, data: { messageId, status: 'sent', postedAt: new Date(), renderedVersion: 0 } });
       }
@@ -99,6 +101,8 @@ async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Prom
         data: { messageId: posted, status: 'sent', postedAt: new Date(), renderedVersion: version, lastError: null, updatedAt: new Date() },
       });
       log.info({ channel: delivery.channelId, messageId: posted }, 'delivered');
+      deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'sent' });
+      deps.metrics?.deliveryLag.observe({ platform: delivery.platform, kind: delivery.kind }, (Date.now() - delivery.createdAt.getTime()) / 1000);
     } else {
       await db.delivery.update({ where: { id: deliveryId }, data: { attempts: { increment: 1 }, updatedAt: new Date() } });
       await sender.update(target, messageId, deliveryId, content);
@@ -108,9 +112,11 @@ async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Prom
         data: { renderedVersion: version, status: 'sent', lastError: null, updatedAt: new Date() },
       });
       log.info({ channel: delivery.channelId, messageId }, 'message updated');
+      deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'updated' });
     }
   } catch (error) {
     if (!(error instanceof SendError)) throw error;
+    deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: error.kind });
     if (error.kind === 'rate_limited') deps.pacer.block(channelKey, error.retryAfterMs ?? 1_000);
     await handleFailure(deps, deliveryId, error, log);
   }
@@ -153,9 +159,9 @@ async function handleFailure(deps: DeliverDeps, deliveryId: string, error: SendE
 }
 
 async function markFailed(deps: DeliverDeps, deliveryId: string, reason: string): Promise<void> {
-  await deps.db.delivery.update({ where: { id: deliveryId }, data: { status: 'failed', lastError: reason, updatedAt: new Date() } });
+  const failed = await deps.db.delivery.update({ where: { id: deliveryId }, data: { status: 'failed', lastError: reason, updatedAt: new Date() } });
   deps.logger.error({ deliveryId, reason }, 'delivery failed for good (dead letter); `npx panelist deliveries retry` re-queues it');
-  deps.onDeadLetter?.(deliveryId, reason);
+  deps.metrics?.deadLetters.inc({ platform: failed.platform, kind: failed.kind });
 }
 
 /** The channel cannot take messages: pause its subscriptions and pending messages, and say so. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { Metrics } from '../observability/metrics';
 import type { DigestService } from '../services/digests';
 import { slackTokenLookup } from '../slack/tokens';
 import type { Db } from '../store/db';
@@ -8,7 +9,7 @@ import { ChannelPacer } from './pacer';
 import { SlackSender } from './slack-sender';
 
 /** Everything a delivery run needs, for the app's worker and for `panelist digests run` alike. */
-export function deliveryDeps(config: Config, db: Db, digests: DigestService, logger: Logger): DeliverDeps {
+export function deliveryDeps(config: Config, db: Db, digests: DigestService, logger: Logger, metrics?: Metrics): DeliverDeps {
   const tokenFor = slackTokenLookup(config, db);
   return {
     db,
@@ -17,5 +18,6 @@ export function deliveryDeps(config: Config, db: Db, digests: DigestService, log
     pacer: new ChannelPacer(config.delivery.slackChannelRate, config.delivery.slackChannelBurst),
     policy: { maxAttempts: config.delivery.maxAttempts, retryBaseMs: config.delivery.retryBaseMs },
     logger: logger.child({ component: 'delivery' }),
+    metrics,
   };
 }

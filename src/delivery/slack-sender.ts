@@ -90,6 +90,11 @@ export class SlackSender implements ChatSender {
     await client.chat.postMessage({ channel: userId, text });
   }
 
+  async notifyChannel(workspaceId: string, channelId: string, text: string): Promise<void> {
+    const client = await this.client(workspaceId);
+    await client.chat.postMessage({ channel: channelId, text });
+  }
+
   private async client(workspaceId: string): Promise<WebClient> {
     let client = this.clients.get(workspaceId);
     if (!client) {

@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import { addDeliverJob, DELIVER_TASK, QUEUE_SCHEMA } from '../store/queue';
 import { deliver, type DeliverDeps } from './deliver';
+import { alertDeadLetters, type OpsChannel } from './ops-alerts';
 
 export interface WorkerOptions {
   databaseUrl: string;
+  opsChannel?: OpsChannel;
   concurrency: number;
   /** how often a pending delivery whose job was lost (crash mid-job) is looked for */
   sweepIntervalMs: number;
@@ -33,7 +35,9 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
     taskList: taskList(deps),
   });
   const sweep = () =>
-    sweepLostDeliveries(deps.db).catch((error: unknown) => deps.logger.warn({ err: error }, 'delivery sweep failed'));
+    sweepLostDeliveries(deps.db)
+      .then(() => alertDeadLetters(deps.db, deps.senders.slack, options.opsChannel, deps.logger))
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'delivery sweep failed'));
   await sweep();
   const timer = setInterval(sweep, options.sweepIntervalMs);
   timer.unref();

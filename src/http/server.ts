@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics';
 
 export interface HttpDeps {
   logger: Logger;
   isReady(): Promise<boolean>;
   routers: Router[];
+  metrics?: Metrics;
 }
 
 /** The one HTTP server (DESIGN.md endpoints): each route is thin and hands off to its adapter. */
@@ -27,6 +29,14 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const ready = await deps.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unreachable' });
   });
+  app.get('/metrics', async (_req, res) => {
+    if (!deps.metrics) {
+      res.status(404).end();
+      return;
+    }
+    res.setHeader('content-type', deps.metrics.registry.contentType);
+    res.end(await deps.metrics.registry.metrics());
+  });
   for (const router of deps.routers) app.use(router);
 
   app.use((req, res) => {
@@ -34,10 +44,6 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
   app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = (error as { status?: number }).status;
-    if (status === 413) {
-      res.status(413).json({ error: 'The body is larger than 1 MiB.' });
-      return;
-    }
     if (status && status >= 400 && status < 500) {
       res.status(status).json({ error: (error as Error).message });
       return;

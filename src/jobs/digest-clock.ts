@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics';
 import type { DigestService } from '../services/digests';
 
 /**
@@ -7,7 +8,7 @@ import type { DigestService } from '../services/digests';
  * runs one; the digest table's unique key makes each digest happen once, and a replica that was
  * down catches up on its first tick (the schedule's next_run_at is in the past).
  */
-export function startDigestClock(digests: DigestService, logger: Logger): { stop(): Promise<void> } {
+export function startDigestClock(digests: DigestService, logger: Logger, metrics?: Metrics): { stop(): Promise<void> } {
   let running: Promise<void> | undefined;
   const tick = () => {
     // A slow tick is never overlapped by the next one on the same replica.
@@ -15,7 +16,11 @@ export function startDigestClock(digests: DigestService, logger: Logger): { stop
     running = digests
       .claimDue(new Date())
       .then((claimed) => {
-        if (claimed.length > 0) logger.info({ digests: claimed }, 'digests claimed and queued');
+        for (const digest of claimed) {
+          logger.info({ digestId: digest.id, scheduledFor: digest.scheduledFor, late: digest.late }, 'digest claimed and queued');
+          metrics?.digestRuns.inc({ late: String(digest.late) });
+          metrics?.digestLateness.observe(digest.latenessMs / 1000);
+        }
       })
       .catch((error: unknown) => logger.error({ err: error }, 'digest tick failed; the next tick retries'))
       .finally(() => {

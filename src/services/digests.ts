@@ -35,19 +35,20 @@ export class DigestService {
    * Claims every digest due at `now`. The scheduler passes `onlyDue` (schedules whose next time has
    * come, skipping locked ones); `npx panelist digests run --at` considers every enabled schedule.
    */
-  async claimDue(now: Date, mode: { onlyDue: boolean } = { onlyDue: true }): Promise<string[]> {
+  async claimDue(now: Date, mode: { onlyDue: boolean } = { onlyDue: true }): Promise<ClaimedDigest[]> {
     return this.db.$transaction(async (tx) => {
       const schedules = mode.onlyDue
         ? await tx.$queryRaw<ScheduleRow[]>`
             SELECT * FROM digest_schedule WHERE enabled AND next_run_at <= ${now}
             ORDER BY next_run_at LIMIT 500 FOR UPDATE SKIP LOCKED`
         : await tx.$queryRaw<ScheduleRow[]>`SELECT * FROM digest_schedule WHERE enabled FOR UPDATE`;
-      const claimed: string[] = [];
+      const claimed: ClaimedDigest[] = [];
       for (const schedule of schedules) {
         const time: DigestTime = { weekday: schedule.weekday, minuteOfDay: schedule.minute_of_day, timeZone: schedule.time_zone };
         const occurrence = lastOccurrence(time, now);
-        const id = await this.claimOne(tx, schedule, time, occurrence, now.getTime() - occurrence.getTime() > LATE_AFTER_MS);
-        if (id) claimed.push(id);
+        const latenessMs = now.getTime() - occurrence.getTime();
+        const id = await this.claimOne(tx, schedule, time, occurrence, latenessMs > LATE_AFTER_MS);
+        if (id) claimed.push({ id, scheduledFor: occurrence, latenessMs, late: latenessMs > LATE_AFTER_MS });
         if (mode.onlyDue) {
           await tx.digestSchedule.update({ where: { id: schedule.id }, data: { nextRunAt: nextOccurrence(time, now) } });
         }
@@ -124,6 +125,13 @@ export class DigestService {
       specs: sections.map(({ active: _active, ...section }) => section),
     };
   }
+}
+
+export interface ClaimedDigest {
+  id: string;
+  scheduledFor: Date;
+  latenessMs: number;
+  late: boolean;
 }
 
 interface ScheduleRow {

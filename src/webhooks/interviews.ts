@@ -2,12 +2,14 @@ import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { canonicalBodyHash, parseInterviewEvent } from '../domain/interview-event';
 import type { InterviewIngestService } from '../services/interview-ingest';
+import type { Metrics } from '../observability/metrics';
 import { verifyInterviewSignature } from './signature';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface InterviewWebhookDeps {
   secrets: string[];
+  metrics?: Metrics;
   ingest: InterviewIngestService;
   isDatabaseReachable(): Promise<boolean>;
   logger: Logger;
@@ -24,7 +26,9 @@ export function interviewWebhookRouter(deps: InterviewWebhookDeps): Router {
     express.raw({ type: () => true, limit: MAX_BODY_BYTES }),
     async (req, res) => {
       const log = (res.locals.log as Logger | undefined) ?? deps.logger;
+      const count = (outcome: string) => deps.metrics?.ingest.inc({ outcome });
       if (deps.secrets.length === 0) {
+        count('unavailable');
         res.status(503).json({ error: 'Panelist has no INTERVIEW_WEBHOOK_SECRET configured; events cannot be authenticated yet.' });
         return;
       }
@@ -36,6 +40,7 @@ export function interviewWebhookRouter(deps: InterviewWebhookDeps): Router {
         now: new Date(),
       });
       if (!signature.ok) {
+        count('unauthorized');
         log.warn({ reason: signature.reason }, 'interview webhook refused: bad signature');
         res.status(401).json({ error: signature.message });
         return;
@@ -44,11 +49,13 @@ export function interviewWebhookRouter(deps: InterviewWebhookDeps): Router {
       try {
         json = JSON.parse(rawBody.toString('utf8'));
       } catch {
+        count('invalid_json');
         res.status(400).json({ error: 'The body is not JSON.', issues: [] });
         return;
       }
       const parsed = parseInterviewEvent(json);
       if (!parsed.ok) {
+        count('invalid_schema');
         res.status(400).json({ error: 'The body does not match the interview event schema.', issues: parsed.issues });
         return;
       }
@@ -57,6 +64,7 @@ export function interviewWebhookRouter(deps: InterviewWebhookDeps): Router {
       try {
         const outcome = await deps.ingest.ingest(event, canonicalBodyHash(rawBody), json);
         eventLog.info({ outcome: outcome.status }, 'interview event');
+        count(outcome.status);
         switch (outcome.status) {
           case 'accepted':
             res.status(202).json({ status: 'accepted' });
@@ -76,6 +84,7 @@ export function interviewWebhookRouter(deps: InterviewWebhookDeps): Router {
         }
       } catch (error) {
         if (!(await deps.isDatabaseReachable())) {
+          count('unavailable');
           eventLog.error({ err: error }, 'database unreachable; event not stored');
           res.status(503).set('retry-after', '5').json({ error: 'The database is unreachable; nothing was stored. Retry with backoff.' });
           return;
@@ -84,5 +93,11 @@ export function interviewWebhookRouter(deps: InterviewWebhookDeps): Router {
       }
     },
   );
+  // The body limit is enforced by express.raw before the handler runs: answer 413 here, counted.
+  router.use('/webhooks/interviews', (error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if ((error as { status?: number }).status !== 413) return next(error);
+    deps.metrics?.ingest.inc({ outcome: 'too_large' });
+    res.status(413).json({ error: 'The body is larger than 1 MiB.' });
+  });
   return router;
 }

@@ -133,7 +133,7 @@ describe('exactly once, whoever runs the clock', () => {
       const [a, b] = await Promise.all([service().claimDue(now), createDigestService(loadConfig({}), other).claimDue(now)]);
       const mine = (await digestsFor('CRACE')).map((d) => d.id);
       expect(mine).toHaveLength(1);
-      expect([...a, ...b].filter((id) => mine.includes(id))).toHaveLength(1);
+      expect([...a, ...b].filter((claim) => mine.includes(claim.id))).toHaveLength(1);
     } finally {
       await other.$disconnect();
     }

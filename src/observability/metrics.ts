@@ -1,0 +1,93 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Db } from '../store/db';
+import { queueDepth } from '../store/queue';
+
+/**
+ * What the engineer on call watches (GET /metrics, Prometheus text). Counters and histograms are
+ * updated where things happen; gauges that describe the database (queue depth, dead letters) are
+ * read from Postgres at scrape time, so every replica reports the same truth.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly ingest = new Counter({
+    name: 'panelist_webhook_events_total',
+    help: 'Interview webhook requests by outcome (accepted, parked, duplicate, conflict, invalid_json, invalid_schema, unauthorized, impossible, too_large, unavailable)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deliveryAttempts = new Counter({
+    name: 'panelist_delivery_attempts_total',
+    help: 'Calls to a chat platform for a delivery, by platform and result (sent, updated, found, rate_limited, transient, unknown_outcome, gone, permanent)',
+    labelNames: ['platform', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deadLetters = new Counter({
+    name: 'panelist_delivery_dead_letters_total',
+    help: 'Deliveries that failed for good (retry with `npx panelist deliveries retry`)',
+    labelNames: ['platform', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deliveryLag = new Histogram({
+    name: 'panelist_delivery_lag_seconds',
+    help: 'From the delivery being queued (event committed) to the platform accepting the message',
+    labelNames: ['platform', 'kind'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
+  readonly digestRuns = new Counter({
+    name: 'panelist_digests_claimed_total',
+    help: 'Digests claimed by this replica, by whether they were late',
+    labelNames: ['late'] as const,
+    registers: [this.registry],
+  });
+
+  readonly digestLateness = new Histogram({
+    name: 'panelist_digest_lateness_seconds',
+    help: 'From a digest’s scheduled time to its claim',
+    buckets: [1, 10, 30, 60, 120, 300, 900, 3600, 86400, 604800],
+    registers: [this.registry],
+  });
+
+  constructor(db: Db | undefined) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'panelist_process_' });
+    if (!db) return;
+    new Gauge({
+      name: 'panelist_queue_jobs',
+      help: 'Jobs waiting in the delivery queue (state=waiting), and how many of them are due now (state=due)',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      async collect() {
+        const [row] = await db.$queryRaw<{ waiting: number; due: number }[]>(queueDepth());
+        this.set({ state: 'waiting' }, row?.waiting ?? 0);
+        this.set({ state: 'due' }, row?.due ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'panelist_deliveries',
+      help: 'Deliveries by status (failed = dead letters waiting for a retry; paused = channel unreachable)',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      async collect() {
+        const rows = await db.$queryRaw<{ status: string; count: number }[]>`
+          SELECT status, count(*)::int AS count FROM delivery WHERE status <> 'sent' GROUP BY status`;
+        this.reset();
+        for (const status of ['pending', 'failed', 'paused']) this.set({ status }, rows.find((r) => r.status === status)?.count ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'panelist_oldest_pending_delivery_seconds',
+      help: 'Age of the oldest delivery still pending: delivery lag as it builds up',
+      registers: [this.registry],
+      async collect() {
+        const [row] = await db.$queryRaw<{ age: number | null }[]>`
+          SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM delivery WHERE status = 'pending'`;
+        this.set(row?.age ?? 0);
+      },
+    });
+  }
+}
