@@ -35,7 +35,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<vo
   const { db } = deps;
   const log = deps.logger.child({ deliveryId });
   const delivery = await db.delivery.findUnique({ where: { id: deliveryId }, include: { subscription: true } });
-  if (!delivery || delivery.status === 'failed' || delivery.status === 'paused') return;
+  if (!delivery || SETTLED.has(delivery.status)) return;
   if (delivery.messageId && delivery.renderedVersion >= delivery.contentVersion) return;
   const sender = deps.senders[delivery.platform];
   if (!sender) {
@@ -61,6 +61,9 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<vo
   }
 }
 
+/** States no job acts on: a dead letter waits for an operator, a paused one for its channel. */
+const SETTLED = new Set(['failed', 'paused', 'cancelled']);
+
 /** Queued behind a held lease: look again shortly (the holder may be posting older content). */
 const LEASE_RETRY_MS = 2_000;
 
@@ -68,7 +71,7 @@ async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Prom
   const { db } = deps;
   // Re-read under the lease: the state may have moved while this job waited.
   const delivery = await db.delivery.findUniqueOrThrow({ where: { id: deliveryId }, include: { subscription: true } });
-  if (delivery.status === 'failed' || delivery.status === 'paused') return;
+  if (SETTLED.has(delivery.status)) return;
   if (delivery.messageId && delivery.renderedVersion >= delivery.contentVersion) return;
   const sender = deps.senders[delivery.platform]!;
   const target = { workspaceId: delivery.workspaceId, channelId: delivery.channelId };
@@ -98,7 +101,8 @@ async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Prom
       const posted = await sender.post(target, deliveryId, content);
       await db.delivery.update({
         where: { id: deliveryId },
-        data: { messageId: posted, status: 'sent', postedAt: new Date(), renderedVersion: version, lastError: null, updatedAt: new Date() },
+        // attempts counts the current failure streak: a success ends it
+        data: { messageId: posted, status: 'sent', postedAt: new Date(), renderedVersion: version, attempts: 0, lastError: null, updatedAt: new Date() },
       });
       log.info({ channel: delivery.channelId, messageId: posted }, 'delivered');
       deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'sent' });
@@ -109,7 +113,7 @@ async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Prom
       // Only ever move forward: a slower, older update must not mark newer content as shown.
       await db.delivery.updateMany({
         where: { id: deliveryId, renderedVersion: { lt: version } },
-        data: { renderedVersion: version, status: 'sent', lastError: null, updatedAt: new Date() },
+        data: { renderedVersion: version, status: 'sent', attempts: 0, lastError: null, updatedAt: new Date() },
       });
       log.info({ channel: delivery.channelId, messageId }, 'message updated');
       deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'updated' });

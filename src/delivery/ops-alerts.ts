@@ -22,7 +22,7 @@ export function parseOpsChannel(raw: string | undefined): OpsChannel | undefined
 export async function alertDeadLetters(db: Db, slack: ChatSender | undefined, ops: OpsChannel | undefined, logger: Logger): Promise<number> {
   if (!slack?.notifyChannel || !ops) return 0;
   const dead = await db.delivery.findMany({
-    where: { status: 'failed', opsAlertedAt: null, NOT: { lastError: 'unsubscribed' } },
+    where: { status: 'failed', opsAlertedAt: null },
     orderBy: { updatedAt: 'asc' },
     take: 20,
   });

@@ -66,7 +66,7 @@ export class SubscriptionService {
       // "all" stops everything the channel follows; a spec stops that spec only.
       const subscriptions = await tx.subscription.findMany({ where: spec ? { ...where, scope: spec.id } : where });
       for (const subscription of subscriptions) {
-        await tx.delivery.updateMany({ where: { subscriptionId: subscription.id, status: { in: ['pending', 'paused'] } }, data: { status: 'failed', lastError: 'unsubscribed' } });
+        await tx.delivery.updateMany({ where: { subscriptionId: subscription.id, status: { in: ['pending', 'paused'] } }, data: { status: 'cancelled', lastError: 'unsubscribed' } });
       }
       const removed = await tx.subscription.deleteMany({ where: { id: { in: subscriptions.map((s) => s.id) } } });
       if (removed.count > 0) {
