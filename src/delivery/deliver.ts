@@ -93,6 +93,10 @@ async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Prom
       await markFailed(deps, deliveryId, `nothing to send: ${delivery.kind} ${delivery.subjectId} not found`);
       return;
     }
+    if (sender.hasContent && !sender.hasContent(content)) {
+      await db.delivery.update({ where: { id: deliveryId }, data: { status: 'cancelled', lastError: 'nothing to show', updatedAt: new Date() } });
+      return;
+    }
     if (!messageId) {
       await db.delivery.update({
         where: { id: deliveryId },

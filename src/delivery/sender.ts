@@ -17,6 +17,8 @@ export interface ChatSender {
   findPosted(target: ChannelTarget, deliveryId: string, since: Date): Promise<string | undefined>;
   /** Tells a person directly (best effort), e.g. that their channel's subscription was paused. */
   notifyUser?(workspaceId: string, userId: string, text: string): Promise<void>;
+  /** False when there is nothing to post (a digest part left empty because the week was quiet). */
+  hasContent?(content: DeliveryContent): boolean;
   /** A plain message to a channel outside the delivery pipeline (the ops channel). */
   notifyChannel?(workspaceId: string, channelId: string, text: string): Promise<void>;
 }

@@ -9,7 +9,17 @@ export const DELIVERY_METADATA_TYPE = 'panelist_delivery';
 /** Slack errors that mean the channel cannot take our messages until someone acts. */
 const GONE = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'team_access_not_granted']);
 /** Errors no retry can fix. */
-const PERMANENT = new Set(['invalid_auth', 'account_inactive', 'token_revoked', 'not_authed', 'invalid_blocks', 'msg_too_long', 'no_text', 'missing_scope']);
+const PERMANENT = new Set([
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'not_authed',
+  'invalid_blocks',
+  'msg_too_long',
+  'msg_blocks_too_long',
+  'no_text',
+  'missing_scope',
+]);
 
 export type TokenLookup = (workspaceId: string) => Promise<string>;
 
@@ -85,6 +95,10 @@ export class SlackSender implements ChatSender {
     }
   }
 
+  hasContent(content: DeliveryContent): boolean {
+    return content.kind !== 'digest' || renderDigestPart(content.view, content.part, content.parts) !== undefined;
+  }
+
   async notifyUser(workspaceId: string, userId: string, text: string): Promise<void> {
     const client = await this.client(workspaceId);
     await client.chat.postMessage({ channel: userId, text });
@@ -118,7 +132,7 @@ export class SlackSender implements ChatSender {
 
 function render(content: DeliveryContent) {
   if (content.kind === 'interview.result') return renderInterviewResult(content.view);
-  // A part left empty (the followed specs shrank since the digest was claimed) still says something.
+  // deliver() cancels a part that renders nothing (hasContent) before it gets here.
   return renderDigestPart(content.view, content.part, content.parts) ?? { text: 'Nothing more in this week’s digest.', blocks: [] };
 }
 

@@ -1,121 +1,405 @@
 import type { types } from '@slack/bolt';
 import { DateTime } from 'luxon';
+import { MAX_NAME_LENGTH } from '../../domain/spec';
 import type { DigestSpecSection, DigestView } from '../../services/digest-views';
-import { linkTarget, literal, oneLine, pack, safeUrl } from './text';
+import { linkTarget, literal, oneLine, safeUrl } from './text';
 
 type KnownBlock = types.KnownBlock;
-type Message = { text: string; blocks: KnownBlock[] };
+export type DigestMessage = { text: string; blocks: KnownBlock[] };
 
 /**
- * Specs per Slack message. A section is at most five blocks (figures, competencies in one or two
- * packed sections, top candidates, link), so five specs plus the heading stay far under 50 blocks.
- * Callers split a digest into ceil(specs / this) deliveries when they claim it.
+ * Specs per Slack message. `DigestService` fixes a digest's number of messages when it claims it,
+ * from the number of followed specs alone (each message is its own delivery), so the split has to be
+ * a function of the spec count, not of the content: spec i is always in message ⌊i / 5⌋ + 1. Digests
+ * already claimed were counted with this value, so changing it strands in-flight parts.
  */
 export const DIGEST_SPECS_PER_MESSAGE = 5;
+
+const MAX_FIELDS = 10;
+const MAX_FIELD_TEXT = 2000;
+const MAX_HEADER_TEXT = 150;
+/**
+ * Slack also refuses a message whose blocks carry too much text in total (`msg_blocks_too_long`).
+ * The threshold is undocumented; reports put it near 12,000 characters, some failing below that, so
+ * the digest keeps well clear of it.
+ */
+export const MAX_MESSAGE_TEXT = 10_000;
+
+/** Under Slack's 3,000 characters for a section or context text, so none sits on the limit. */
 const SECTION_BUDGET = 2900;
+/** Room for the heading, the late note and the overflow note; the rest is shared by the specs. */
+const MESSAGE_OVERHEAD = 400;
+const SPECS_BUDGET = MAX_MESSAGE_TEXT - MESSAGE_OVERHEAD;
+/** Two sections of ten fields. */
+const MAX_COMPETENCY_FIELDS = 2 * MAX_FIELDS;
+const MAX_TOP_SHOWN = 10;
 const ANONYMOUS = 'A candidate';
+const LATE_NOTE = 'Sent late: Panelist was catching up after downtime.';
+const NO_ACTIVITY = 'No interviews this week.';
 
-export function digestMessageCount(specCount: number): number {
-  return Math.max(1, Math.ceil(specCount / DIGEST_SPECS_PER_MESSAGE));
+/**
+ * How long each untrusted string may be once escaped, from roomiest to tightest. A spec is drawn at the
+ * first level where it fits its share of the message, with competency names as long as the rest leaves
+ * room for (never below `minCompetency` at that level): ordinary specs show every name in full, and
+ * twenty long competency names are shortened before titles and candidates are. The last level fits any
+ * input (the limits test checks the worst case) because it drops links, whose length the platform,
+ * not the spec, decides.
+ */
+const LEVELS: readonly Limits[] = [
+  { title: 400, slug: 200, candidate: 300, link: 600, minCompetency: 48 },
+  { title: 150, slug: 100, candidate: 100, link: 300, minCompetency: 40 },
+  { title: 100, slug: 60, candidate: 48, link: 200, minCompetency: 32 },
+  { title: 60, slug: 40, candidate: 24, link: 0, minCompetency: 20 },
+];
+/** A competency name is at most MAX_NAME_LENGTH characters; escaping can make that several times longer. */
+const MAX_COMPETENCY_TEXT = 300;
+
+interface Limits {
+  title: number;
+  slug: number;
+  candidate: number;
+  /** 0: no links */
+  link: number;
+  minCompetency: number;
 }
 
-/** Message `part` (1-based) of `parts`; a quiet week is a single short message. */
-export function renderDigestPart(view: DigestView, part: number, parts: number): Message | undefined {
+/**
+ * How many messages a digest takes. With a number (what `DigestService` knows when it claims), the
+ * count for that many specs; with a view, also knowing that a quiet week is a single message.
+ */
+export function digestMessageCount(viewOrSpecCount: DigestView | number): number {
+  if (typeof viewOrSpecCount !== 'number' && viewOrSpecCount.quiet) return 1;
+  const specs = typeof viewOrSpecCount === 'number' ? viewOrSpecCount : viewOrSpecCount.specs.length;
+  return Math.max(1, Math.ceil(Math.max(0, specs) / DIGEST_SPECS_PER_MESSAGE));
+}
+
+/** The whole digest as Slack messages, posted in order; each fits Slack's limits on its own. */
+export function renderDigestMessages(view: DigestView): DigestMessage[] {
+  const parts = digestMessageCount(view);
+  const messages: DigestMessage[] = [];
+  for (let part = 1; part <= parts; part += 1) {
+    const message = renderDigestPart(view, part, parts);
+    if (message) messages.push(message);
+  }
+  return messages;
+}
+
+/**
+ * Message `part` (1-based) of `parts`, as counted when the digest was claimed. The view is built again
+ * when each part is delivered, so the followed specs may have changed since: `undefined` when this
+ * part has nothing left to show, and specs beyond the last part are counted in a note, not squeezed in
+ * past the limits.
+ */
+export function renderDigestPart(view: DigestView, part: number, parts: number): DigestMessage | undefined {
+  if (!Number.isInteger(part) || !Number.isInteger(parts) || part < 1 || part > parts) return undefined;
   if (view.quiet) return part === 1 ? quietMessage(view) : undefined;
-  const specs = view.specs.slice((part - 1) * DIGEST_SPECS_PER_MESSAGE, part * DIGEST_SPECS_PER_MESSAGE);
-  // The spec list can grow between claim and send; the last part carries whatever is left.
-  const rest = part === parts ? view.specs.slice(part * DIGEST_SPECS_PER_MESSAGE) : [];
-  const shown = [...specs, ...rest].slice(0, DIGEST_SPECS_PER_MESSAGE * 2);
-  if (shown.length === 0) return undefined;
-  const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: `Weekly digest · ${range(view)}${parts > 1 ? ` (part ${part} of ${parts})` : ''}` } },
-  ];
-  if (view.late) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Sent late: Panelist was catching up after downtime.' }] });
-  for (const spec of shown) blocks.push({ type: 'divider' }, ...specBlocks(spec));
-  const completed = shown.reduce((total, spec) => total + spec.completed, 0);
-  return { text: `Weekly digest ${range(view)}: ${shown.length} spec${shown.length === 1 ? '' : 's'}, ${completed} completed interviews`, blocks: blocks.slice(0, 50) };
+  const from = (part - 1) * DIGEST_SPECS_PER_MESSAGE;
+  const specs = view.specs.slice(from, from + DIGEST_SPECS_PER_MESSAGE);
+  if (specs.length === 0) return undefined;
+  const label = parts > 1 ? ` (part ${part} of ${parts})` : '';
+
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `Weekly digest · ${range(view)}${label}` } }];
+  if (view.late) blocks.push(context(LATE_NOTE));
+  for (const drawn of drawSpecs(specs)) blocks.push({ type: 'divider' }, ...drawn);
+  const overflow = part === parts ? view.specs.length - (from + specs.length) : 0;
+  if (overflow > 0) {
+    blocks.push(context(`…and ${overflow} more followed spec${overflow === 1 ? '' : 's'}, added after this digest was prepared.`));
+  }
+
+  const sum = (pick: (spec: DigestSpecSection) => number) => specs.reduce((total, spec) => total + pick(spec), 0);
+  const text = [
+    `Weekly digest ${shortRange(view)}${label}${view.late ? ', sent late' : ''}: `,
+    `${specs.length} spec${specs.length === 1 ? '' : 's'}, ${sum((s) => s.completed)} completed, `,
+    `${sum((s) => s.started)} started, ${sum((s) => s.abandoned)} abandoned`,
+  ].join('');
+  return { text, blocks };
 }
 
-/** The whole digest as plain text (`panelist digests preview`). */
+/**
+ * The whole digest as plain text, for `npx panelist digests preview` and logs: the same figures and
+ * the same privacy rule as Slack, no markup, no length limits.
+ */
 export function renderDigestText(view: DigestView): string {
-  if (view.quiet) return quietMessage(view).text;
-  const lines = [`Weekly digest ${range(view)}${view.late ? ' (sent late)' : ''}`];
+  const lines = [view.quiet ? quietSentence(view) : `Weekly digest · ${range(view)}`];
+  if (view.late) lines.push(LATE_NOTE);
+  if (view.quiet) return lines.join('\n');
   for (const spec of view.specs) {
-    lines.push('', `${oneLine(spec.title, 150)} (${spec.slug})`);
+    lines.push('', `${plain(specTitle(spec), 150)} (${plain(spec.slug, 100)})`);
+    const specUrl = safeUrl(spec.specUrl);
+    if (specUrl) lines.push(`  Spec: ${specUrl}`);
     if (!active(spec)) {
-      lines.push('  No interviews this week.');
+      lines.push(`  ${NO_ACTIVITY}`);
       continue;
     }
-    lines.push(`  ${figures(spec).join(' · ')}`);
-    for (const c of spec.competencies) lines.push(`  ${oneLine(c.name, 100)}: ${c.average ?? '—'} (n=${c.n})`);
-    spec.top.forEach((t, index) => lines.push(`  ${index + 1}. ${t.candidateName === null ? ANONYMOUS : oneLine(t.candidateName, 100)} ${t.overall}`));
-    if (safeUrl(spec.specUrl)) lines.push(`  ${safeUrl(spec.specUrl)}`);
+    for (const line of figures(spec, (s) => plain(s, 10))) lines.push(`  ${line}`);
+    if (showsCompetencies(spec)) {
+      lines.push('  Competencies:');
+      for (const c of spec.competencies) lines.push(`    ${competencyRow(plain(c.name, MAX_NAME_LENGTH), c, (s) => plain(s, 10))}`);
+    }
+    if (spec.top.length > 0) {
+      lines.push('  Top candidates:');
+      spec.top.forEach((t, index) => {
+        const url = safeUrl(t.reportUrl);
+        lines.push(`    ${index + 1}. ${plain(candidateName(t.candidateName), 100)} · ${plain(t.overall, 10)}${url ? `  ${url}` : ''}`);
+      });
+    }
   }
   return lines.join('\n');
 }
 
-function quietMessage(view: DigestView): Message {
-  const text = `Quiet week: no interviews for the specs this channel follows between ${range(view)}.`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+type CompetencyFigures = DigestSpecSection['competencies'][number];
+
+function quietSentence(view: DigestView): string {
+  const { start, end } = days(view);
+  return `Quiet week: no interviews for the specs this channel follows between ${start} and ${end}.`;
 }
 
-function specBlocks(spec: DigestSpecSection): KnownBlock[] {
-  const title = `*${literal(oneLine(spec.title, 150))}* · \`${literal(oneLine(spec.slug, 100))}\``;
-  if (!active(spec)) return [{ type: 'section', text: { type: 'mrkdwn', text: `${title}\nNo interviews this week.` } }];
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `${title}\n${figures(spec).join(' · ')}` } }];
-  const rows = spec.competencies.map((c) => `${literal(oneLine(c.name, 100))} *${c.average ?? '—'}* (n=${c.n})`);
-  for (const text of pack(rows, SECTION_BUDGET).slice(0, 2)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
-  if (spec.top.length > 0) {
-    const top = spec.top.map((t, index) => {
-      const name = t.candidateName === null ? ANONYMOUS : literal(oneLine(t.candidateName, 100));
-      const url = safeUrl(t.reportUrl);
-      return `${index + 1}. ${url ? `<${linkTarget(url)}|${name}>` : name} *${t.overall}*`;
-    });
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Top candidates*\n${top.join('\n')}` } });
+// No header and no zeros: a channel that follows many specs would otherwise get a page of nothing.
+function quietMessage(view: DigestView): DigestMessage {
+  const text = quietSentence(view);
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  if (view.late) blocks.push(context(LATE_NOTE));
+  return { text, blocks };
+}
+
+/**
+ * The specs of one message, sharing its text budget. Smallest first, each takes what it needs up to an
+ * equal share of what is left, so a spec next to quiet ones keeps its long names, and every spec still
+ * gets at least an equal share of the whole, which the tightest level always fits in.
+ */
+function drawSpecs(specs: DigestSpecSection[]): KnownBlock[][] {
+  const drawn: KnownBlock[][] = specs.map(() => []);
+  const order = specs.map((spec, index) => ({ index, size: measure(specBlocks(spec, Infinity)) })).sort((a, b) => a.size - b.size);
+  let left = SPECS_BUDGET;
+  order.forEach(({ index }, position) => {
+    const blocks = specBlocks(specs[index]!, Math.floor(left / (order.length - position)));
+    drawn[index] = blocks;
+    left -= measure(blocks);
+  });
+  return drawn;
+}
+
+/** At most four blocks (figures, two sections of competencies, top candidates); the caller adds a divider. */
+function specBlocks(spec: DigestSpecSection, budget: number): KnownBlock[] {
+  let blocks: KnownBlock[] = [];
+  for (const limits of LEVELS) {
+    const head = headBlocks(spec, limits);
+    const room = budget - measure(head);
+    if (!showsCompetencies(spec)) {
+      blocks = head;
+      if (room >= 0) return blocks;
+      continue;
+    }
+    // The longest names that fit; the total only grows with the cap, so a binary search finds it.
+    let low = limits.minCompetency;
+    let high = MAX_COMPETENCY_TEXT;
+    while (low < high) {
+      const cap = Math.ceil((low + high) / 2);
+      if (measure(competencyBlocks(spec, cap)) <= room) low = cap;
+      else high = cap - 1;
+    }
+    const competencies = competencyBlocks(spec, low);
+    blocks = [head[0]!, ...competencies, ...head.slice(1)];
+    if (measure(competencies) <= room) return blocks;
   }
-  const specUrl = safeUrl(spec.specUrl);
-  if (specUrl) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${linkTarget(specUrl)}|Open the spec>` }] });
   return blocks;
 }
 
-function figures(spec: DigestSpecSection): string[] {
-  const rate = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
+/** The heading with the figures (or the no-activity line), and the top candidates. */
+function headBlocks(spec: DigestSpecSection, limits: Limits): KnownBlock[] {
+  const specUrl = link(spec.specUrl, limits.link);
+  const heading = `*${fit(specTitle(spec), limits.title)}* · \`${fit(spec.slug, limits.slug)}\`${specUrl ? ` · <${specUrl}|Open spec>` : ''}`;
+  if (!active(spec)) return [section(`${heading}\n${NO_ACTIVITY}`)];
+  const blocks = [section([heading, ...figures(spec, (s) => fit(s, 10))].join('\n'))];
+  if (spec.top.length > 0) {
+    const rows = spec.top.slice(0, MAX_TOP_SHOWN).map((t, index) => {
+      const name = fit(candidateName(t.candidateName), limits.candidate);
+      const report = link(t.reportUrl, limits.link);
+      return `${index + 1}. ${report ? `<${report}|${name}>` : name} · *${fit(t.overall, 10)}*`;
+    });
+    blocks.push(section(`*Top candidates*\n${rows.join('\n')}`));
+  }
+  return blocks;
+}
+
+function competencyBlocks(spec: DigestSpecSection, cap: number): KnownBlock[] {
+  const rows = spec.competencies.map((c) => competencyRow(fit(c.name, cap), c, (s) => fit(s, 10)));
+  if (rows.length > MAX_COMPETENCY_FIELDS) {
+    rows.splice(MAX_COMPETENCY_FIELDS - 1, Infinity, `…and ${spec.competencies.length - (MAX_COMPETENCY_FIELDS - 1)} more competencies`);
+  }
+  const blocks: KnownBlock[] = [];
+  for (let at = 0; at < rows.length; at += MAX_FIELDS) {
+    blocks.push({ type: 'section', fields: rows.slice(at, at + MAX_FIELDS).map((text) => ({ type: 'mrkdwn', text })) });
+  }
+  return blocks;
+}
+
+/** Total text in `blocks`, or Infinity when one text is over its own limit. */
+function measure(blocks: KnownBlock[]): number {
+  let total = 0;
+  for (const { text, max } of blockTexts(blocks)) {
+    if (text.length > max) return Infinity;
+    total += text.length;
+  }
+  return total;
+}
+
+/**
+ * "started 5 (▲3)"…: shared by Slack and plain text, so both always say the same. `score` makes a
+ * score string safe for the medium: scores are strings from the service, never trusted as markup.
+ */
+function figures(spec: DigestSpecSection, score: (text: string) => string): string[] {
+  const before = spec.previous;
+  const rate = percent(spec.completionRate);
+  const previousRate = percent(before.completionRate);
+  const rateChange = rate === null || previousRate === null ? '' : ` (${signed(rate - previousRate)} pts)`;
+  const average = spec.averageScore === null ? '—' : score(spec.averageScore);
+  const scoreChange = scoreDelta(spec.averageScore, before.averageScore);
   return [
-    `started ${spec.started} (${countDelta(spec.started, spec.previous.started)})`,
-    `completed ${spec.completed} (${countDelta(spec.completed, spec.previous.completed)})`,
-    `abandoned ${spec.abandoned} (${countDelta(spec.abandoned, spec.previous.abandoned)})`,
-    `completion rate ${rate(spec.completionRate)}${pointsDelta(spec.completionRate, spec.previous.completionRate)}`,
-    `average score ${spec.averageScore ?? '—'}${scoreDelta(spec.averageScore, spec.previous.averageScore)}`,
+    [
+      `started ${spec.started} (${signed(spec.started - before.started)})`,
+      `completed ${spec.completed} (${signed(spec.completed - before.completed)})`,
+      `abandoned ${spec.abandoned} (${signed(spec.abandoned - before.abandoned)})`,
+    ].join(' · '),
+    [
+      `completion rate ${rate === null ? '—' : `${rate}%`}${rateChange}`,
+      `average score ${average}${scoreChange === null ? '' : ` (${scoreChange})`}`,
+    ].join(' · '),
   ];
+}
+
+/** "Financial Systems Design 81.0 (n=12)"; `name` arrives already made safe for its medium. */
+function competencyRow(name: string, c: CompetencyFigures, score: (text: string) => string): string {
+  return `${name} ${c.average === null ? '—' : score(c.average)} (n=${c.n})`;
+}
+
+// A spec with starts but no completions has no averages yet; twenty "— (n=0)" rows would only be noise.
+function showsCompetencies(spec: DigestSpecSection): boolean {
+  return spec.competencies.some((c) => c.n > 0);
 }
 
 function active(spec: DigestSpecSection): boolean {
   return spec.started + spec.completed + spec.abandoned > 0;
 }
 
-function countDelta(now: number, before: number): string {
-  const delta = now - before;
+function signed(delta: number): string {
   return delta > 0 ? `▲${delta}` : delta < 0 ? `▼${-delta}` : '±0';
 }
 
-function pointsDelta(now: number | null, before: number | null): string {
-  if (now === null || before === null) return '';
-  const delta = Math.round(now * 100) - Math.round(before * 100);
-  return ` (${delta > 0 ? `▲${delta}` : delta < 0 ? `▼${-delta}` : '±0'} pts)`;
+/**
+ * Whole percent, half up. Rounding to 12 significant digits first removes binary noise, so a rate of
+ * exactly 14.5% (0.145 × 100 = 14.499999…) shows as 15%, as it would on paper.
+ */
+function percent(rate: number | null): number | null {
+  if (rate === null || !Number.isFinite(rate)) return null;
+  const clamped = Math.min(1, Math.max(0, rate));
+  return Math.round(Number((clamped * 100).toPrecision(12)));
 }
 
-/** "77.9" vs "76.7" → " (▲1.2)", in integer tenths: no binary floats. */
-function scoreDelta(now: string | null, before: string | null): string {
-  if (now === null || before === null) return '';
-  const tenths = (value: string) => Number(value.replace('.', ''));
-  const delta = tenths(now) - tenths(before);
+/** "77.9" vs "76.7" → "▲1.2", in integer tenths so no binary float is involved; null when either side has no score. */
+function scoreDelta(now: string | null, before: string | null): string | null {
+  const a = tenths(now);
+  const b = tenths(before);
+  if (a === null || b === null) return null;
+  const delta = a - b;
   const magnitude = Math.abs(delta);
   const text = `${Math.floor(magnitude / 10)}.${magnitude % 10}`;
-  return ` (${delta > 0 ? `▲${text}` : delta < 0 ? `▼${text}` : '±0.0'})`;
+  return delta > 0 ? `▲${text}` : delta < 0 ? `▼${text}` : `±${text}`;
 }
 
+function tenths(score: string | null): number | null {
+  const match = score === null ? null : /^\s*(\d{1,9})(?:\.(\d))?\s*$/.exec(score);
+  if (!match) return null;
+  return Number(match[1]) * 10 + Number(match[2] ?? '0');
+}
+
+function candidateName(name: string | null): string {
+  // A blank name is no name; never fall back to anything derived from the candidate.
+  const flat = name === null ? '' : oneLine(name, 100);
+  return flat === '' ? ANONYMOUS : flat;
+}
+
+function specTitle(spec: DigestSpecSection): string {
+  for (const candidate of [spec.title, spec.slug, spec.specId]) if (oneLine(candidate, 1) !== '') return candidate;
+  return 'Untitled spec';
+}
+
+/**
+ * Untrusted text made inert (see `literal`) and at most `max` characters as sent, ellipsis included.
+ * The cap counts escaped characters, since escaping can quintuple a name ("&" → "&amp;"), and cuts
+ * between code points, never inside an entity or a surrogate pair.
+ */
+function fit(text: string, max: number): string {
+  const chars = Array.from(oneLine(text, max));
+  let out = '';
+  for (let index = 0; index < chars.length; index += 1) {
+    const piece = literal(chars[index]!);
+    const room = index < chars.length - 1 ? max - 1 : max;
+    if (out.length + piece.length > room) return `${out}…`;
+    out += piece;
+  }
+  return out;
+}
+
+/** An http(s) URL ready to sit in `<…|label>`, or null when there is none or it would not fit. */
+function link(raw: string | null, max: number): string | null {
+  if (max === 0) return null;
+  const url = safeUrl(raw);
+  if (url === null) return null;
+  const target = linkTarget(url);
+  return target.length <= max ? target : null;
+}
+
+/**
+ * Plain text goes to a terminal: besides the C0 controls `oneLine` removes, C1 controls (some terminals
+ * read 0x9b as CSI) and bidi overrides could rewrite what is shown.
+ */
+function plain(text: string, max: number): string {
+  return oneLine(text.replace(/[\u0080-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' '), max);
+}
+
+function section(text: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
+function context(text: string): KnownBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+}
+
+/** Every text Slack measures in these blocks, with the limit Slack applies to it. */
+function blockTexts(blocks: KnownBlock[]): { text: string; max: number }[] {
+  const out: { text: string; max: number }[] = [];
+  for (const block of blocks) {
+    if (block.type === 'section') {
+      if (block.text) out.push({ text: block.text.text, max: SECTION_BUDGET });
+      for (const field of block.fields ?? []) out.push({ text: field.text, max: MAX_FIELD_TEXT });
+    } else if (block.type === 'header') {
+      out.push({ text: block.text.text, max: MAX_HEADER_TEXT });
+    } else if (block.type === 'context') {
+      for (const element of block.elements) if ('text' in element && typeof element.text === 'string') out.push({ text: element.text, max: SECTION_BUDGET });
+    }
+  }
+  return out;
+}
+
+/** The period as the channel's calendar shows it. It ends at the scheduled time, so its last day is the day of `periodEnd - 1 ms`. */
+function days(view: DigestView): { start: string; end: string; first: DateTime; last: DateTime } {
+  const zone = DateTime.local().setZone(view.timeZone).isValid ? view.timeZone : 'UTC';
+  const first = DateTime.fromJSDate(view.periodStart, { zone });
+  const last = DateTime.fromJSDate(new Date(view.periodEnd.getTime() - 1), { zone });
+  const format = (date: DateTime) => (date.isValid ? date.toFormat('LLL d') : '?');
+  return { start: format(first), end: format(last), first, last };
+}
+
+/** "Nov 16 – Nov 23" */
 function range(view: DigestView): string {
-  const format = (date: Date) => DateTime.fromJSDate(date, { zone: view.timeZone }).toFormat('LLL d');
-  // The period ends at the scheduled time; its last full day is the day before.
-  return `${format(view.periodStart)} – ${format(new Date(view.periodEnd.getTime() - 1))}`;
+  const { start, end } = days(view);
+  return `${start} – ${end}`;
+}
+
+/** "Nov 16–23" for the notification line, where space is short. */
+function shortRange(view: DigestView): string {
+  const { start, end, first, last } = days(view);
+  if (first.isValid && last.isValid && first.hasSame(last, 'month')) return `${start}–${last.toFormat('d')}`;
+  return `${start} – ${end}`;
 }
