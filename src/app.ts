@@ -21,6 +21,7 @@ import { parseOpsChannel } from './delivery/ops-alerts';
 import { deliveryDeps } from './delivery/pipeline';
 import { startDigestClock } from './jobs/digest-clock';
 import { Metrics } from './observability/metrics';
+import { createTeamsRuntime } from './teams/runtime';
 import { installQueue, startDeliveryWorker } from './delivery/worker';
 import { InterviewIngestService } from './services/interview-ingest';
 import { interviewWebhookRouter } from './webhooks/interviews';
@@ -87,9 +88,24 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       logger.info({ mode: config.slack.kind, socketMode: !slack.router }, 'Slack is on');
     }
 
+    const teams = createTeamsRuntime(
+      config.teams,
+      {
+        db,
+        specs: new SpecService(db),
+        grants: new GrantService(db),
+        subscriptions: new SubscriptionService(db),
+        digestSchedules: new DigestScheduleService(db),
+        organizations,
+      },
+      logger,
+    );
+    if (teams) stops.push(() => teams.stop());
+
     const metrics = new Metrics(db);
     const digests = createDigestService(config, db);
-    const worker = await startDeliveryWorker(deliveryDeps(config, db, digests, logger, metrics), {
+    const deps = deliveryDeps(config, db, digests, logger, metrics, teams ? { teams: teams.sender } : {});
+    const worker = await startDeliveryWorker(deps, {
       databaseUrl,
       concurrency: config.delivery.concurrency,
       sweepIntervalMs: config.sweepIntervalMs,
@@ -111,7 +127,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       isDatabaseReachable: () => isDatabaseReachable(db, 1_000),
       logger,
     });
-    const routers = [webhooks, ...(slack?.router ? [slack.router] : [])];
+    const routers = [webhooks, ...(slack?.router ? [slack.router] : []), ...(teams ? [teams.router] : [])];
     const httpApp = createHttpApp({ logger, isReady: () => isDatabaseReachable(db), routers, metrics });
     const server: http.Server = await listen(httpApp, config.port);
     stops.push(() => closeServer(server));

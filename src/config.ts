@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { teamsEnvShape, teamsOptions, type TeamsOptions } from './teams/options';
 import { parseSecretList } from './webhooks/signature';
 
 /**
@@ -62,6 +63,7 @@ const envSchema = z.object({
   DELIVERY_RETRY_BASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(600_000).default(2_000)),
   SLACK_CHANNEL_RATE: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100).default(1)),
   SLACK_CHANNEL_BURST: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(3)),
+  ...teamsEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -90,6 +92,7 @@ export interface Config {
   publicUrl?: string;
   slack: SlackMode;
   slackApiUrl?: string;
+  teams: TeamsOptions;
   webhookSecrets: string[];
   specUrlTemplate?: string;
   digestClock: boolean;
@@ -128,6 +131,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL,
     slack: slackMode(env),
     slackApiUrl: env.SLACK_API_URL,
+    teams: teamsConfig(env),
     webhookSecrets: parseSecretList(env.INTERVIEW_WEBHOOK_SECRET ?? ''),
     specUrlTemplate: env.SPEC_URL_TEMPLATE,
     digestClock: env.DIGEST_CLOCK,
@@ -184,6 +188,14 @@ function slackMode(env: Env): SlackMode {
   if (!env.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: required in single-workspace mode (xoxb-…)');
   if (problems.length > 0) throw new ConfigError(problems);
   return { kind: 'single', signingSecret, botToken: env.SLACK_BOT_TOKEN!, appToken: env.SLACK_APP_TOKEN };
+}
+
+function teamsConfig(env: Env): TeamsOptions {
+  try {
+    return teamsOptions(env);
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
 }
 
 function parseKey(raw: string | undefined): Buffer | undefined {

@@ -1,5 +1,5 @@
 import { interviewCard } from '../teams/cards/interview';
-import { digestCard } from '../teams/cards/digest';
+import { digestCard, digestPartHasContent } from '../teams/cards/digest';
 import { textMessage, type TeamsMessage } from '../teams/cards/message';
 import type { ConversationStore } from '../teams/conversations';
 import { ChannelPacer } from './pacer';
@@ -61,6 +61,10 @@ export class TeamsSender implements ChatSender {
     } catch (error) {
       throw this.classify(error, target.channelId, 'transient');
     }
+  }
+
+  hasContent(content: DeliveryContent): boolean {
+    return content.kind !== 'digest' || digestPartHasContent(content.view, content.part, content.parts);
   }
 
   /** Only what this app recorded itself (see the class comment): Teams offers bots no search. */

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * Teams configuration: the TEAMS_* variables, parsed with zod like the rest of the environment.
+ * `docs/teams-integration.patch.md` moves `teamsEnvShape` into src/config.ts's one schema and puts
+ * `teamsOptions(env)` on `Config.teams`; until then the runtime takes these options directly.
+ */
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const url = z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL' }).optional());
+
+export const teamsEnvShape = {
+  /** the bot's Microsoft Entra app (client) id; mapped onto the SDK's clientId (its CLIENT_ID) */
+  TEAMS_CLIENT_ID: optionalString,
+  /** the app's client secret; the SDK's clientSecret (CLIENT_SECRET) */
+  TEAMS_CLIENT_SECRET: optionalString,
+  /** the tenant the single-tenant bot is registered in; the SDK's tenantId (TENANT_ID) */
+  TEAMS_TENANT_ID: optionalString,
+  /** sovereign clouds: Public (default), USGov, USGovDoD, China; the SDK's cloud (CLOUD) */
+  TEAMS_CLOUD: z.preprocess(emptyToUndefined, z.enum(['Public', 'USGov', 'USGovDoD', 'China']).optional()),
+  /** overrides the cloud's login endpoint (token acquisition), e.g. a local fake in tests */
+  TEAMS_LOGIN_ENDPOINT: url,
+  /** overrides the cloud's OpenID metadata URL; the signing keys are read from its sibling `…/keys` */
+  TEAMS_OPENID_METADATA_URL: url,
+  /** overrides the cloud's token issuer (`iss` of Bot Framework tokens) */
+  TEAMS_TOKEN_ISSUER: optionalString,
+  /** the Bot Connector base for proactive sends with no stored serviceUrl; the SDK's serviceUrl (SERVICE_URL) */
+  TEAMS_SERVICE_URL: url,
+  /** messages per second per conversation (Teams allows 7; stay under) */
+  TEAMS_CONVERSATION_RATE: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(7).default(6)),
+};
+
+export const teamsEnvSchema = z.object(teamsEnvShape);
+export type TeamsEnv = z.infer<typeof teamsEnvSchema>;
+
+export type TeamsOptions =
+  | { kind: 'off'; reason: string }
+  | {
+      kind: 'on';
+      clientId: string;
+      clientSecret: string;
+      tenantId: string;
+      cloud?: 'Public' | 'USGov' | 'USGovDoD' | 'China';
+      loginEndpoint?: string;
+      openIdMetadataUrl?: string;
+      tokenIssuer?: string;
+      serviceUrl?: string;
+      conversationRate: number;
+    };
+
+export class TeamsConfigError extends Error {}
+
+/** Off without credentials (and says why); all three or none. */
+export function teamsOptions(env: TeamsEnv): TeamsOptions {
+  const present = [env.TEAMS_CLIENT_ID, env.TEAMS_CLIENT_SECRET, env.TEAMS_TENANT_ID].filter((v) => v !== undefined).length;
+  if (present === 0) {
+    return {
+      kind: 'off',
+      reason: 'TEAMS_CLIENT_ID is not set. Set TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID (the bot registration) to answer in Microsoft Teams.',
+    };
+  }
+  if (present < 3) {
+    throw new TeamsConfigError('TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET, TEAMS_TENANT_ID: Teams needs all three (or none, to stay off)');
+  }
+  const trim = (value: string | undefined) => value?.replace(/\/+$/, '');
+  return {
+    kind: 'on',
+    clientId: env.TEAMS_CLIENT_ID!,
+    clientSecret: env.TEAMS_CLIENT_SECRET!,
+    tenantId: env.TEAMS_TENANT_ID!,
+    cloud: env.TEAMS_CLOUD,
+    loginEndpoint: trim(env.TEAMS_LOGIN_ENDPOINT),
+    openIdMetadataUrl: env.TEAMS_OPENID_METADATA_URL,
+    tokenIssuer: env.TEAMS_TOKEN_ISSUER,
+    serviceUrl: trim(env.TEAMS_SERVICE_URL),
+    conversationRate: env.TEAMS_CONVERSATION_RATE,
+  };
+}
+
+/** Parses the TEAMS_* variables out of a whole environment (tests, and main.ts before the patch). */
+export function teamsOptionsFromEnv(source: NodeJS.ProcessEnv | Record<string, string | undefined>): TeamsOptions {
+  const parsed = teamsEnvSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new TeamsConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'));
+  }
+  return teamsOptions(parsed.data);
+}
