@@ -41,7 +41,7 @@ describe('interview results in Teams, through the one delivery pipeline', () => 
     expect(activityText(posted)).not.toContain('Lovelace');
   });
 
-  it('retries 429 and 502, then posts once', async () => {
+  it('retries 429 and 412, then posts once', async () => {
     await h.ask('subscribe senior-backend-payments', undefined, { conversationId: channel('flaky') });
     h.connector.fail({ status: 429, retryAfter: 1 }, { status: 412, code: 'PreconditionFailed' });
     await h.webhook(completed({ interviewId: 'int_flaky' }));
@@ -63,5 +63,24 @@ describe('interview results in Teams, through the one delivery pipeline', () => 
     }
     expect(subscription?.pausedReason).toBe('BotNotInConversationRoster');
     expect((await h.db.delivery.findFirst({ where: { subjectId: 'int_gone', channelId: channel('gone') } }))?.status).toBe('paused');
+  });
+});
+
+describe('weekly digests in Teams', () => {
+  it('sends a channel’s digest through the same pipeline, once', async () => {
+    await h.ask('subscribe senior-backend-payments', undefined, { conversationId: channel('digest') });
+    const answer = await h.ask('digest monday 09:00 UTC', undefined, { conversationId: channel('digest') });
+    expect(activityText(answer)).toContain('Mondays at 09:00 (UTC)');
+    await h.webhook(completed({ interviewId: 'int_digest_week' }));
+    // claim the period ending at the next scheduled time after the interview (2026-11-23 17:42Z)
+    const at = new Date('2026-11-30T09:05:00Z');
+    const first = await h.digests.claimDue(at, { onlyDue: false });
+    const again = await h.digests.claimDue(at, { onlyDue: false });
+    expect(first.length).toBeGreaterThanOrEqual(1);
+    expect(again).toHaveLength(0);
+    const digest = await h.connector.waitFor(() => h.connector.in(channel('digest')).find((a) => activityText(a).includes('Weekly digest')), 10_000);
+    expect(activityText(digest)).toContain('77.9');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.connector.in(channel('digest')).filter((a) => activityText(a).includes('Weekly digest'))).toHaveLength(1);
   });
 });
