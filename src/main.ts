@@ -34,6 +34,9 @@ async function main(): Promise<void> {
       process.exit(0);
     });
   };
+  // A library promise rejected with nobody listening (e.g. a query cut off while PostgreSQL
+  // restarts): log it as JSON and keep serving; every component retries on its own.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }

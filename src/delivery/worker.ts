@@ -24,16 +24,44 @@ export async function installQueue(databaseUrl: string): Promise<void> {
  * vanished with a crashed process (graphile-worker only frees a dead worker's lock after hours).
  */
 export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOptions): Promise<{ stop(): Promise<void> }> {
-  const runner: Runner = await run({
-    connectionString: options.databaseUrl,
-    schema: QUEUE_SCHEMA,
-    concurrency: options.concurrency,
-    maxPoolSize: Math.min(options.concurrency + 2, 20),
-    pollInterval: 1_000,
-    noHandleSignals: true,
-    logger: quietLogger(deps.logger),
-    taskList: taskList(deps),
-  });
+  const start = () =>
+    run({
+      connectionString: options.databaseUrl,
+      schema: QUEUE_SCHEMA,
+      concurrency: options.concurrency,
+      maxPoolSize: Math.min(options.concurrency + 2, 20),
+      pollInterval: 1_000,
+      noHandleSignals: true,
+      logger: quietLogger(deps.logger),
+      taskList: taskList(deps),
+      // Batched completion reports a lost database by stopping the runner (which we restart below)
+      // instead of an unhandled rejection that would take the whole process down.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    });
+  let stopping = false;
+  let runner: Runner = await start();
+  const supervise = (current: Runner) => {
+    current.promise.catch((error: unknown) => {
+      if (stopping) return;
+      deps.logger.error({ err: error }, 'delivery worker stopped (database lost?); restarting it');
+      void restart();
+    });
+  };
+  const restart = async (): Promise<void> => {
+    for (let delay = 1_000; !stopping; delay = Math.min(delay * 2, 30_000)) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (stopping) return;
+      try {
+        runner = await start();
+        supervise(runner);
+        deps.logger.info('delivery worker restarted');
+        return;
+      } catch (error) {
+        deps.logger.warn({ err: error, retryInMs: delay * 2 }, 'delivery worker could not restart yet');
+      }
+    }
+  };
+  supervise(runner);
   const sweep = () =>
     sweepLostDeliveries(deps.db)
       .then(() => alertDeadLetters(deps.db, deps.senders.slack, options.opsChannel, deps.logger))
@@ -43,8 +71,9 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
   timer.unref();
   return {
     async stop() {
+      stopping = true;
       clearInterval(timer);
-      await runner.stop();
+      await runner.stop().catch(() => undefined);
     },
   };
 }

@@ -69,7 +69,9 @@ export function decodeMetadata(text: string): EditModalMetadata {
 
 /** Slack sends null for an input left empty; every reader here wants the text as typed, or ''. */
 export function readInput(payload: EditModalPayload, blockId: string): string {
-  return payload.state.values[blockId]?.[INPUT_ACTION_ID]?.value ?? '';
+  const value: unknown = payload.state.values[blockId]?.[INPUT_ACTION_ID]?.value;
+  // Slack sends a string or null; anything else is not from Slack's client and reads as empty.
+  return typeof value === 'string' ? value : '';
 }
 
 /** The draft exactly as typed (untrimmed), so a rebuilt modal shows the user their own text. */
