@@ -16,6 +16,7 @@ import { createSlackRuntime } from './slack/app';
 import { createDb, isDatabaseReachable } from './store/db';
 import { startEmbeddedPostgres } from './store/embedded-postgres';
 import { migrate } from './store/migrate';
+import { PROJECT_ROOT } from './project-root';
 import { createDigestService } from './delivery/digest-parts';
 import { parseOpsChannel } from './delivery/ops-alerts';
 import { deliveryDeps } from './delivery/pipeline';
@@ -26,7 +27,7 @@ import { installQueue, startDeliveryWorker } from './delivery/worker';
 import { InterviewIngestService } from './services/interview-ingest';
 import { interviewWebhookRouter } from './webhooks/interviews';
 
-export const DEMO_SPEC_FILE = path.resolve(__dirname, '../fixtures/payments-platform-spec.json');
+export const DEMO_SPEC_FILE = path.join(PROJECT_ROOT, 'fixtures', 'payments-platform-spec.json');
 
 export interface RunningPanelist {
   port: number;

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
+import { PROJECT_ROOT } from '../project-root';
 
 /**
  * Applies prisma/migrations the way `prisma migrate deploy` does, with plain `pg`, because the
@@ -13,7 +14,7 @@ import { Client } from 'pg';
 /** The key `prisma migrate` locks with, so this runner and Prisma's never interleave. */
 const PRISMA_ADVISORY_LOCK = 72707369;
 
-export const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'migrations');
 
 export interface Migration {
   name: string;
