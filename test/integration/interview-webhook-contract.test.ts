@@ -120,7 +120,7 @@ describe('parked events are applied when their spec is created', () => {
       expect(parkedHarness.slack.posted('C1')).toHaveLength(0);
       // Restarting with the seed on creates the spec, which applies what was parked.
       await parkedHarness.restart({ SEED_DEMO: 'true' });
-      const message = await parkedHarness.slack.waitFor(() => parkedHarness.slack.posted('C1')[0]);
+      const message = await parkedHarness.slack.waitFor(() => parkedHarness.slack.posted('C1')[0], 20_000);
       expect(message.text).toContain('Ada Lovelace scored 77.9/100');
     } finally {
       await parkedHarness.stop();
