@@ -18,7 +18,8 @@ export function registerSpecCommand(app: App, services: SlackServices, logger: L
     if (!parsed.ok) return ack({ response_type: 'ephemeral', ...plain(`:warning: ${parsed.error}`) });
     if (parsed.command.name === 'help') return ack({ response_type: 'ephemeral', ...renderHelp() });
     await ack();
-    const log = logger.child({ command: parsed.command.name, team: command.team_id, user: command.user_id });
+    // Slack's trigger id is unique per command: it ties every line about this request together.
+    const log = logger.child({ requestId: command.trigger_id, command: parsed.command.name, team: command.team_id, user: command.user_id });
     let reply: Reply | undefined;
     try {
       reply = await run(parsed.command, command, services, client);

@@ -13,7 +13,7 @@ import type { SlackServices } from './services';
  */
 export function registerEditHandlers(app: App, services: SlackServices, logger: Logger): void {
   app.view(EDIT_MODAL_CALLBACK_ID, async ({ ack, view, body, client }) => {
-    const log = logger.child({ view: EDIT_MODAL_CALLBACK_ID, team: body.team?.id, user: body.user.id });
+    const log = logger.child({ requestId: (body as { trigger_id?: string }).trigger_id ?? view.id, view: EDIT_MODAL_CALLBACK_ID, team: body.team?.id, user: body.user.id });
     let parsed;
     try {
       parsed = parseEditSubmission(view);
