@@ -1,0 +1,110 @@
+import { parseJson } from '../../test/support/fake-slack';
+import { viewSubmission, type SentView } from '../../test/support/slack-views';
+import { chance, modalValue, pick, randomWord, slashText, webhookBody } from './fuzz-inputs';
+import { ADMIN, DEMO_SPEC_SLUG, MEMBER, Rig, sleep } from './rig';
+import { bump, pool, samples, statusLine, type DrillResult } from './tally';
+
+const WENT_WRONG = "went wrong on Panelist's side";
+
+/**
+ * 10k fuzzed inputs, each signed so it reaches the parsers: `/spec` texts, edit-modal submissions
+ * with random field values, and mutated webhook bodies. Every answer must be < 500, no command may
+ * be answered with the "something went wrong" reference, and the app must be alive at the end.
+ */
+export async function fuzz(options: { quick: boolean; log: (line: string) => void }): Promise<DrillResult> {
+  const started = Date.now();
+  const total = options.quick ? 1_000 : 10_000;
+  const counts = { slash: Math.round(total * 0.4), modal: Math.round(total * 0.2), webhook: total - Math.round(total * 0.4) - Math.round(total * 0.2) };
+  const rig = await Rig.start({ name: 'fuzz' });
+  try {
+    await rig.subscribe(['CFUZZ'], DEMO_SPEC_SLUG);
+    const statuses = { slash: new Map<number, number>(), modal: new Map<number, number>(), webhook: new Map<number, number>() };
+    const bad: string[] = [];
+    const note = (kind: string, status: number, input: string) => {
+      if (status >= 500 || status === 0) bad.push(`${kind} → ${status || 'no answer'}: ${JSON.stringify(input.slice(0, 160))}`);
+    };
+
+    // slash commands
+    const sentTexts = new Map<string, string>();
+    await pool(counts.slash, 16, async () => {
+      const text = slashText();
+      const ack = await rig
+        .spec(text, { channelId: pick(['CFUZZ', 'CFUZZ2', 'DFUZZ']), user: chance(0.7) ? ADMIN : MEMBER })
+        .catch(() => ({ status: 0, responseId: '', text: '' }));
+      sentTexts.set(ack.responseId, text);
+      bump(statuses.slash, ack.status);
+      note('slash', ack.status, text);
+      if (ack.text.includes(WENT_WRONG)) bad.push(`slash ack says something went wrong: ${JSON.stringify(text.slice(0, 160))}`);
+    });
+    options.log(`  ${counts.slash} slash commands: ${statusLine(statuses.slash)}`);
+
+    // modal submissions, on a freshly opened edit modal every 25 submissions
+    let view: SentView | undefined;
+    for (let done = 0; done < counts.modal; done += 25) {
+      view = (await openModal(rig)) ?? view;
+      if (!view) throw new Error('/spec edit did not open a modal');
+      const opened = view;
+      const inputs = opened.blocks.filter((b) => b.type === 'input' && b.block_id).map((b) => b.block_id!);
+      await pool(Math.min(25, counts.modal - done), 8, async () => {
+        const edits: Record<string, string> = {};
+        for (let n = 1 + Math.floor(Math.random() * 6); n > 0; n -= 1) {
+          const block = pick(inputs);
+          const value = modalValue(block);
+          if (value !== null) edits[block] = value;
+        }
+        const payload = viewSubmission(opened, chance(0.8) ? ADMIN : MEMBER, edits) as unknown as { view: Record<string, unknown> };
+        if (chance(0.05)) payload.view.private_metadata = pick(['', '{', 'null', '{"v":"x"}', randomWord(3_000), JSON.stringify({ specId: 'nope' })]);
+        if (chance(0.03)) ((payload.view.state as { values: Record<string, unknown> }).values)[pick(inputs)] = pick([{}, null, { value: { type: 'plain_text_input', value: null } }]);
+        const response = await rig.interact(payload).catch(() => ({ status: 0, text: '' }));
+        bump(statuses.modal, response.status);
+        note('modal', response.status, JSON.stringify(edits));
+        if (response.text.includes(WENT_WRONG)) bad.push(`modal answer says something went wrong: ${JSON.stringify(edits).slice(0, 200)}`);
+      });
+    }
+    options.log(`  ${counts.modal} modal submissions: ${statusLine(statuses.modal)}`);
+
+    // webhook bodies, 5% with a bad signature
+    await pool(counts.webhook, 16, async () => {
+      const body = webhookBody();
+      const response = await rig.webhook(body, chance(0.05) ? { signature: pick(['', 't=1,v1=00', `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`]) } : {});
+      bump(statuses.webhook, response.status);
+      note('webhook', response.status, body.toString('utf8'));
+    });
+    options.log(`  ${counts.webhook} webhook bodies: ${statusLine(statuses.webhook)}`);
+
+    // the commands' answers by response_url arrive after their acks
+    await sleep(5_000);
+    const wentWrong = rig.slack.responses.filter((r) => String(r.body.text ?? '').includes(WENT_WRONG));
+    for (const response of wentWrong) bad.push(`answer says something went wrong for ${JSON.stringify((sentTexts.get(response.id) ?? '?').slice(0, 160))}: ${String(response.body.text).slice(0, 120)}`);
+    const health = rig.alive ? await rig.get('/healthz').catch(() => 0) : 0;
+    const fiveHundreds = [...Object.values(statuses)].reduce((sum, map) => sum + [...map].filter(([s]) => s >= 500 || s === 0).reduce((n, [, c]) => n + c, 0), 0);
+    const pass = fiveHundreds === 0 && wentWrong.length === 0 && health === 200 && rig.alive && rig.crashes.length === 0 && rig.errorLineCount === 0;
+    return {
+      name: 'fuzzed input',
+      pass,
+      seconds: (Date.now() - started) / 1000,
+      lines: [
+        ['inputs sent', total],
+        ['slash commands', `${counts.slash}: ${statusLine(statuses.slash)}`],
+        ['modal submissions', `${counts.modal}: ${statusLine(statuses.modal)}`],
+        ['webhook bodies', `${counts.webhook}: ${statusLine(statuses.webhook)}`],
+        ['5xx or no answer', fiveHundreds],
+        ['answers by response_url', rig.slack.responses.length],
+        ["answers saying 'something went wrong'", wentWrong.length],
+        ['app alive, /healthz', `${rig.alive ? 'yes' : 'NO (crashed)'}, ${health}`],
+        ['app log lines at error+', rig.errorLineCount],
+        ['app log', rig.logFile],
+      ],
+      notes: [...samples('bad', bad, 8), ...samples('app errors', rig.errorLines, 5)],
+    };
+  } finally {
+    await rig.close();
+  }
+}
+
+async function openModal(rig: Rig): Promise<SentView | undefined> {
+  const before = rig.slack.callsTo('views.open').length;
+  await rig.spec(`edit ${DEMO_SPEC_SLUG}`);
+  const call = await rig.slack.waitFor(() => rig.slack.callsTo('views.open')[before], 10_000).catch(() => undefined);
+  return call ? (parseJson(call.args.view) as SentView) : undefined;
+}

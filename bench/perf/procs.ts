@@ -1,0 +1,151 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { BOT_TOKEN, SIGNING_SECRET, WEBHOOK_SECRET } from './http';
+import { ROOT, sleep, waitUntil } from './util';
+
+/** A child process the benchmark started, stopped only by its own pid. */
+export interface Child {
+  name: string;
+  process: ChildProcess;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** The app as it is deployed: `node dist/main.js`, rebuilt from src/ first as `npm run build` does. */
+export function buildDist(): void {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`building dist/ failed:\n${result.stdout}${result.stderr}`);
+}
+
+export async function startApp(options: { port: number; databaseUrl: string; slackApiUrl: string; logDir: string }): Promise<Child> {
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    NODE_ENV: 'production',
+    PORT: String(options.port),
+    DATABASE_URL: options.databaseUrl,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: options.slackApiUrl,
+    INTERVIEW_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    LOG_LEVEL: 'warn',
+    DIGEST_CLOCK: 'false',
+    SLACK_CHANNEL_RATE: '1',
+    SLACK_CHANNEL_BURST: '3',
+    DEMO_SPEC_FILE: path.join(ROOT, 'fixtures/payments-platform-spec.json'),
+    ...appEnvOverrides(),
+  };
+  const child = spawnChild('app', [path.join(ROOT, 'dist/main.js')], env, options.logDir);
+  await waitUntil('the app to answer /readyz', 90_000, async () => {
+    if (child.process.exitCode !== null) throw new Error(`the app exited (${child.process.exitCode}); its log: ${child.logFile}\n${tail(child.logFile)}`);
+    return (await getStatus(`http://127.0.0.1:${options.port}/readyz`)) === 200 || undefined;
+  }, 200);
+  return child;
+}
+
+/** The anchor for /spec show: Bolt's ExpressReceiver, same signing secret, a /spec that only acks. */
+export async function startBareBolt(options: { port: number; slackApiUrl: string; logDir: string }): Promise<Child> {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', PORT: String(options.port), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: options.slackApiUrl };
+  const child = spawnChild('bare-bolt', [path.join(__dirname, 'bare-bolt.js')], env, options.logDir);
+  await waitUntil('the bare Bolt app to listen', 30_000, async () => {
+    if (child.process.exitCode !== null) throw new Error(`the bare Bolt app exited; its log: ${child.logFile}\n${tail(child.logFile)}`);
+    return (await getStatus(`http://127.0.0.1:${options.port}/slack/events`)) > 0 || undefined;
+  }, 100);
+  return child;
+}
+
+/**
+ * BENCH_APP_<NAME>=<value> in the benchmark's environment sets <NAME> for the app, for experiments
+ * with its settings (e.g. BENCH_APP_DELIVERY_CONCURRENCY=100); the table notes any that were set.
+ */
+export function appEnvOverrides(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env)
+      .filter(([key, value]) => key.startsWith('BENCH_APP_') && value !== undefined)
+      .map(([key, value]) => [key.slice('BENCH_APP_'.length), value!]),
+  );
+}
+
+function spawnChild(name: string, args: string[], env: Record<string, string>, logDir: string): Child {
+  const logFile = path.join(logDir, `${name}.log`);
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  let stopping: Promise<void> | undefined;
+  return {
+    name,
+    process: child,
+    logFile,
+    stop() {
+      stopping ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        const gone = await Promise.race([exited.then(() => true), sleep(25_000).then(() => false)]);
+        if (!gone) {
+          child.kill('SIGKILL');
+          await Promise.race([exited, sleep(5_000)]);
+        }
+      })();
+      return stopping;
+    },
+  };
+}
+
+function getStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(url, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.setTimeout(2_000, () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
+}
+
+export function tail(file: string, lines = 20): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** VmHWM (peak resident set) and VmRSS of a process, in MiB, from /proc. */
+export function memoryOf(pid: number): { peakMiB: number; rssMiB: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { peakMiB: kb('VmHWM') / 1024, rssMiB: kb('VmRSS') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Machine {
+  cores: number;
+  cpu: string;
+  memoryGiB: number;
+  node: string;
+  postgres: string;
+  loadAtStart: number[];
+}
+
+export async function machine(databaseUrl: string): Promise<Machine> {
+  const client = new PgClient({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+  await client.end();
+  return {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    postgres: rows[0]?.v ?? 'unknown',
+    loadAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}

@@ -1,0 +1,190 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseJson } from '../../test/support/fake-slack';
+import { now } from './util';
+
+/**
+ * The benchmark's Slack: test/support/fake-slack.ts's answers, plus what a benchmark needs and the
+ * test fake lacks: a timestamp on every arrival, Slack's per-channel limit enforced (token bucket;
+ * 429 with Retry-After when over), and small records (a few fields per message) so 10k+ posts cost
+ * little. It also receives the response_url posts of slash commands at /response/<id>.
+ */
+export interface PostRecord {
+  at: number;
+  channel: string;
+  deliveryId?: string;
+  /** the benchmark's interview id, found in the message (its "Interview `…`" context line) */
+  interviewId?: string;
+}
+
+export interface LimitRecord {
+  at: number;
+  channel: string;
+  /** how far short of a whole token the bucket was, in ms at the refill rate: how early the call came */
+  earlyMs: number;
+  /** which message of the channel this would have been (1-based, counting those let through) */
+  nth: number;
+}
+
+export interface ResponseRecord {
+  at: number;
+  text: string;
+}
+
+/** The interview ids the benchmark makes: ivb<figure>n<number>. */
+export const INTERVIEW_ID = /ivb\dn\d+/;
+
+export class SlackSink {
+  readonly posts: PostRecord[] = [];
+  readonly limited: LimitRecord[] = [];
+  readonly responses = new Map<string, ResponseRecord>();
+  readonly calls = new Map<string, number>();
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly history = new Map<string, { ts: string; deliveryId?: string }[]>();
+  private readonly waiters = new Map<string, (response: ResponseRecord) => void>();
+  private server?: http.Server;
+  private clock = 1_700_000_000;
+
+  constructor(private readonly limit: { ratePerSecond: number; burst: number }) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  /** The response_url answer for `id`, when it comes (rejects after `timeoutMs`). */
+  responseFor(id: string, timeoutMs: number): Promise<ResponseRecord> {
+    const done = this.responses.get(id);
+    if (done) return Promise.resolve(done);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(id);
+        reject(new Error(`no response_url answer for ${id} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.set(id, (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      });
+    });
+  }
+
+  /** chat.postMessage calls (answered or refused) to channels matching `prefix`. */
+  postCalls(prefix = ''): { ok: number; limited: number } {
+    const ok = this.posts.filter((p) => p.channel.startsWith(prefix)).length;
+    const limited = this.limited.filter((l) => l.channel.startsWith(prefix)).length;
+    return { ok, limited };
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const at = now();
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const path = req.url ?? '';
+        res.setHeader('content-type', 'application/json');
+        if (path.startsWith('/response/')) {
+          const body = parseBody(raw, req.headers['content-type'] ?? '');
+          const id = path.slice('/response/'.length);
+          const response = { at, text: String(body.text ?? '').slice(0, 300) };
+          this.responses.set(id, response);
+          this.waiters.get(id)?.(response);
+          this.waiters.delete(id);
+          res.end('{"ok":true}');
+          return;
+        }
+        const method = path.replace(/^\/api\//, '').split('?')[0]!;
+        this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
+        const body = parseBody(raw, req.headers['content-type'] ?? '');
+        if (method === 'chat.postMessage' || method === 'chat.update') {
+          const retryAfter = this.take(String(body.channel), at);
+          if (retryAfter !== undefined) {
+            res.statusCode = 429;
+            res.setHeader('retry-after', String(retryAfter));
+            res.end('{"ok":false,"error":"ratelimited"}');
+            return;
+          }
+        }
+        res.end(JSON.stringify(this.answer(method, body, at)));
+      });
+    });
+    this.server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  /** Token bucket per channel, full at its first call. Returns Retry-After seconds when over. */
+  private take(channel: string, at: number): number | undefined {
+    const bucket = this.buckets.get(channel) ?? { tokens: this.limit.burst, at };
+    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((at - bucket.at) / 1000) * this.limit.ratePerSecond);
+    bucket.at = at;
+    this.buckets.set(channel, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    const waitSeconds = (1 - bucket.tokens) / this.limit.ratePerSecond;
+    this.limited.push({ at, channel, earlyMs: waitSeconds * 1000, nth: (this.history.get(channel)?.length ?? 0) + 1 });
+    return Math.max(1, Math.ceil(waitSeconds));
+  }
+
+  private answer(method: string, args: Record<string, unknown>, at: number): Record<string, unknown> {
+    switch (method) {
+      case 'chat.postMessage': {
+        const channel = String(args.channel);
+        const ts = `${(this.clock += 1)}.000100`;
+        const metadata = parseJson(args.metadata) as { event_payload?: { delivery_id?: string } } | undefined;
+        const deliveryId = metadata?.event_payload?.delivery_id;
+        const blocks = typeof args.blocks === 'string' ? args.blocks : JSON.stringify(args.blocks ?? '');
+        const interviewId = INTERVIEW_ID.exec(blocks)?.[0];
+        this.posts.push({ at, channel, deliveryId, interviewId });
+        const list = this.history.get(channel) ?? [];
+        list.push({ ts, deliveryId });
+        this.history.set(channel, list);
+        return { ok: true, channel, ts };
+      }
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts };
+      case 'conversations.history': {
+        const messages = [...(this.history.get(String(args.channel)) ?? [])].reverse().map((m) => ({
+          type: 'message',
+          ts: m.ts,
+          metadata: { event_type: 'panelist_delivery', event_payload: { delivery_id: m.deliveryId } },
+        }));
+        return { ok: true, messages, has_more: false };
+      }
+      case 'conversations.info':
+        return { ok: true, channel: { id: args.channel, is_member: true } };
+      case 'auth.test':
+        return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', team: 'Bench', url: 'https://bench.slack.com/' };
+      case 'users.info': {
+        const id = String(args.user);
+        return { ok: true, user: { id, name: id.toLowerCase(), real_name: id, is_admin: true, tz: 'UTC', profile: { display_name: id } } };
+      }
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+function parseBody(raw: string, contentType: string): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  return Object.fromEntries(new URLSearchParams(raw));
+}
