@@ -1,7 +1,8 @@
 import { run, runMigrations, runOnce, type Runner, type TaskList } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
-import { addDeliverJob, DELIVER_TASK, QUEUE_SCHEMA } from '../store/queue';
+import { Prisma } from '../store/db';
+import { addDeliverJob, DELIVER_JOB_KEY_PREFIX, DELIVER_TASK, QUEUE_SCHEMA } from '../store/queue';
 import { deliver, type DeliverDeps } from './deliver';
 import { alertDeadLetters, type OpsChannel } from './ops-alerts';
 
@@ -92,15 +93,14 @@ function taskList(deps: DeliverDeps): TaskList {
   };
 }
 
-/** Pending work overdue by a minute has lost its job: queue it again (the job key dedupes). */
+/**
+ * A delivery is lost when nothing will run it: unfinished, idle for a minute, and without a live
+ * job (none queued that can still run, none locked by a worker that is still within the lease).
+ * Deliveries merely waiting their channel's turn keep their job and are left alone: re-queuing
+ * them would reorder the queue and bunch a channel's messages into bursts Slack refuses.
+ */
 export async function sweepLostDeliveries(db: Db): Promise<number> {
-  const lost = await db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM delivery
-    WHERE (status = 'pending' OR (status = 'sent' AND rendered_version < content_version))
-      AND next_attempt_at < now() - interval '1 minute'
-      AND updated_at < now() - interval '1 minute'
-      AND (lease_until IS NULL OR lease_until < now())
-    LIMIT 1000`;
+  const lost = await db.$queryRaw<{ id: string }[]>(lostDeliveries());
   for (const { id } of lost) {
     await db.$transaction([
       db.delivery.update({ where: { id }, data: { nextAttemptAt: new Date(), updatedAt: new Date() } }),
@@ -108,6 +108,20 @@ export async function sweepLostDeliveries(db: Db): Promise<number> {
     ]);
   }
   return lost.length;
+}
+
+function lostDeliveries(): Prisma.Sql {
+  return Prisma.sql`
+    SELECT d.id FROM delivery d
+    WHERE (d.status = 'pending' OR (d.status = 'sent' AND d.rendered_version < d.content_version))
+      AND d.next_attempt_at < now() - interval '1 minute'
+      AND d.updated_at < now() - interval '1 minute'
+      AND (d.lease_until IS NULL OR d.lease_until < now())
+      AND NOT EXISTS (
+        SELECT 1 FROM ${Prisma.raw(QUEUE_SCHEMA)}.jobs j
+        WHERE j.key = ${DELIVER_JOB_KEY_PREFIX} || d.id::text
+          AND (j.locked_at > now() - interval '2 minutes' OR (j.locked_at IS NULL AND j.attempts < j.max_attempts)))
+    LIMIT 1000`;
 }
 
 /** graphile-worker's logger, routed to pino (its debug chatter at debug). */

@@ -7,6 +7,8 @@ import { Prisma } from './generated/prisma/client';
  */
 export const QUEUE_SCHEMA = 'graphile_worker';
 export const DELIVER_TASK = 'deliver';
+/** A delivery's job key is this prefix and its id: one job per delivery. */
+export const DELIVER_JOB_KEY_PREFIX = 'delivery:';
 
 /**
  * Queues (or re-queues) the job that drives one delivery. The job key makes it one job per
@@ -19,7 +21,7 @@ export function addDeliverJob(deliveryId: string, runAt?: Date): Prisma.Sql {
     json_build_object('deliveryId', ${deliveryId}::text),
     run_at => ${runAt ?? null}::timestamptz,
     max_attempts => 25,
-    job_key => ${`delivery:${deliveryId}`}
+    job_key => ${DELIVER_JOB_KEY_PREFIX + deliveryId}
   )`;
 }
 
