@@ -22,7 +22,7 @@ import { parseOpsChannel } from './delivery/ops-alerts';
 import { deliveryDeps } from './delivery/pipeline';
 import { startDigestClock } from './jobs/digest-clock';
 import { Metrics } from './observability/metrics';
-import { createTeamsRuntime } from './teams/runtime';
+import type { TeamsRuntime, TeamsRuntimeServices } from './teams/runtime';
 import { installQueue, startDeliveryWorker } from './delivery/worker';
 import { InterviewIngestService } from './services/interview-ingest';
 import { interviewWebhookRouter } from './webhooks/interviews';
@@ -89,8 +89,8 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       logger.info({ mode: config.slack.kind, socketMode: !slack.router }, 'Slack is on');
     }
 
-    const teams = createTeamsRuntime(
-      config.teams,
+    const teams = startTeams(
+      config,
       {
         db,
         specs: new SpecService(db),
@@ -139,4 +139,14 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     await stopAll();
     throw error;
   }
+}
+
+/** The Teams SDK costs ~20 MB of resident memory: it is loaded only where Teams is configured. */
+function startTeams(config: Config, services: TeamsRuntimeServices, logger: Logger): TeamsRuntime | undefined {
+  if (config.teams.kind === 'off') {
+    logger.warn(`Teams is off: ${config.teams.reason}`);
+    return undefined;
+  }
+  const { createTeamsRuntime } = require('./teams/runtime') as typeof import('./teams/runtime');
+  return createTeamsRuntime(config.teams, services, logger);
 }

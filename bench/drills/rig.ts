@@ -7,6 +7,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/store/em
 import { signInterviewBody } from '../../src/webhooks/signature';
 import { FakeSlack, type FakeUser } from '../../test/support/fake-slack';
 import { interactionBody, postSigned, slashCommandBody, type SignedPost } from '../../test/support/slack-requests';
+import { nodeFlagsOfStart } from '../perf/procs';
 import { ADMIN, MEMBER, ROOT, SIGNING_SECRET, WEBHOOK_SECRET, freePort, sleep } from './support';
 
 export * from './support';
@@ -104,7 +105,7 @@ export class Rig {
     if (this.child) throw new Error('the app is already running');
     // the same port across restarts, as a real deployment keeps its address
     this.appPort ||= await freePort();
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist-bench/src/main.js')], {
+    const child = spawn(process.execPath, [...nodeFlagsOfStart(), path.join(ROOT, 'dist-bench/src/main.js')], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {

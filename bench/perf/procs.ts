@@ -15,6 +15,13 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** The Node flags `npm start` runs the app with (its heap cap), so measurements see what users run. */
+export function nodeFlagsOfStart(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const command = pkg.scripts.start.split('&&').pop()!.trim().split(/\s+/);
+  return command.slice(1).filter((arg) => arg.startsWith('--'));
+}
+
 /** The app as it is deployed: `node dist/main.js`, rebuilt from src/ first as `npm run build` does. */
 export function buildDist(): void {
   const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
@@ -39,7 +46,7 @@ export async function startApp(options: { port: number; databaseUrl: string; sla
     DEMO_SPEC_FILE: path.join(ROOT, 'fixtures/payments-platform-spec.json'),
     ...appEnvOverrides(),
   };
-  const child = spawnChild('app', [path.join(ROOT, 'dist/main.js')], env, options.logDir);
+  const child = spawnChild('app', [...nodeFlagsOfStart(), path.join(ROOT, 'dist/main.js')], env, options.logDir);
   await waitUntil('the app to answer /readyz', 90_000, async () => {
     if (child.process.exitCode !== null) throw new Error(`the app exited (${child.process.exitCode}); its log: ${child.logFile}\n${tail(child.logFile)}`);
     return (await getStatus(`http://127.0.0.1:${options.port}/readyz`)) === 200 || undefined;

@@ -131,6 +131,6 @@ function quietLogger(logger?: Logger) {
   return new WorkerLogger(() => (level: string, message: string, meta?: unknown) => {
     if (!logger) return;
     const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
-    logger[method]({ component: 'queue', meta }, message);
+    logger[method]({ queue: 'graphile-worker', meta }, message);
   });
 }

@@ -4,8 +4,7 @@ import type { Db } from '../store/db';
  * Where Panelist may post in Teams: one row per conversation the bot is in (a team channel, a
  * group chat, a personal chat), recorded when the bot is installed or first spoken to, retired when
  * it is removed. Proactive sends (interview results, digests, pause notices) need the serviceUrl
- * that Teams gave for the conversation. Raw SQL on purpose: the Prisma model is in
- * docs/teams-integration.patch.md and these queries work before and after it is merged.
+ * that Teams gave for the conversation.
  */
 export interface ConversationRef {
   conversationId: string;

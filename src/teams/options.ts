@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Teams configuration: the TEAMS_* variables, parsed with zod like the rest of the environment.
- * `docs/teams-integration.patch.md` moves `teamsEnvShape` into src/config.ts's one schema and puts
- * `teamsOptions(env)` on `Config.teams`; until then the runtime takes these options directly.
+ * Teams configuration: the TEAMS_* variables, part of src/config.ts's one environment schema;
+ * `teamsOptions(env)` becomes `Config.teams`.
  */
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());

@@ -1,8 +1,8 @@
 import type { types } from '@slack/bolt';
-import { DateTime } from 'luxon';
 import { MAX_NAME_LENGTH } from '../../domain/spec';
 import type { DigestSpecSection, DigestView } from '../../services/digest-views';
-import { linkTarget, literal, oneLine, safeUrl } from './text';
+import { active, candidateName, competencyRow, days, figures, fit, link, plain, range, shortRange, showsCompetencies, specTitle } from './digest-figures';
+import { safeUrl } from './text';
 
 type KnownBlock = types.KnownBlock;
 export type DigestMessage = { text: string; blocks: KnownBlock[] };
@@ -33,7 +33,6 @@ const SPECS_BUDGET = MAX_MESSAGE_TEXT - MESSAGE_OVERHEAD;
 /** Two sections of ten fields. */
 const MAX_COMPETENCY_FIELDS = 2 * MAX_FIELDS;
 const MAX_TOP_SHOWN = 10;
-const ANONYMOUS = 'A candidate';
 const LATE_NOTE = 'Sent late: Panelist was catching up after downtime.';
 const NO_ACTIVITY = 'No interviews this week.';
 
@@ -147,8 +146,6 @@ export function renderDigestText(view: DigestView): string {
   return lines.join('\n');
 }
 
-type CompetencyFigures = DigestSpecSection['competencies'][number];
-
 function quietSentence(view: DigestView): string {
   const { start, end } = days(view);
   return `Quiet week: no interviews for the specs this channel follows between ${start} and ${end}.`;
@@ -244,120 +241,6 @@ function measure(blocks: KnownBlock[]): number {
   return total;
 }
 
-/**
- * "started 5 (▲3)"…: shared by Slack and plain text, so both always say the same. `score` makes a
- * score string safe for the medium: scores are strings from the service, never trusted as markup.
- */
-function figures(spec: DigestSpecSection, score: (text: string) => string): string[] {
-  const before = spec.previous;
-  const rate = percent(spec.completionRate);
-  const previousRate = percent(before.completionRate);
-  const rateChange = rate === null || previousRate === null ? '' : ` (${signed(rate - previousRate)} pts)`;
-  const average = spec.averageScore === null ? '—' : score(spec.averageScore);
-  const scoreChange = scoreDelta(spec.averageScore, before.averageScore);
-  return [
-    [
-      `started ${spec.started} (${signed(spec.started - before.started)})`,
-      `completed ${spec.completed} (${signed(spec.completed - before.completed)})`,
-      `abandoned ${spec.abandoned} (${signed(spec.abandoned - before.abandoned)})`,
-    ].join(' · '),
-    [
-      `completion rate ${rate === null ? '—' : `${rate}%`}${rateChange}`,
-      `average score ${average}${scoreChange === null ? '' : ` (${scoreChange})`}`,
-    ].join(' · '),
-  ];
-}
-
-/** "Financial Systems Design 81.0 (n=12)"; `name` arrives already made safe for its medium. */
-function competencyRow(name: string, c: CompetencyFigures, score: (text: string) => string): string {
-  return `${name} ${c.average === null ? '—' : score(c.average)} (n=${c.n})`;
-}
-
-// A spec with starts but no completions has no averages yet; twenty "— (n=0)" rows would only be noise.
-function showsCompetencies(spec: DigestSpecSection): boolean {
-  return spec.competencies.some((c) => c.n > 0);
-}
-
-function active(spec: DigestSpecSection): boolean {
-  return spec.started + spec.completed + spec.abandoned > 0;
-}
-
-function signed(delta: number): string {
-  return delta > 0 ? `▲${delta}` : delta < 0 ? `▼${-delta}` : '±0';
-}
-
-/**
- * Whole percent, half up. Rounding to 12 significant digits first removes binary noise, so a rate of
- * exactly 14.5% (0.145 × 100 = 14.499999…) shows as 15%, as it would on paper.
- */
-function percent(rate: number | null): number | null {
-  if (rate === null || !Number.isFinite(rate)) return null;
-  const clamped = Math.min(1, Math.max(0, rate));
-  return Math.round(Number((clamped * 100).toPrecision(12)));
-}
-
-/** "77.9" vs "76.7" → "▲1.2", in integer tenths so no binary float is involved; null when either side has no score. */
-function scoreDelta(now: string | null, before: string | null): string | null {
-  const a = tenths(now);
-  const b = tenths(before);
-  if (a === null || b === null) return null;
-  const delta = a - b;
-  const magnitude = Math.abs(delta);
-  const text = `${Math.floor(magnitude / 10)}.${magnitude % 10}`;
-  return delta > 0 ? `▲${text}` : delta < 0 ? `▼${text}` : `±${text}`;
-}
-
-function tenths(score: string | null): number | null {
-  const match = score === null ? null : /^\s*(\d{1,9})(?:\.(\d))?\s*$/.exec(score);
-  if (!match) return null;
-  return Number(match[1]) * 10 + Number(match[2] ?? '0');
-}
-
-function candidateName(name: string | null): string {
-  // A blank name is no name; never fall back to anything derived from the candidate.
-  const flat = name === null ? '' : oneLine(name, 100);
-  return flat === '' ? ANONYMOUS : flat;
-}
-
-function specTitle(spec: DigestSpecSection): string {
-  for (const candidate of [spec.title, spec.slug, spec.specId]) if (oneLine(candidate, 1) !== '') return candidate;
-  return 'Untitled spec';
-}
-
-/**
- * Untrusted text made inert (see `literal`) and at most `max` characters as sent, ellipsis included.
- * The cap counts escaped characters, since escaping can quintuple a name ("&" → "&amp;"), and cuts
- * between code points, never inside an entity or a surrogate pair.
- */
-function fit(text: string, max: number): string {
-  const chars = Array.from(oneLine(text, max));
-  let out = '';
-  for (let index = 0; index < chars.length; index += 1) {
-    const piece = literal(chars[index]!);
-    const room = index < chars.length - 1 ? max - 1 : max;
-    if (out.length + piece.length > room) return `${out}…`;
-    out += piece;
-  }
-  return out;
-}
-
-/** An http(s) URL ready to sit in `<…|label>`, or null when there is none or it would not fit. */
-function link(raw: string | null, max: number): string | null {
-  if (max === 0) return null;
-  const url = safeUrl(raw);
-  if (url === null) return null;
-  const target = linkTarget(url);
-  return target.length <= max ? target : null;
-}
-
-/**
- * Plain text goes to a terminal: besides the C0 controls `oneLine` removes, C1 controls (some terminals
- * read 0x9b as CSI) and bidi overrides could rewrite what is shown.
- */
-function plain(text: string, max: number): string {
-  return oneLine(text.replace(/[\u0080-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' '), max);
-}
-
 function section(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text } };
 }
@@ -380,26 +263,4 @@ function blockTexts(blocks: KnownBlock[]): { text: string; max: number }[] {
     }
   }
   return out;
-}
-
-/** The period as the channel's calendar shows it. It ends at the scheduled time, so its last day is the day of `periodEnd - 1 ms`. */
-function days(view: DigestView): { start: string; end: string; first: DateTime; last: DateTime } {
-  const zone = DateTime.local().setZone(view.timeZone).isValid ? view.timeZone : 'UTC';
-  const first = DateTime.fromJSDate(view.periodStart, { zone });
-  const last = DateTime.fromJSDate(new Date(view.periodEnd.getTime() - 1), { zone });
-  const format = (date: DateTime) => (date.isValid ? date.toFormat('LLL d') : '?');
-  return { start: format(first), end: format(last), first, last };
-}
-
-/** "Nov 16 – Nov 23" */
-function range(view: DigestView): string {
-  const { start, end } = days(view);
-  return `${start} – ${end}`;
-}
-
-/** "Nov 16–23" for the notification line, where space is short. */
-function shortRange(view: DigestView): string {
-  const { start, end, first, last } = days(view);
-  if (first.isValid && last.isValid && first.hasSame(last, 'month')) return `${start}–${last.toFormat('d')}`;
-  return `${start} – ${end}`;
 }
