@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { interviewResult } from '../services/interview-results';
 import { DIGEST_KIND, type DigestService } from '../services/digests';
 import { RESULT_KIND } from '../services/interview-apply';
-import type { Db } from '../store/db';
+import { Prisma, type Db } from '../store/db';
 import type { Metrics } from '../observability/metrics';
 import { addDeliverJob } from '../store/queue';
 import type { ChannelPacer } from './pacer';
@@ -34,31 +34,59 @@ export interface DeliverDeps {
 export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<void> {
   const { db } = deps;
   const log = deps.logger.child({ deliveryId });
-  const delivery = await db.delivery.findUnique({ where: { id: deliveryId }, include: { subscription: true } });
-  if (!delivery || SETTLED.has(delivery.status)) return;
-  if (delivery.messageId && delivery.renderedVersion >= delivery.contentVersion) return;
+  const [delivery] = await db.$queryRaw<DeliveryRow[]>`SELECT ${DELIVERY_COLUMNS} FROM delivery d WHERE d.id = ${deliveryId}::uuid`;
+  if (!delivery || !needsWork(delivery)) return;
   const sender = deps.senders[delivery.platform];
   if (!sender) {
     await markFailed(deps, deliveryId, `no sender for platform ${delivery.platform}`);
     return;
   }
-  const target = { workspaceId: delivery.workspaceId, channelId: delivery.channelId };
-  const channelKey = `${delivery.platform}:${delivery.channelId}`;
-  await deps.pacer.wait(channelKey);
+  await deps.pacer.wait(`${delivery.platform}:${delivery.channelId}`);
   // One worker at a time talks to the platform about a delivery (a sweeper's re-queue may run
   // beside the original job). The lease outlives any single call and expires if its holder dies.
-  const leased = await db.$queryRaw<{ id: string }[]>`
-    UPDATE delivery SET lease_until = now() + interval '2 minutes'
-    WHERE id = ${deliveryId}::uuid AND (lease_until IS NULL OR lease_until < now()) RETURNING id`;
-  if (leased.length === 0) {
+  // Taking it re-reads the row, since the state may have moved while this job waited.
+  const [leased] = await db.$queryRaw<DeliveryRow[]>`
+    UPDATE delivery d SET lease_until = now() + interval '2 minutes'
+    WHERE d.id = ${deliveryId}::uuid AND (d.lease_until IS NULL OR d.lease_until < now())
+    RETURNING ${DELIVERY_COLUMNS}`;
+  if (!leased) {
     await db.$executeRaw(addDeliverJob(deliveryId, new Date(Date.now() + LEASE_RETRY_MS)));
     return;
   }
+  let released = false;
   try {
-    await attempt(deps, deliveryId, log);
+    released = await attempt(deps, leased, log);
   } finally {
-    await db.$executeRaw`UPDATE delivery SET lease_until = NULL WHERE id = ${deliveryId}::uuid`;
+    if (!released) await db.$executeRaw`UPDATE delivery SET lease_until = NULL WHERE id = ${deliveryId}::uuid`;
   }
+}
+
+/** What a run needs of a delivery, read in the statement that reads or leases it. */
+interface DeliveryRow {
+  id: string;
+  kind: string;
+  subjectId: string;
+  platform: string;
+  workspaceId: string;
+  channelId: string;
+  status: string;
+  messageId: string | null;
+  contentVersion: number;
+  renderedVersion: number;
+  attemptedAt: Date | null;
+  createdAt: Date;
+  /** the subscription's privacy; a delivery whose subscription is gone hides names */
+  hideName: boolean;
+}
+
+const DELIVERY_COLUMNS = Prisma.sql`d.id, d.kind, d.subject_id AS "subjectId", d.platform, d.workspace_id AS "workspaceId",
+  d.channel_id AS "channelId", d.status, d.message_id AS "messageId", d.content_version AS "contentVersion",
+  d.rendered_version AS "renderedVersion", d.attempted_at AS "attemptedAt", d.created_at AS "createdAt",
+  coalesce((SELECT s.private FROM subscription s WHERE s.id = d.subscription_id), true) AS "hideName"`;
+
+function needsWork(delivery: DeliveryRow): boolean {
+  if (SETTLED.has(delivery.status)) return false;
+  return !delivery.messageId || delivery.renderedVersion < delivery.contentVersion;
 }
 
 /** States no job acts on: a dead letter waits for an operator, a paused one for its channel. */
@@ -67,12 +95,11 @@ const SETTLED = new Set(['failed', 'paused', 'cancelled']);
 /** Queued behind a held lease: look again shortly (the holder may be posting older content). */
 const LEASE_RETRY_MS = 2_000;
 
-async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Promise<void> {
+/** Returns true when it released the lease itself (with the write that recorded the post). */
+async function attempt(deps: DeliverDeps, delivery: DeliveryRow, log: Logger): Promise<boolean> {
   const { db } = deps;
-  // Re-read under the lease: the state may have moved while this job waited.
-  const delivery = await db.delivery.findUniqueOrThrow({ where: { id: deliveryId }, include: { subscription: true } });
-  if (SETTLED.has(delivery.status)) return;
-  if (delivery.messageId && delivery.renderedVersion >= delivery.contentVersion) return;
+  const deliveryId = delivery.id;
+  if (!needsWork(delivery)) return false;
   const sender = deps.senders[delivery.platform]!;
   const target = { workspaceId: delivery.workspaceId, channelId: delivery.channelId };
   const channelKey = `${delivery.platform}:${delivery.channelId}`;
@@ -88,14 +115,14 @@ async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Prom
         await db.delivery.update({ where: { id: deliveryId }, data: { messageId, status: 'sent', postedAt: new Date(), renderedVersion: 0 } });
       }
     }
-    const content = await loadContent(deps, delivery.kind, delivery.subjectId, delivery.subscription?.private ?? true);
+    const content = await loadContent(deps, delivery.kind, delivery.subjectId, delivery.hideName);
     if (!content) {
       await markFailed(deps, deliveryId, `nothing to send: ${delivery.kind} ${delivery.subjectId} not found`);
-      return;
+      return false;
     }
     if (sender.hasContent && !sender.hasContent(content)) {
       await db.delivery.update({ where: { id: deliveryId }, data: { status: 'cancelled', lastError: 'nothing to show', updatedAt: new Date() } });
-      return;
+      return false;
     }
     if (!messageId) {
       await db.delivery.update({
@@ -103,14 +130,15 @@ async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Prom
         data: { attemptedAt: new Date(), attempts: { increment: 1 }, updatedAt: new Date() },
       });
       const posted = await sender.post(target, deliveryId, content);
-      await db.delivery.update({
-        where: { id: deliveryId },
-        // attempts counts the current failure streak: a success ends it
-        data: { messageId: posted, status: 'sent', postedAt: new Date(), renderedVersion: version, attempts: 0, lastError: null, updatedAt: new Date() },
-      });
+      // attempts counts the current failure streak: a success ends it; the lease ends with it
+      await db.$executeRaw`
+        UPDATE delivery SET message_id = ${posted}, status = 'sent', posted_at = now(), rendered_version = ${version},
+               attempts = 0, last_error = NULL, updated_at = now(), lease_until = NULL
+        WHERE id = ${deliveryId}::uuid`;
       log.info({ channel: delivery.channelId, messageId: posted }, 'delivered');
       deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'sent' });
       deps.metrics?.deliveryLag.observe({ platform: delivery.platform, kind: delivery.kind }, (Date.now() - delivery.createdAt.getTime()) / 1000);
+      return true;
     } else {
       await db.delivery.update({ where: { id: deliveryId }, data: { attempts: { increment: 1 }, updatedAt: new Date() } });
       await sender.update(target, messageId, deliveryId, content);
@@ -128,6 +156,7 @@ async function attempt(deps: DeliverDeps, deliveryId: string, log: Logger): Prom
     if (error.kind === 'rate_limited') deps.pacer.block(channelKey, error.retryAfterMs ?? 1_000);
     await handleFailure(deps, deliveryId, error, log);
   }
+  return false;
 }
 
 async function loadContent(deps: DeliverDeps, kind: string, subjectId: string, hideName: boolean): Promise<DeliveryContent | undefined> {
