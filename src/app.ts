@@ -13,7 +13,7 @@ import { SubscriptionService } from './services/subscriptions';
 import { DigestScheduleService } from './services/digest-schedules';
 import { SlackActors } from './slack/actors';
 import { createSlackRuntime } from './slack/app';
-import { createDb, isDatabaseReachable } from './store/db';
+import { createDb, createPool, isDatabaseReachable } from './store/db';
 import { startEmbeddedPostgres } from './store/embedded-postgres';
 import { migrate } from './store/migrate';
 import { PROJECT_ROOT } from './project-root';
@@ -54,7 +54,8 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'database schema is up to date');
     await installQueue(databaseUrl);
 
-    const db = createDb(databaseUrl);
+    const pool = createPool(databaseUrl);
+    const db = createDb(databaseUrl, { pool });
     stops.push(() => db.$disconnect());
     const organizations = new OrganizationService(db);
     const defaultOrganization = await organizations.ensureDefault();
@@ -121,11 +122,12 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     if (config.webhookSecrets.length === 0) {
       logger.warn('Interview webhooks are off: set INTERVIEW_WEBHOOK_SECRET (comma-separated for rotation) to accept events.');
     }
+    const ingest = new InterviewIngestService(pool);
     const webhooks = interviewWebhookRouter({
       secrets: config.webhookSecrets,
-      ingest: new InterviewIngestService(db),
+      ingest,
       metrics,
-      isDatabaseReachable: () => isDatabaseReachable(db, 1_000),
+      isDatabaseReachable: () => ingest.isDatabaseReachable(1_000),
       logger,
     });
     const routers = [webhooks, ...(slack?.router ? [slack.router] : []), ...(teams ? [teams.router] : [])];

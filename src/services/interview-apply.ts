@@ -3,43 +3,45 @@ import type { InterviewEvent } from '../domain/interview-event';
 import { toTenths } from '../domain/interview-event';
 import { checkScoresAgainst, overallThousandths } from '../domain/scoring';
 import type { Competency } from '../domain/spec';
-import type { Tx } from '../store/db';
-import { createDeliveries, refreshDeliveries } from '../store/deliveries';
+import { LOCK_INTERVIEW, MARK_EVENT, READ_INTERVIEW, writeInterview, type InterviewState } from '../store/ingest-sql';
 import { applyRollupChange, type InterviewFacts } from '../store/rollups';
+import type { SqlRunner } from '../store/sql-runner';
 import { ALL_SPECS } from './permissions';
 
 export const RESULT_KIND = 'interview.result';
-
-interface InterviewRow {
-  id: string;
-  spec_version: number;
-  status: string;
-  last_sequence: number;
-  started_at: Date | null;
-  completed_at: Date | null;
-  abandoned_at: Date | null;
-  overall_milli: number | null;
-}
 
 /**
  * Folds one event into its interview, in the caller's transaction (the event row is already
  * recorded). Returns 'stale' when the event's sequence is not above the last applied one: it
  * changes nothing. Throws PanelistError('invalid_input') — a 422 — before writing anything when the
- * scores do not fit the pinned version.
+ * scores do not fit the pinned version. `locked`: the caller already holds the interview's advisory
+ * lock (the webhook takes it in the statement that records the event).
+ *
+ * Three statements when locked (read, write, rollups: a fourth when there are competency scores).
  */
 export async function applyInterviewEvent(
-  tx: Tx,
+  sql: SqlRunner,
   event: InterviewEvent,
   spec: { id: string; organizationId: string },
+  options: { locked?: boolean } = {},
 ): Promise<'applied' | 'stale'> {
-  const existing = await lockInterview(tx, event.interviewId);
-  if (existing && event.sequence <= existing.last_sequence) return 'stale';
-  const specVersion = existing?.spec_version ?? (await pinnedVersion(tx, spec.id, event.startedAt ?? event.occurredAt));
-
+  if (!options.locked) await sql.query(LOCK_INTERVIEW, [event.interviewId]);
+  const [state] = await sql.query<InterviewState>(READ_INTERVIEW, [
+    event.interviewId,
+    spec.id,
+    event.startedAt ?? event.occurredAt,
+    event.scores !== undefined,
+  ]);
+  const existing = state!.existing ? state! : undefined;
+  if (existing && event.sequence <= existing.last_sequence!) return 'stale';
   const scores = event.scores ? toTenths(event.scores) : undefined;
+  const specVersion = state!.version;
+  if (specVersion === null) throw new Error(`Spec ${spec.id} has no version.`);
+
   let overallMilli: number | undefined;
   if (scores) {
-    const competencies = await competenciesOf(tx, spec.id, specVersion);
+    if (!state!.competencies) throw new Error(`Spec ${spec.id} has no version ${specVersion}.`);
+    const competencies = state!.competencies as Competency[];
     const problems = checkScoresAgainst(competencies, scores);
     if (problems.length > 0) {
       throw new PanelistError('invalid_input', `Scores do not fit version ${specVersion} of the spec: ${problems.join('; ')}.`);
@@ -47,62 +49,57 @@ export async function applyInterviewEvent(
     overallMilli = overallThousandths(competencies, scores);
   }
 
-  const previous = existing?.status;
-  const status = nextStatus(previous, event.type);
+  const status = nextStatus(existing?.status ?? undefined, event.type);
   const candidate = event.candidate;
-  const fields = {
+  // A rescore updates messages already posted; a first completion (or a rescore that arrived
+  // before its completion) posts to every channel that does not have the message yet.
+  const fanOut =
+    status === 'completed'
+      ? { kind: RESULT_KIND, organizationId: spec.organizationId, scopes: [spec.id, ALL_SPECS], refresh: event.type === 'interview.rescored' }
+      : undefined;
+  const write = writeInterview({
+    interviewId: event.interviewId,
+    specId: spec.id,
+    specVersion,
     status,
-    lastSequence: event.sequence,
-    updatedAt: new Date(),
-    ...(candidate ? { candidateId: candidate.id, candidateName: candidate.name, candidateEmail: candidate.email ?? null } : {}),
+    sequence: event.sequence,
+    ...(candidate ? { candidate: { id: candidate.id, name: candidate.name, email: candidate.email ?? null } } : {}),
     ...(event.startedAt ? { startedAt: event.startedAt } : {}),
     ...(event.completedAt ? { completedAt: event.completedAt } : {}),
     ...(event.abandonedAt ? { abandonedAt: event.abandonedAt } : {}),
     ...(event.reportUrl ? { reportUrl: event.reportUrl } : {}),
     ...(overallMilli !== undefined ? { overallMilli } : {}),
-    ...(event.type === 'interview.rescored' ? { rescored: true } : {}),
+    rescored: event.type === 'interview.rescored',
+    ...(scores ? { scores: scores.map((s) => ({ competencyId: s.competencyId, scoreTenths: s.score, rationale: s.rationale ?? null })) } : {}),
+    ...(fanOut ? { fanOut } : {}),
+  });
+  await sql.query(write.text, write.values);
+
+  const before: InterviewFacts | undefined = existing && {
+    startedAt: existing.started_at,
+    status: existing.status!,
+    completedAt: existing.completed_at,
+    abandonedAt: existing.abandoned_at,
+    overallMilli: existing.overall_milli,
+    scores: existing.scores ?? [],
   };
-  const before = existing ? await factsOf(tx, existing) : undefined;
-  const saved = existing
-    ? await tx.interview.update({ where: { id: event.interviewId }, data: fields })
-    : await tx.interview.create({ data: { id: event.interviewId, specId: spec.id, specVersion, ...fields } });
-  if (scores) {
-    await tx.interviewScore.deleteMany({ where: { interviewId: event.interviewId } });
-    await tx.interviewScore.createMany({
-      data: scores.map((s) => ({ interviewId: event.interviewId, competencyId: s.competencyId, scoreTenths: s.score, rationale: s.rationale ?? null })),
-    });
-  }
+  // What the upsert just wrote: the event's fields where it has them, the stored ones elsewhere.
   const after: InterviewFacts = {
-    startedAt: saved.startedAt,
-    status: saved.status,
-    completedAt: saved.completedAt,
-    abandonedAt: saved.abandonedAt,
-    overallMilli: saved.overallMilli,
+    startedAt: event.startedAt ?? before?.startedAt ?? null,
+    status,
+    completedAt: event.completedAt ?? before?.completedAt ?? null,
+    abandonedAt: event.abandonedAt ?? before?.abandonedAt ?? null,
+    overallMilli: overallMilli ?? before?.overallMilli ?? null,
     scores: scores ? scores.map((s) => ({ competencyId: s.competencyId, scoreTenths: s.score })) : (before?.scores ?? []),
   };
-  await applyRollupChange(tx, spec.id, event.interviewId, before, after);
-
-  if (status === 'completed') {
-    // A rescore updates messages already posted; a first completion (or a rescore that arrived
-    // before its completion) posts to every channel that does not have the message yet.
-    if (event.type === 'interview.rescored') await refreshDeliveries(tx, RESULT_KIND, event.interviewId);
-    await createDeliveries(tx, RESULT_KIND, event.interviewId, await followers(tx, spec), (target) =>
-      target.paused ? 'paused' : 'pending',
-    );
-  }
+  // Last, just before the caller commits: rollup rows are shared by every event of the spec and
+  // quarter hour, so they are held locked for as short a time as possible.
+  await applyRollupChange(sql, spec.id, event.interviewId, before, after);
   return 'applied';
 }
 
-async function factsOf(tx: Tx, row: InterviewRow): Promise<InterviewFacts> {
-  const scores = await tx.interviewScore.findMany({ where: { interviewId: row.id }, select: { competencyId: true, scoreTenths: true } });
-  return {
-    startedAt: row.started_at,
-    status: row.status,
-    completedAt: row.completed_at,
-    abandonedAt: row.abandoned_at,
-    overallMilli: row.overall_milli,
-    scores,
-  };
+export async function markEvent(sql: SqlRunner, eventId: string, status: 'applied' | 'stale' | 'rejected'): Promise<void> {
+  await sql.query(MARK_EVENT, [eventId, status]);
 }
 
 /** Terminal states stay terminal; a rescore implies the interview was completed. */
@@ -118,43 +115,4 @@ function nextStatus(previous: string | undefined, type: InterviewEvent['type']):
     case 'interview.abandoned':
       return previous === 'completed' ? 'completed' : 'abandoned';
   }
-}
-
-async function lockInterview(tx: Tx, interviewId: string): Promise<InterviewRow | undefined> {
-  // Serialises events of one interview (concurrent events wait here), including the very first:
-  // the advisory lock covers the moment before the row exists.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`interview:${interviewId}`}))`;
-  const rows = await tx.$queryRaw<InterviewRow[]>`
-    SELECT id, spec_version, status, last_sequence, started_at, completed_at, abandoned_at, overall_milli
-    FROM interview WHERE id = ${interviewId} FOR UPDATE`;
-  return rows[0];
-}
-
-/** The version current when the interview started (the earliest one if it started before v1). */
-async function pinnedVersion(tx: Tx, specId: string, startedAt: Date): Promise<number> {
-  const rows = await tx.$queryRaw<{ number: number }[]>`
-    SELECT coalesce(
-      (SELECT max(number) FROM spec_version WHERE spec_id = ${specId}::uuid AND created_at <= ${startedAt}),
-      (SELECT min(number) FROM spec_version WHERE spec_id = ${specId}::uuid)) AS number`;
-  return rows[0]!.number;
-}
-
-async function competenciesOf(tx: Tx, specId: string, number: number): Promise<Competency[]> {
-  const version = await tx.specVersion.findUniqueOrThrow({ where: { specId_number: { specId, number } }, select: { competencies: true } });
-  return version.competencies as unknown as Competency[];
-}
-
-/** Channels following this spec or all specs; a channel following both counts once, privately if either is private. */
-async function followers(tx: Tx, spec: { id: string; organizationId: string }) {
-  const subscriptions = await tx.subscription.findMany({
-    where: { organizationId: spec.organizationId, scope: { in: [spec.id, ALL_SPECS] } },
-    orderBy: [{ private: 'desc' }, { createdAt: 'asc' }],
-  });
-  return subscriptions.map((s) => ({
-    subscriptionId: s.id,
-    platform: s.platform,
-    workspaceId: s.workspaceId,
-    channelId: s.channelId,
-    paused: s.pausedAt !== null,
-  }));
 }

@@ -1,7 +1,10 @@
+import type { Pool, PoolClient } from 'pg';
 import { isPanelistError } from '../domain/errors';
 import { impossibleScores, type InterviewEvent } from '../domain/interview-event';
-import type { Db, Tx } from '../store/db';
-import { applyInterviewEvent } from './interview-apply';
+import { isDatabaseReachable } from '../store/db';
+import { EARLIER_BODY_HASH, RECORD_EVENT, type RecordedEvent } from '../store/ingest-sql';
+import { pgRunner, type SqlRunner } from '../store/sql-runner';
+import { applyInterviewEvent, markEvent } from './interview-apply';
 
 export type IngestOutcome =
   | { status: 'accepted'; applied: boolean }
@@ -11,40 +14,86 @@ export type IngestOutcome =
   | { status: 'impossible'; problems: string[] };
 
 /**
- * The webhook's one transaction: record the event (its id is the dedupe key), fold it into the
- * interview if its sequence is newer, and queue a delivery per following channel. Concurrent
- * copies of one event serialise on the primary key: one row, one application, one delivery each.
+ * After this service could not get a connection (pool exhausted past its wait, or the server
+ * refusing), the database counts as unreachable for this long: the webhook asks right after the
+ * failure, and a connection freed in between must not turn "try again" (503) into a 500.
+ */
+const UNREACHABLE_AFTER_CONNECT_FAILURE_MS = 2_000;
+
+/**
+ * The webhook's one transaction, on plain `pg`: record the event (its id is the dedupe key), fold
+ * it into the interview if its sequence is newer, and queue a delivery per following channel.
+ * Concurrent copies of one event serialise on the primary key: one row, one application, one
+ * delivery each. A new event of a known spec costs BEGIN, four or five statements, COMMIT.
  */
 export class InterviewIngestService {
-  constructor(private readonly db: Db) {}
+  private connectFailedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly pool: Pool) {}
 
   async ingest(event: InterviewEvent, bodyHash: string, body: unknown): Promise<IngestOutcome> {
     const impossible = impossibleScores(event);
     if (impossible.length > 0) return { status: 'impossible', problems: impossible };
+    const client = await this.connect();
+    // A checked-out client whose server goes away emits 'error' besides failing its query; the pool
+    // listens only to idle ones, and an unheard 'error' would crash the process.
+    const onError = () => undefined;
+    client.on('error', onError);
+    let reusable = false;
     try {
-      return await this.db.$transaction(async (tx) => {
-        const recorded = await tx.$queryRaw<{ id: string }[]>`
-          INSERT INTO interview_event (id, type, interview_id, spec_id, sequence, body_hash, body, status)
-          VALUES (${event.eventId}, ${event.type}, ${event.interviewId}, ${event.specId}::uuid, ${event.sequence},
-                  ${bodyHash}, ${JSON.stringify(body)}::jsonb, 'parked')
-          ON CONFLICT (id) DO NOTHING RETURNING id`;
-        if (recorded.length === 0) {
-          const earlier = await tx.interviewEvent.findUniqueOrThrow({ where: { id: event.eventId }, select: { bodyHash: true } });
-          return earlier.bodyHash === bodyHash ? { status: 'duplicate' } : { status: 'conflict' };
-        }
-        const spec = await tx.spec.findUnique({ where: { id: event.specId }, select: { id: true, organizationId: true } });
-        if (!spec) return { status: 'parked' };
-        const result = await applyInterviewEvent(tx, event, spec);
-        await markEvent(tx, event.eventId, result);
-        return { status: 'accepted', applied: result === 'applied' };
-      });
+      await client.query('BEGIN');
+      const outcome = await record(pgRunner(client), event, bodyHash, body);
+      await client.query('COMMIT');
+      reusable = true;
+      return outcome;
     } catch (error) {
+      // A connection that cannot even roll back is broken: it leaves the pool instead of returning.
+      reusable = await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      );
       if (isPanelistError(error) && error.code === 'invalid_input') return { status: 'impossible', problems: [error.message] };
+      throw error;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(!reusable);
+    }
+  }
+
+  /** For the webhook's "is this failure a try-again?" (503): false when the database cannot serve events now. */
+  async isDatabaseReachable(timeoutMs = 1_000): Promise<boolean> {
+    if (performance.now() - this.connectFailedAt < UNREACHABLE_AFTER_CONNECT_FAILURE_MS) return false;
+    return isDatabaseReachable(this.pool, timeoutMs);
+  }
+
+  private async connect(): Promise<PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      this.connectFailedAt = performance.now();
       throw error;
     }
   }
 }
 
-export async function markEvent(tx: Tx, eventId: string, status: 'applied' | 'stale' | 'rejected'): Promise<void> {
-  await tx.interviewEvent.update({ where: { id: eventId }, data: { status, appliedAt: new Date() } });
+async function record(sql: SqlRunner, event: InterviewEvent, bodyHash: string, body: unknown): Promise<IngestOutcome> {
+  const [row] = await sql.query<RecordedEvent>(RECORD_EVENT, [
+    event.eventId,
+    event.type,
+    event.interviewId,
+    event.specId,
+    event.sequence,
+    bodyHash,
+    JSON.stringify(body),
+  ]);
+  if (!row!.recorded) {
+    // The copy already stored committed after RECORD_EVENT's snapshot was taken: look again.
+    const earlier = row!.earlier_hash ?? (await sql.query<{ body_hash: string }>(EARLIER_BODY_HASH, [event.eventId]))[0]?.body_hash;
+    if (earlier === undefined) throw new Error(`Event ${event.eventId} conflicted with a row that is not there.`);
+    return earlier === bodyHash ? { status: 'duplicate' } : { status: 'conflict' };
+  }
+  if (!row!.spec_id || !row!.organization_id) return { status: 'parked' };
+  const result = await applyInterviewEvent(sql, event, { id: row!.spec_id, organizationId: row!.organization_id }, { locked: true });
+  if (result === 'stale') await markEvent(sql, event.eventId, 'stale');
+  return { status: 'accepted', applied: result === 'applied' };
 }

@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { Prisma, PrismaClient } from './generated/prisma/client';
 
 export { Prisma, PrismaClient };
@@ -6,23 +7,33 @@ export type Db = PrismaClient;
 /** The client inside `db.$transaction(async (tx) => …)`. */
 export type Tx = Prisma.TransactionClient;
 
-export function createDb(databaseUrl: string, options: { max?: number } = {}): Db {
-  const adapter = new PrismaPg({
-    connectionString: databaseUrl,
-    max: options.max ?? 10,
-    connectionTimeoutMillis: 5_000,
-  });
+/**
+ * The process's connections: one `pg` pool, shared by Prisma and the code that talks `pg` directly
+ * (the webhook ingest). Acquiring waits at most 5 s, then fails (the webhook answers 503).
+ */
+export function createPool(databaseUrl: string, options: { max?: number } = {}): Pool {
+  const pool = new Pool({ connectionString: databaseUrl, max: options.max ?? 10, connectionTimeoutMillis: 5_000 });
+  // An idle connection whose server went away emits 'error' on the pool; unheard, it would crash
+  // the process. The pool drops that connection by itself; the next query opens a new one.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Prisma over `options.pool` (which $disconnect then ends), or over a pool of its own. */
+export function createDb(databaseUrl: string, options: { max?: number; pool?: Pool } = {}): Db {
+  const adapter = new PrismaPg(options.pool ?? createPool(databaseUrl, options), { disposeExternalPool: true });
   return new PrismaClient({ adapter });
 }
 
 /** True when the database answers a trivial query within the timeout (readiness). */
-export async function isDatabaseReachable(db: Db, timeoutMs = 2_000): Promise<boolean> {
+export async function isDatabaseReachable(db: Db | Pool, timeoutMs = 2_000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
+  const ping = db instanceof Pool ? db.query('SELECT 1') : db.$queryRaw`SELECT 1`;
   try {
-    return await Promise.race([db.$queryRaw`SELECT 1`.then(() => true), timeout]);
+    return await Promise.race([ping.then(() => true), timeout]);
   } catch {
     return false;
   } finally {

@@ -1,5 +1,6 @@
 import type { Tx } from './db';
-import { addDeliverJob } from './queue';
+import { addDeliverJob, DELIVER_JOB_KEY_PREFIX, DELIVER_TASK, QUEUE_SCHEMA } from './queue';
+import type { SqlParams } from './sql-runner';
 
 export interface DeliveryTarget {
   subscriptionId: string;
@@ -35,14 +36,52 @@ export async function createDeliveries<T extends DeliveryTarget>(
   return created;
 }
 
-/** The message must change (a rescore): bump what it should show and wake its job. */
-export async function refreshDeliveries(tx: Tx, kind: string, subjectId: string): Promise<number> {
-  const rows = await tx.$queryRaw<{ id: string; status: string }[]>`
-    UPDATE delivery SET content_version = content_version + 1, updated_at = now(), next_attempt_at = now()
-    WHERE kind = ${kind} AND subject_id = ${subjectId}
-    RETURNING id, status`;
-  for (const row of rows) {
-    if (row.status === 'pending' || row.status === 'sent') await tx.$executeRaw(addDeliverJob(row.id));
-  }
-  return rows.length;
+/**
+ * CTEs that, inside one statement, queue an interview result for every channel following one of
+ * `scopes` (the spec, all specs) with createDeliveries' semantics, and, for a rescore, first bump
+ * what the existing messages must show (content_version) and wake their jobs. Jobs go in with one
+ * add_jobs call (what add_job does for one). Placeholders come from `p`; the statement's main
+ * query must select from `queued`, because a CTE that only reads runs only when read.
+ *
+ * A channel following both the spec and all specs gets one delivery, under its private subscription
+ * if either is private, else its oldest: DISTINCT ON picks that one before the insert, as the row
+ * insert order (private first, then oldest) did for createDeliveries. A channel that already has the
+ * message gets nothing new (ON CONFLICT DO NOTHING); a paused subscription's delivery waits as
+ * 'paused', without a job. The refresh sees only deliveries that existed before this statement,
+ * exactly as when it ran first on its own.
+ */
+export function resultFanOutCtes(
+  p: SqlParams,
+  args: { kind: string; subjectId: string; organizationId: string; scopes: string[]; refresh: boolean },
+): string {
+  const kind = p.add(args.kind);
+  const subject = p.add(args.subjectId);
+  const refreshed = args.refresh
+    ? `UPDATE delivery SET content_version = content_version + 1, updated_at = now(), next_attempt_at = now()
+       WHERE kind = ${kind}::text AND subject_id = ${subject}::text
+       RETURNING id, status`
+    : `SELECT NULL::uuid AS id, NULL::text AS status WHERE false`;
+  return `
+refreshed AS (${refreshed}),
+created AS (
+  INSERT INTO delivery (id, kind, subject_id, subscription_id, platform, workspace_id, channel_id, status)
+  SELECT gen_random_uuid(), ${kind}::text, ${subject}::text, s.id, s.platform, s.workspace_id, s.channel_id,
+         CASE WHEN s.paused_at IS NULL THEN 'pending' ELSE 'paused' END
+  FROM (
+    SELECT DISTINCT ON (channel_id) id, platform, workspace_id, channel_id, paused_at
+    FROM subscription
+    WHERE organization_id = ${p.add(args.organizationId)}::uuid AND scope = ANY (${p.add(args.scopes)}::text[])
+    ORDER BY channel_id, private DESC, created_at, id
+  ) s
+  ON CONFLICT (kind, subject_id, channel_id) DO NOTHING
+  RETURNING id, status),
+queued AS (
+  SELECT ${QUEUE_SCHEMA}.add_jobs(jobs.specs)
+  FROM (
+    SELECT array_agg(ROW(${p.add(DELIVER_TASK)}::text, json_build_object('deliveryId', due.id::text), NULL, NULL, 25,
+                         ${p.add(DELIVER_JOB_KEY_PREFIX)}::text || due.id::text, NULL, NULL)::${QUEUE_SCHEMA}.job_spec) AS specs
+    FROM (SELECT id FROM refreshed WHERE status IN ('pending', 'sent')
+          UNION ALL SELECT id FROM created WHERE status = 'pending') due
+  ) jobs
+  WHERE jobs.specs IS NOT NULL)`;
 }
