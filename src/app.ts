@@ -127,7 +127,6 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       secrets: config.webhookSecrets,
       ingest,
       metrics,
-      isDatabaseReachable: () => ingest.isDatabaseReachable(1_000),
       logger,
     });
     const routers = [webhooks, ...(slack?.router ? [slack.router] : []), ...(teams ? [teams.router] : [])];

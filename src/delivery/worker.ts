@@ -1,4 +1,5 @@
-import { run, runMigrations, runOnce, type Runner, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { run, runMigrations, runOnce, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db';
 import { Prisma } from '../store/db';
@@ -25,8 +26,10 @@ export async function installQueue(databaseUrl: string): Promise<void> {
  * vanished with a crashed process (graphile-worker only frees a dead worker's lock after hours).
  */
 export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOptions): Promise<{ stop(): Promise<void> }> {
-  const start = () =>
-    run({
+  let stopping = false;
+  const start = async (): Promise<Runner> => {
+    const events: WorkerEvents = new EventEmitter();
+    const runner = await run({
       connectionString: options.databaseUrl,
       schema: QUEUE_SCHEMA,
       concurrency: options.concurrency,
@@ -35,18 +38,28 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
       noHandleSignals: true,
       logger: quietLogger(deps.logger),
       taskList: taskList(deps),
-      // Batched completion reports a lost database by stopping the runner (which we restart below)
-      // instead of an unhandled rejection that would take the whole process down.
+      events,
+      // Batched completion reports a lost database as a fatal pool error (handled below) instead
+      // of an unhandled rejection that would take the whole process down.
       preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     });
-  let stopping = false;
-  let runner: Runner = await start();
-  const supervise = (current: Runner) => {
-    current.promise.catch((error: unknown) => {
-      if (stopping) return;
+    supervise(runner, events);
+    return runner;
+  };
+  // A runner gives up when its database goes away: its promise rejects, or a worker dies and the
+  // pool shuts itself down (which can wait on that same database for long). Unless we asked it
+  // to stop, leave it to finish and start a fresh one; the delivery lease keeps the two apart.
+  const supervise = (current: Runner, events: WorkerEvents) => {
+    let ended = false;
+    const end = (error?: unknown) => {
+      if (ended || stopping) return;
+      ended = true;
       deps.logger.error({ err: error }, 'delivery worker stopped (database lost?); restarting it');
       void restart();
-    });
+    };
+    events.once('pool:fatalError', ({ error }) => end(error));
+    events.once('pool:gracefulShutdown', ({ message }) => end(new Error(message)));
+    current.promise.then(() => end(), end);
   };
   const restart = async (): Promise<void> => {
     for (let delay = 1_000; !stopping; delay = Math.min(delay * 2, 30_000)) {
@@ -54,7 +67,6 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
       if (stopping) return;
       try {
         runner = await start();
-        supervise(runner);
         deps.logger.info('delivery worker restarted');
         return;
       } catch (error) {
@@ -62,7 +74,7 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
       }
     }
   };
-  supervise(runner);
+  let runner: Runner = await start();
   const sweep = () =>
     sweepLostDeliveries(deps.db)
       .then(() => alertDeadLetters(deps.db, deps.senders.slack, options.opsChannel, deps.logger))

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { isPanelistError } from '../domain/errors';
 import { impossibleScores, type InterviewEvent } from '../domain/interview-event';
+import { isConnectionLoss } from '../store/connection-loss';
 import { isDatabaseReachable } from '../store/db';
 import { EARLIER_BODY_HASH, RECORD_EVENT, type RecordedEvent } from '../store/ingest-sql';
 import { pgRunner, type SqlRunner } from '../store/sql-runner';
@@ -60,7 +61,15 @@ export class InterviewIngestService {
     }
   }
 
-  /** For the webhook's "is this failure a try-again?" (503): false when the database cannot serve events now. */
+  /**
+   * For the webhook: does this failure mean "nothing was stored, try again" (503)? Yes when the
+   * connection was lost mid-transaction (a restart, a failover) or the database cannot serve now.
+   */
+  async isTryAgain(error: unknown, timeoutMs = 1_000): Promise<boolean> {
+    return isConnectionLoss(error) || !(await this.isDatabaseReachable(timeoutMs));
+  }
+
+  /** False when the database cannot serve events now (or could not give a connection a moment ago). */
   async isDatabaseReachable(timeoutMs = 1_000): Promise<boolean> {
     if (performance.now() - this.connectFailedAt < UNREACHABLE_AFTER_CONNECT_FAILURE_MS) return false;
     return isDatabaseReachable(this.pool, timeoutMs);

@@ -11,7 +11,6 @@ export interface InterviewWebhookDeps {
   secrets: string[];
   metrics?: Metrics;
   ingest: InterviewIngestService;
-  isDatabaseReachable(): Promise<boolean>;
   logger: Logger;
 }
 
@@ -83,7 +82,7 @@ export function interviewWebhookRouter(deps: InterviewWebhookDeps): Router {
             return;
         }
       } catch (error) {
-        if (!(await deps.isDatabaseReachable())) {
+        if (await deps.ingest.isTryAgain(error)) {
           count('unavailable');
           eventLog.error({ err: error }, 'database unreachable; event not stored');
           res.status(503).set('retry-after', '5').json({ error: 'The database is unreachable; nothing was stored. Retry with backoff.' });

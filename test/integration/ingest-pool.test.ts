@@ -25,7 +25,7 @@ async function start() {
   Object.assign(pool.options, { connectionTimeoutMillis: 200 });
   const ingest = new InterviewIngestService(pool);
   const logger = pino({ level: 'silent' });
-  const router = interviewWebhookRouter({ secrets: [SECRET], ingest, isDatabaseReachable: () => ingest.isDatabaseReachable(1_000), logger });
+  const router = interviewWebhookRouter({ secrets: [SECRET], ingest, logger });
   const server: http.Server = await listen(createHttpApp({ logger, isReady: async () => true, routers: [router] }), 0);
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/webhooks/interviews`;
   const post = async (body: unknown) => {
