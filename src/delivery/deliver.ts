@@ -18,7 +18,8 @@ export interface DeliverDeps {
   db: Db;
   digests: DigestService;
   senders: Record<string, ChatSender>;
-  pacer: ChannelPacer;
+  /** per platform, for senders that do not pace themselves (Teams' sender keeps its own, at Teams' limit) */
+  pacers: Partial<Record<string, ChannelPacer>>;
   policy: DeliveryPolicy;
   logger: Logger;
   metrics?: Metrics;
@@ -41,7 +42,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<vo
     await markFailed(deps, deliveryId, `no sender for platform ${delivery.platform}`);
     return;
   }
-  await deps.pacer.wait(`${delivery.platform}:${delivery.channelId}`);
+  await deps.pacers[delivery.platform]?.wait(delivery.channelId);
   // One worker at a time talks to the platform about a delivery (a sweeper's re-queue may run
   // beside the original job). The lease outlives any single call and expires if its holder dies.
   // Taking it re-reads the row, since the state may have moved while this job waited.
@@ -102,7 +103,6 @@ async function attempt(deps: DeliverDeps, delivery: DeliveryRow, log: Logger): P
   if (!needsWork(delivery)) return false;
   const sender = deps.senders[delivery.platform]!;
   const target = { workspaceId: delivery.workspaceId, channelId: delivery.channelId };
-  const channelKey = `${delivery.platform}:${delivery.channelId}`;
   const version = delivery.contentVersion;
   try {
     let messageId = delivery.messageId;
@@ -153,7 +153,7 @@ async function attempt(deps: DeliverDeps, delivery: DeliveryRow, log: Logger): P
   } catch (error) {
     if (!(error instanceof SendError)) throw error;
     deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: error.kind });
-    if (error.kind === 'rate_limited') deps.pacer.block(channelKey, error.retryAfterMs ?? 1_000);
+    if (error.kind === 'rate_limited') deps.pacers[delivery.platform]?.block(delivery.channelId, error.retryAfterMs ?? 1_000);
     await handleFailure(deps, deliveryId, error, log);
   }
   return false;

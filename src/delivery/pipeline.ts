@@ -24,7 +24,7 @@ export function deliveryDeps(
     db,
     digests,
     senders: { ...(tokenFor ? { slack: new SlackSender(tokenFor, { slackApiUrl: config.slackApiUrl }) } : {}), ...extraSenders },
-    pacer: new ChannelPacer(config.delivery.slackChannelRate, config.delivery.slackChannelBurst),
+    pacers: { slack: new ChannelPacer(config.delivery.slackChannelRate, config.delivery.slackChannelBurst) },
     policy: { maxAttempts: config.delivery.maxAttempts, retryBaseMs: config.delivery.retryBaseMs },
     logger: logger.child({ component: 'delivery' }),
     metrics,
