@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Metrics } from '../observability/metrics';
 import type { DigestService } from '../services/digests';
+import { boltLogger } from '../slack/bolt-logger';
 import { slackTokenLookup } from '../slack/tokens';
 import type { Db } from '../store/db';
 import type { DeliverDeps } from './deliver';
@@ -20,13 +21,16 @@ export function deliveryDeps(
   extraSenders: Record<string, ChatSender> = {},
 ): DeliverDeps {
   const tokenFor = slackTokenLookup(config, db);
+  const log = logger.child({ component: 'delivery' });
+  // The Web API client's own lines (a failed request) go to our JSON log, not to the console.
+  const slackOptions = { slackApiUrl: config.slackApiUrl, logger: boltLogger(log) };
   return {
     db,
     digests,
-    senders: { ...(tokenFor ? { slack: new SlackSender(tokenFor, { slackApiUrl: config.slackApiUrl }) } : {}), ...extraSenders },
+    senders: { ...(tokenFor ? { slack: new SlackSender(tokenFor, slackOptions) } : {}), ...extraSenders },
     pacers: { slack: new ChannelPacer(config.delivery.slackChannelRate, config.delivery.slackChannelBurst) },
     policy: { maxAttempts: config.delivery.maxAttempts, retryBaseMs: config.delivery.retryBaseMs },
-    logger: logger.child({ component: 'delivery' }),
+    logger: log,
     metrics,
   };
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
+import { ErrorCode, WebClient, type Logger as SlackLogger, type WebAPICallError } from '@slack/web-api';
 import { renderDigestPart } from '../slack/render/digest';
 import { renderInterviewResult } from '../slack/render/interview';
 import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from './sender';
@@ -34,7 +34,7 @@ export class SlackSender implements ChatSender {
 
   constructor(
     private readonly tokenFor: TokenLookup,
-    private readonly options: { slackApiUrl?: string; timeoutMs?: number } = {},
+    private readonly options: { slackApiUrl?: string; timeoutMs?: number; logger?: SlackLogger } = {},
   ) {}
 
   async post(target: ChannelTarget, deliveryId: string, content: DeliveryContent): Promise<string> {
@@ -120,6 +120,7 @@ export class SlackSender implements ChatSender {
       }
       client = new WebClient(token, {
         slackApiUrl: this.options.slackApiUrl,
+        logger: this.options.logger,
         retryConfig: { retries: 0 },
         rejectRateLimitedCalls: true,
         timeout: this.options.timeoutMs ?? 10_000,

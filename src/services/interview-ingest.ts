@@ -35,11 +35,8 @@ export class InterviewIngestService {
   async ingest(event: InterviewEvent, bodyHash: string, body: unknown): Promise<IngestOutcome> {
     const impossible = impossibleScores(event);
     if (impossible.length > 0) return { status: 'impossible', problems: impossible };
+    // createPool listens for 'error' on checked-out connections too: a lost server only fails the query.
     const client = await this.connect();
-    // A checked-out client whose server goes away emits 'error' besides failing its query; the pool
-    // listens only to idle ones, and an unheard 'error' would crash the process.
-    const onError = () => undefined;
-    client.on('error', onError);
     let reusable = false;
     try {
       await client.query('BEGIN');
@@ -56,7 +53,6 @@ export class InterviewIngestService {
       if (isPanelistError(error) && error.code === 'invalid_input') return { status: 'impossible', problems: [error.message] };
       throw error;
     } finally {
-      client.removeListener('error', onError);
       client.release(!reusable);
     }
   }

@@ -11,16 +11,24 @@ export type Tx = Prisma.TransactionClient;
  * The process's connections: one `pg` pool, shared by Prisma and the code that talks `pg` directly
  * (the webhook ingest). Acquiring waits at most 5 s, then fails (the webhook answers 503).
  */
-export function createPool(databaseUrl: string, options: { max?: number } = {}): Pool {
-  const pool = new Pool({ connectionString: databaseUrl, max: options.max ?? 10, connectionTimeoutMillis: 5_000 });
+export function createPool(databaseUrl: string, options: { max?: number; name?: string } = {}): Pool {
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    // pg_stat_activity tells the app's connections from the queue's
+    application_name: options.name ?? 'panelist',
+  });
   // An idle connection whose server went away emits 'error' on the pool; unheard, it would crash
   // the process. The pool drops that connection by itself; the next query opens a new one.
   pool.on('error', () => undefined);
+  // The same for a checked-out connection: its query fails anyway, and the caller sees that.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
 /** Prisma over `options.pool` (which $disconnect then ends), or over a pool of its own. */
-export function createDb(databaseUrl: string, options: { max?: number; pool?: Pool } = {}): Db {
+export function createDb(databaseUrl: string, options: { max?: number; name?: string; pool?: Pool } = {}): Db {
   const adapter = new PrismaPg(options.pool ?? createPool(databaseUrl, options), { disposeExternalPool: true });
   return new PrismaClient({ adapter });
 }

@@ -64,4 +64,18 @@ describe('losing every database connection', () => {
     await harness.slack.waitFor(() => expected.every((id) => reportsIn('CDB').includes(id)) || undefined, 15_000);
     expect(reportsIn('CDB').sort()).toEqual(expected);
   }, 45_000);
+
+  it('closes every connection it opened when it stops', async () => {
+    await harness.app.stop();
+    // pg's pool.end() resolves as its last connection starts closing, not once it has closed.
+    const open = () =>
+      admin
+        .query<{ application: string }>(
+          `SELECT application_name AS application FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+        )
+        .then((result) => result.rows.map((row) => row.application));
+    for (let tries = 0; tries < 20 && (await open()).length > 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await open()).toEqual([]);
+  });
 });
