@@ -123,7 +123,7 @@ async function main(): Promise<number> {
     rows.push(...r);
     details.specShow = { panelist, bare: anchor, light, specInterviews };
     notes.push(
-      `/spec show: the spec had ${specInterviews} interviews (live performance counts them all); Panelist max ${panelist.max.toFixed(1)} ms, bare max ${anchor.max.toFixed(1)} ms; ` +
+      `/spec show: the spec had ${specInterviews} interviews (live performance sums their rollups, reused for LIVE_PERFORMANCE_TTL_MS); ${panelist.inAck}/${panelist.answered} answers came in the ack; Panelist max ${panelist.max.toFixed(1)} ms, bare max ${anchor.max.toFixed(1)} ms; ` +
         `load generator late by p99 ${panelist.generatorLateP99.toFixed(1)} ms, bench event loop p99 ${panelist.benchLoop.p99Ms.toFixed(1)} ms.`,
       describe('Per /spec show', panelist.probe!),
     );

@@ -9,6 +9,7 @@ import { GrantService } from './services/grants';
 import { OrganizationService } from './services/organizations';
 import { SpecImportService } from './services/spec-import';
 import { SpecService } from './services/specs';
+import { cachedLivePerformance, livePerformanceFromRollups } from './services/live-performance';
 import { SubscriptionService } from './services/subscriptions';
 import { DigestScheduleService } from './services/digest-schedules';
 import { SlackActors } from './slack/actors';
@@ -71,11 +72,13 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       }
     }
 
+    // One reader for both chat platforms, so a spec's numbers are read once per TTL, not per platform.
+    const specs = new SpecService(db, cachedLivePerformance(livePerformanceFromRollups(db), { ttlMs: config.livePerformanceTtlMs }));
     const slack = createSlackRuntime(
       config,
       db,
       {
-        specs: new SpecService(db),
+        specs,
         grants: new GrantService(db),
         subscriptions: new SubscriptionService(db),
         digestSchedules: new DigestScheduleService(db),
@@ -94,7 +97,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       config,
       {
         db,
-        specs: new SpecService(db),
+        specs,
         grants: new GrantService(db),
         subscriptions: new SubscriptionService(db),
         digestSchedules: new DigestScheduleService(db),
@@ -112,6 +115,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       concurrency: config.delivery.concurrency,
       sweepIntervalMs: config.sweepIntervalMs,
       opsChannel: parseOpsChannel(config.opsSlackChannel),
+      pool,
     });
     stops.push(() => worker.stop());
     if (config.digestClock) {

@@ -63,6 +63,8 @@ const envSchema = z.object({
   DELIVERY_RETRY_BASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(600_000).default(2_000)),
   SLACK_CHANNEL_RATE: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100).default(1)),
   SLACK_CHANNEL_BURST: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(3)),
+  /** how long a spec's live-performance numbers are reused by /spec show (0 = read every time) */
+  LIVE_PERFORMANCE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(5_000)),
   ...teamsEnvShape,
 });
 
@@ -98,6 +100,7 @@ export interface Config {
   digestClock: boolean;
   opsSlackChannel?: string;
   sweepIntervalMs: number;
+  livePerformanceTtlMs: number;
   delivery: {
     concurrency: number;
     maxAttempts: number;
@@ -137,6 +140,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     digestClock: env.DIGEST_CLOCK,
     opsSlackChannel: env.OPS_SLACK_CHANNEL,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    livePerformanceTtlMs: env.LIVE_PERFORMANCE_TTL_MS,
     delivery: {
       concurrency: env.DELIVERY_CONCURRENCY,
       maxAttempts: env.DELIVERY_MAX_ATTEMPTS,

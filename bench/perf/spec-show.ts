@@ -10,6 +10,8 @@ const SLUG = 'senior-backend-payments';
 
 export interface LatencyRun {
   sent: number;
+  /** answers that came in the ack itself (the rest came by response_url) */
+  inAck: number;
   answered: number;
   errors: number;
   p50: number;
@@ -21,9 +23,10 @@ export interface LatencyRun {
 }
 
 /**
- * Figure 2: `/spec show senior-backend-payments` at 200 commands/s, open loop. Panelist answers by
- * response_url, so its latency runs from the command's intended send time to the answer arriving at
- * the bench's receiver; the bare Bolt app answers in the ack, so its latency runs to the ack.
+ * Figure 2: `/spec show senior-backend-payments` at 200 commands/s, open loop. Panelist answers a
+ * read in the ack when it is ready within half a second, else by response_url; its latency runs from the
+ * command's intended send time to the answer, wherever it came. The bare Bolt app only acks, so its
+ * latency runs to the (empty) ack.
  */
 export async function specShowFigure(
   ctx: BenchContext,
@@ -91,6 +94,7 @@ async function run(ctx: BenchContext, baseUrl: string, tag: string, rate: number
   const client = new Client(baseUrl, 256);
   const intended = new Map<string, number>();
   const latencies: number[] = [];
+  const answeredInAck = new Set<string>();
   let errors = 0;
   const pending: Promise<void>[] = [];
   const monitor = loopMonitor();
@@ -102,6 +106,10 @@ async function run(ctx: BenchContext, baseUrl: string, tag: string, rate: number
         (answer) => {
           if (answer.status !== 200) errors += 1;
           else if (until === 'ack') latencies.push(answer.at - at);
+          else if (isTheAnswer(answer.body)) {
+            answeredInAck.add(id);
+            latencies.push(answer.at - at);
+          }
         },
         () => {
           errors += 1;
@@ -111,11 +119,12 @@ async function run(ctx: BenchContext, baseUrl: string, tag: string, rate: number
   });
   await Promise.all(pending);
   if (until === 'response') {
-    await waitUntil('the /spec show answers', 90_000, () => [...intended.keys()].every((id) => ctx.sink.responses.has(id)) || undefined).catch(() => undefined);
-    for (const [id, at] of intended) {
+    const byResponseUrl = [...intended].filter(([id]) => !answeredInAck.has(id));
+    await waitUntil('the /spec show answers', 90_000, () => byResponseUrl.every(([id]) => ctx.sink.responses.has(id)) || undefined).catch(() => undefined);
+    for (const [id, at] of byResponseUrl) {
       const response = ctx.sink.responses.get(id);
       if (!response) errors += 1;
-      else if (!response.text.includes(SLUG) && !response.text.includes('Senior Backend')) errors += 1;
+      else if (!isTheAnswer(response.text)) errors += 1;
       else latencies.push(response.at - at);
     }
   }
@@ -123,6 +132,7 @@ async function run(ctx: BenchContext, baseUrl: string, tag: string, rate: number
   const benchLoop = monitor.stop();
   return {
     sent: loop.sent,
+    inAck: answeredInAck.size,
     answered: latencies.length,
     errors,
     p50: percentile(latencies, 50),
@@ -131,4 +141,9 @@ async function run(ctx: BenchContext, baseUrl: string, tag: string, rate: number
     generatorLateP99: loop.lateP99,
     benchLoop,
   };
+}
+
+/** The spec page, wherever it came: in the ack's body or by response_url. */
+function isTheAnswer(body: string): boolean {
+  return body.includes(SLUG) || body.includes('Senior Backend');
 }

@@ -1,7 +1,9 @@
 import type { TaskList } from 'graphile-worker';
+import type { Pool } from 'pg';
 import type { Db } from '../store/db';
 import { Prisma } from '../store/db';
 import { addDeliverJob, DELIVER_JOB_KEY_PREFIX, DELIVER_TASK, QUEUE_SCHEMA } from '../store/queue';
+import { foldClosedRollups } from '../store/rollup-fold';
 import { deliver, type DeliverDeps } from './deliver';
 import { alertDeadLetters, type OpsChannel } from './ops-alerts';
 import { runDueJobs, SupervisedRunner } from './queue-runner';
@@ -12,8 +14,10 @@ export interface WorkerOptions {
   databaseUrl: string;
   opsChannel?: OpsChannel;
   concurrency: number;
-  /** how often a pending delivery whose job was lost (crash mid-job) is looked for */
+  /** how often a pending delivery whose job was lost (crash mid-job) is looked for, and closed rollup buckets are folded */
   sweepIntervalMs: number;
+  /** the app's shared `pg` pool: the rollup fold runs its plain SQL there (one connection while it works) */
+  pool: Pool;
 }
 
 /**
@@ -28,12 +32,29 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
     sweepLostDeliveries(deps.db)
       .then(() => alertDeadLetters(deps.db, deps.senders.slack, options.opsChannel, deps.logger))
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'delivery sweep failed'));
+  // Folding is housekeeping for the digest's reads: it runs on the ticks only (not before start-up
+  // completes), one run at a time per process, and its failure costs nothing but a warning.
+  let folding: Promise<void> | undefined;
+  const fold = () => {
+    folding ??= foldClosedRollups(options.pool)
+      .then(({ buckets }) => {
+        if (buckets > 0) deps.logger.debug({ buckets }, 'folded the shards of closed rollup buckets');
+      })
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'rollup fold failed'))
+      .finally(() => {
+        folding = undefined;
+      });
+  };
   await sweep();
-  const timer = setInterval(sweep, options.sweepIntervalMs);
+  const timer = setInterval(() => {
+    void sweep();
+    fold();
+  }, options.sweepIntervalMs);
   timer.unref();
   return {
     async stop() {
       clearInterval(timer);
+      await folding;
       await runner.stop();
     },
   };

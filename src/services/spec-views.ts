@@ -14,10 +14,11 @@ export interface VersionInfo {
 }
 
 export interface LivePerformance {
+  /** interviews that started */
   interviews: number;
   completed: number;
   abandoned: number;
-  /** completed / interviews, 0–1, or null with no interviews */
+  /** completed / (completed + abandoned), 0–1, or null until one has ended (as in the digest) */
   completionRate: number | null;
   /** average overall score out of 100, one decimal, or null */
   averageScore: string | null;

@@ -9,12 +9,20 @@ import type { ActorContext } from './actor';
 import { assertCanEditSpec } from './permissions';
 import { currentVersionOf, findSpec } from './spec-lookup';
 import { commitVersion } from './spec-versions';
-import { livePerformance } from './live-performance';
+import { livePerformanceFromRollups, type LivePerformanceReader } from './live-performance';
+import { SpecVersionCache } from './spec-version-cache';
 import { versionInfo, type HistoryEntry, type SpecSummary, type SpecView } from './spec-views';
 
 /** Reading and changing specs: the use cases behind list/show/edit/weights/history/revert. */
 export class SpecService {
-  constructor(private readonly db: Db) {}
+  private readonly versions: SpecVersionCache;
+
+  constructor(
+    private readonly db: Db,
+    private readonly livePerformance: LivePerformanceReader = livePerformanceFromRollups(db),
+  ) {
+    this.versions = new SpecVersionCache(db);
+  }
 
   async list(organizationId: string): Promise<SpecSummary[]> {
     const specs = await this.db.spec.findMany({ where: { organizationId }, orderBy: { slug: 'asc' } });
@@ -35,9 +43,9 @@ export class SpecService {
 
   async show(organizationId: string, reference: string): Promise<SpecView> {
     const spec = await findSpec(this.db, organizationId, reference);
-    const version = await currentVersionOf(this.db, spec);
+    const version = await this.versions.get(spec);
     const content = versionContent(version);
-    const live = await livePerformance(this.db, spec.id, content.competencies.map((c) => c.id));
+    const live = await this.livePerformance(spec.id, content.competencies.map((c) => c.id));
     return { id: spec.id, slug: spec.slug, content, version: versionInfo(version), live };
   }
 

@@ -12,11 +12,13 @@ const TTL_MS = 60_000;
  */
 export class SlackActors {
   private readonly cache = new Map<string, { actor: Actor; expires: number }>();
+  /** A workspace's link to its organization is made once and never changes, so it is kept. */
+  private readonly organizations = new Map<string, Promise<string>>();
 
-  constructor(private readonly organizations: OrganizationService) {}
+  constructor(private readonly organizationService: OrganizationService) {}
 
   async resolve(client: webApi.WebClient, teamId: string, userId: string, userName?: string): Promise<ActorContext> {
-    const organizationId = await this.organizations.forSlackTeam(teamId);
+    const organizationId = await this.organizationFor(teamId);
     const key = `${teamId}:${userId}`;
     const cached = this.cache.get(key);
     if (cached && cached.expires > Date.now()) return { organizationId, actor: cached.actor };
@@ -34,6 +36,12 @@ export class SlackActors {
 
   /** Reading needs no admin check: only the organization. */
   organizationFor(teamId: string): Promise<string> {
-    return this.organizations.forSlackTeam(teamId);
+    let organizationId = this.organizations.get(teamId);
+    if (!organizationId) {
+      organizationId = this.organizationService.forSlackTeam(teamId);
+      this.organizations.set(teamId, organizationId);
+      organizationId.catch(() => this.organizations.delete(teamId));
+    }
+    return organizationId;
   }
 }

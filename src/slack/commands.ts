@@ -8,27 +8,38 @@ import { renderSpec } from './render/spec';
 import { errorReply, plain, savedReply, type Reply } from './replies';
 import { runSubscriptionCommand } from './subscription-commands';
 
+/** Reads that finish within this answer in the acknowledgement itself; Slack allows 3 s for it. */
+const READ_ANSWER_IN_ACK_MS = 500;
+const READS = new Set<Command['name']>(['list', 'show', 'history', 'subscriptions']);
+
 /**
- * `/spec …`: parse (pure), acknowledge at once, then do the work and answer by response_url.
- * Parse errors and help need no I/O, so they are answered in the acknowledgement itself.
+ * `/spec …`: parse (pure), then acknowledge before any write. Parse errors and help need no I/O,
+ * so they are answered in the acknowledgement; so are reads that are ready within half a second, which
+ * saves the user a round trip and Panelist an outbound request. Anything slower, and every change,
+ * is acknowledged at once and answered by response_url.
  */
 export function registerSpecCommand(app: App, services: SlackServices, logger: Logger): void {
   app.command('/spec', async ({ command, ack, respond, client }) => {
     const parsed = parseCommand(command.text);
     if (!parsed.ok) return ack({ response_type: 'ephemeral', ...plain(`:warning: ${parsed.error}`) });
     if (parsed.command.name === 'help') return ack({ response_type: 'ephemeral', ...renderHelp() });
-    await ack();
     // Slack's trigger id is unique per command: it ties every line about this request together.
     const log = logger.child({ requestId: command.trigger_id, command: parsed.command.name, team: command.team_id, user: command.user_id });
-    let reply: Reply | undefined;
-    try {
-      reply = await run(parsed.command, command, services, client);
-    } catch (error) {
-      reply = errorReply(error, log);
+    const answer = () => run(parsed.command, command, services, client).catch((error: unknown) => errorReply(error, log));
+    if (READS.has(parsed.command.name)) {
+      const reading = answer();
+      const early = await Promise.race([reading, delay(READ_ANSWER_IN_ACK_MS).then((): typeof NOT_YET => NOT_YET)]);
+      if (early !== NOT_YET) return ack(early && { response_type: 'ephemeral', text: early.text, blocks: early.blocks });
+      await ack();
+      return send(respond, await reading);
     }
-    if (reply) await send(respond, reply);
+    await ack();
+    return send(respond, await answer());
   });
 }
+
+const NOT_YET = Symbol('not yet');
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 async function run(
   command: Command,
@@ -87,6 +98,6 @@ async function run(
   }
 }
 
-async function send(respond: RespondFn, reply: Reply): Promise<void> {
-  await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
+async function send(respond: RespondFn, reply: Reply | undefined): Promise<void> {
+  if (reply) await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
 }

@@ -149,11 +149,38 @@ describe('talking to a Slack that misbehaves', () => {
 });
 
 describe('/spec show', () => {
-  it('shows live performance from the interviews received', async () => {
+  it('shows live performance equal to a recount of the interviews received', async () => {
+    const scoresOf = (score: number) => EXAMPLE_SCORES.map((s) => ({ ...s, score }));
+    for (const event of [
+      started({ interviewId: 'live_started', sequence: 1 }),
+      abandoned({ interviewId: 'live_abandoned', sequence: 2 }),
+      completed({ interviewId: 'live_low', sequence: 3, scores: scoresOf(41.3) }),
+      rescored({ interviewId: 'live_low', sequence: 4, scores: scoresOf(44.4) }),
+      completed({ interviewId: 'live_high', sequence: 3, scores: scoresOf(93.7) }),
+    ]) {
+      expect((await harness.webhook(event)).status).toBe(202);
+    }
+    const recount = await sql.query<{ started: number; completed: number; abandoned: number; average: string }>(
+      `SELECT count(*) FILTER (WHERE started_at IS NOT NULL)::int AS started,
+              count(*) FILTER (WHERE status = 'completed')::int AS completed,
+              count(*) FILTER (WHERE status = 'abandoned')::int AS abandoned,
+              round(avg(overall_milli) FILTER (WHERE status = 'completed') / 1000.0, 1)::text AS average
+       FROM interview`,
+    );
+    const perCompetency = await sql.query<{ competency_id: string; average: string; n: number }>(
+      `SELECT s.competency_id, round(avg(s.score_tenths) / 10.0, 1)::text AS average, count(*)::int AS n
+       FROM interview_score s JOIN interview i ON i.id = s.interview_id WHERE i.status = 'completed' GROUP BY s.competency_id`,
+    );
+    const { started: begun, completed: done, abandoned: dropped, average } = recount.rows[0]!;
+    expect(done).toBeGreaterThan(1);
+    expect(dropped).toBeGreaterThan(0);
+
     const text = replyText(await (await harness.spec('show senior-backend-payments')).reply());
-    expect(text).toMatch(/Interviews \*\d+\* · completed \*\d+\*/);
-    expect(text).not.toContain('Interviews *0*');
-    expect(text).toContain('average score *');
+    expect(text).toContain(
+      `Interviews *${begun}* · completed *${done}* · abandoned *${dropped}* · ` +
+        `completion rate *${Math.round((100 * done) / (done + dropped))}%* · average score *${average}*`,
+    );
+    for (const row of perCompetency.rows) expect(text).toContain(`\`${row.competency_id}\` ${row.average} (n=${row.n})`);
   });
 });
 

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { ADMIN, Harness, MEMBER, OTHER, replyText, SIGNING_SECRET } from '../support/harness';
 import { postSigned, slashCommandBody, slackSignature } from '../support/slack-requests';
 
@@ -59,6 +60,36 @@ describe('reading specs', () => {
       'completion rate *—*',
     ]) {
       expect(text).toContain(expected);
+    }
+  });
+
+  it('answers a read in the acknowledgement itself, and a change by response_url after an empty ack', async () => {
+    const show = await harness.spec(`show ${SPEC}`);
+    expect(show.ack.status).toBe(200);
+    expect(show.ack.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining(SPEC) });
+    const change = await harness.spec(`weights ${SPEC} financial_systems_design=0.30`);
+    expect(change.ack.text).toBe('');
+    expect((await change.reply()).text).toMatch(/nothing changed|unchanged|already/i);
+    expect(harness.slack.responses.some((r) => r.id === show.responseId)).toBe(false);
+  });
+
+  it('acknowledges a read that is not ready within half a second, then answers it by response_url', async () => {
+    const blocker = new Client({ connectionString: harness.database.url });
+    await blocker.connect();
+    try {
+      // Hold the spec table, as a long migration or a stuck transaction would.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE spec IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const show = await harness.spec(`show ${SPEC}`);
+      const ackedAfter = Date.now() - started;
+      expect(show.ack.status).toBe(200);
+      expect(show.ack.text).toBe('');
+      expect(ackedAfter).toBeLessThan(2_500);
+      await blocker.query('COMMIT');
+      expect((await harness.replyTo(show.responseId)).text).toContain('Senior Backend Engineer');
+    } finally {
+      await blocker.end();
     }
   });
 

@@ -62,7 +62,10 @@ export class Harness {
     return `http://127.0.0.1:${this.app.port}`;
   }
 
-  /** Sends `/spec <text>` and returns the ack plus, when the answer comes by response_url, that answer. */
+  /**
+   * Sends `/spec <text>` and returns the ack and the answer, as the user sees it: the ack's body
+   * when it carries one (parse errors, help, reads ready at once), else the response_url post.
+   */
   async spec(text: string, user: FakeUser = ADMIN, extra: { teamId?: string; channelId?: string } = {}) {
     const responseUrl = this.slack.responseUrl();
     const id = responseUrl.split('/').pop()!;
@@ -72,7 +75,10 @@ export class Harness {
       SIGNING_SECRET,
       slashCommandBody({ text, userId: user.id, userName: user.name, responseUrl, triggerId, ...extra }),
     );
-    return { ack, responseId: id, triggerId, reply: () => this.replyTo(id) };
+    const inAck = ack.text ? (ack.json() as Record<string, unknown>) : undefined;
+    const reply = async () =>
+      inAck ? { text: String(inAck.text ?? ''), blocks: (inAck.blocks as unknown[]) ?? [], body: inAck } : this.replyTo(id);
+    return { ack, responseId: id, triggerId, reply };
   }
 
   /** The text of the response_url post for one command (waits for it). */
