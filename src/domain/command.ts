@@ -1,6 +1,7 @@
 import { isTimeZone, parseTimeOfDay, parseWeekday } from './digest-schedule';
 import { nearMatches } from './near';
 import { parseWeight } from './weights';
+import { unstorableCharacter } from './text';
 
 /**
  * The command grammar shared by Slack's `/spec …` and messages to the Teams bot (DESIGN.md).
@@ -43,6 +44,8 @@ const SUBCOMMANDS = Object.keys(COMMAND_USAGE) as Command['name'][];
 const USER_TOKEN = /^<@([A-Za-z0-9_:.-]+)(?:\|[^>]*)?>$/;
 
 export function parseCommand(text: string, prefix = '/spec'): CommandParse {
+  const unstorable = unstorableCharacter(text);
+  if (unstorable) return { ok: false, error: `The command contains ${unstorable}; type it again without it.` };
   const words = text.trim().replace(/\s*=\s*/g, '=').split(/[\s,]+/).filter(Boolean);
   const [head, ...args] = words;
   if (!head) return { ok: true, command: { name: 'help' } };

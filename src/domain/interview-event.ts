@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseScore, type CompetencyScore } from './scoring';
+import { findUnstorableText } from './text';
 
 /**
  * The body of the interview platform's webhook (shared/contracts/interview-events.md, "Body").
@@ -141,6 +142,8 @@ type Body<K extends InterviewEventType> = z.infer<(typeof schemas)[K]>;
 
 export function parseInterviewEvent(json: unknown): InterviewEventParse {
   if (!isRecord(json)) return { ok: false, issues: [{ path: '', message: 'must be a JSON object' }] };
+  const unstorable = findUnstorableText(json);
+  if (unstorable) return { ok: false, issues: [{ path: unstorable.path.map(String).join('.'), message: `contains ${unstorable.problem}, which cannot be stored` }] };
   const type = json.type;
   if (!isEventType(type)) return { ok: false, issues: issuesOf(unknownType, json) ?? [] };
 

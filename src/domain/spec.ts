@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldIssue } from './errors';
 import { describeImbalance, sumWeights, WEIGHT_TOTAL } from './weights';
+import { findUnstorableText, unstorableCharacter, unstorableMessage } from './text';
 
 /** Enough for any real spec; the Slack modal holds one fewer (see slack/edit-modal MAX_MODAL_COMPETENCIES). */
 export const MAX_COMPETENCIES = 20;
@@ -53,6 +54,9 @@ export function validateSpecContent(content: SpecContent): FieldIssue[] {
   content.mustHaves.forEach((mustHave, index) => {
     if (mustHave.text.trim() === '') issues.push({ path: ['mustHaves', index, 'text'], message: 'This must-have is empty.' });
   });
+  // Competencies are checked field by field above; the rest of the document here.
+  const unstorable = findUnstorableText({ ...content, competencies: [] });
+  if (unstorable) issues.push({ path: unstorable.path, message: unstorableMessage(unstorable.problem) });
   return issues;
 }
 
@@ -79,6 +83,10 @@ export function validateCompetencies(competencies: readonly Competency[]): Field
       issues.push({ path: at('id'), message: `The id "${competency.id}" is used twice; ids must be unique.` });
     }
     seen.set(competency.id, index);
+    for (const field of ['id', 'name', 'definition'] as const) {
+      const problem = unstorableCharacter(competency[field]);
+      if (problem) issues.push({ path: at(field), message: unstorableMessage(problem) });
+    }
     if (competency.name.trim() === '') issues.push({ path: at('name'), message: 'The name is empty.' });
     if (competency.name.length > MAX_NAME_LENGTH) {
       issues.push({ path: at('name'), message: `The name is longer than ${MAX_NAME_LENGTH} characters.` });

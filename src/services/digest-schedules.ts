@@ -52,21 +52,18 @@ export class DigestScheduleService {
   }
 }
 
-/** Called when a channel first subscribes: it gets the default weekly time if it has none. */
+/**
+ * Called when a channel first subscribes: it gets the default weekly time if it has none. One
+ * atomic statement, because two subscribes in one channel at once would both find no schedule
+ * and the second insert would abort its transaction.
+ */
 export async function ensureDigestSchedule(tx: Tx, context: ActorContext, channel: ChannelRef): Promise<void> {
   const time: DigestTime = { ...DEFAULT_DIGEST_TIME, timeZone: defaultZone(context) };
-  await tx.digestSchedule.upsert({
-    where: { platform_channelId: { platform: channel.platform, channelId: channel.channelId } },
-    create: {
-      organizationId: context.organizationId,
-      platform: channel.platform,
-      workspaceId: channel.workspaceId,
-      channelId: channel.channelId,
-      ...time,
-      nextRunAt: nextOccurrence(time, new Date()),
-    },
-    update: {},
-  });
+  await tx.$executeRaw`
+    INSERT INTO digest_schedule (id, organization_id, platform, workspace_id, channel_id, weekday, minute_of_day, time_zone, next_run_at)
+    VALUES (gen_random_uuid(), ${context.organizationId}::uuid, ${channel.platform}, ${channel.workspaceId}, ${channel.channelId},
+            ${time.weekday}, ${time.minuteOfDay}, ${time.timeZone}, ${nextOccurrence(time, new Date())})
+    ON CONFLICT (platform, channel_id) DO NOTHING`;
 }
 
 function defaultZone(context: ActorContext): string {

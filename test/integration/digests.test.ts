@@ -191,4 +191,15 @@ describe('what a channel sees', () => {
     const refused = await harness.spec('digest someday 09:00', ADMIN, { channelId: 'CNY' });
     expect((refused.ack.json() as { text: string }).text).toContain('"someday" is not a day of the week');
   });
+
+  it('gives a channel one schedule when several people subscribe it at the same moment', async () => {
+    const answers = await Promise.all(
+      ['subscribe senior-backend-payments', 'subscribe all', 'subscribe senior-backend-payments private', 'subscribe all private'].map(
+        async (text) => (await (await harness.spec(text, ADMIN, { channelId: 'CRACE' })).reply()).text,
+      ),
+    );
+    for (const answer of answers) expect(answer).not.toMatch(/went wrong/i);
+    const schedules = await sql.query(`SELECT count(*)::int AS n FROM digest_schedule WHERE channel_id = 'CRACE'`);
+    expect(schedules.rows[0].n).toBe(1);
+  });
 });

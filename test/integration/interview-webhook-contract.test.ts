@@ -50,6 +50,20 @@ describe('POST /webhooks/interviews answers as the contract says', () => {
     expect(paths).toEqual(expect.arrayContaining(['data.spec_id', 'data.candidate', 'data.scores.0.score']));
   });
 
+  it('400 for text PostgreSQL cannot store (NUL, half a surrogate pair), anywhere in the body; nothing is stored', async () => {
+    const before = await count('interview_event');
+    for (const raw of [
+      JSON.stringify(completed({ candidateName: 'Ada \u0000' })),
+      JSON.stringify(completed()).replace('"Ada Lovelace"', '"Ada \\ud800"'),
+      JSON.stringify({ ...completed(), extra: 'x\u0000' }),
+    ]) {
+      const answer = await harness.webhook(undefined, { raw });
+      expect(answer.status).toBe(400);
+      expect(answer.body.issues).toEqual([{ path: expect.stringMatching(/^(data\.candidate\.name|extra)$/), message: expect.stringContaining('cannot be stored') }]);
+    }
+    expect(await count('interview_event')).toBe(before);
+  });
+
   it('401 for a missing or bad signature and for a timestamp outside five minutes; nothing is stored', async () => {
     const before = await count('interview_event');
     const event = completed();

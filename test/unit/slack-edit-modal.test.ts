@@ -238,6 +238,16 @@ describe('parseEditSubmission', () => {
     expect(result.ok && result.content.competencies[0]?.weight).toBe(30);
   });
 
+  it('refuses text the database cannot store under its own field (NUL, half a surrogate pair), and keeps emoji', () => {
+    const errors = errorsOf(typed(view, { 'c:r1:definition': 'Ledgers\u0000', 'c:r2:name': 'Kafka \ud800', note: 'note \u0000' }));
+    expect(errors).toEqual({
+      [competencyBlockId('r1', 'definition')]: 'It contains a NUL character (U+0000), which cannot be stored; remove it and send again.',
+      [competencyBlockId('r2', 'name')]: 'It contains a broken character (half of a UTF-16 surrogate pair), which cannot be stored; remove it and send again.',
+      note: 'It contains a NUL character (U+0000), which cannot be stored; remove it and send again.',
+    });
+    expect(parseEditSubmission(typed(view, { 'c:r2:name': 'Kafka 🚀' })).ok).toBe(true);
+  });
+
   it('puts an unbalanced sum on the last weight, with the sum and the difference', () => {
     const errors = errorsOf(typed(view, { 'c:r0:weight': '0.25' }));
     expect(Object.keys(errors)).toEqual([weightBlock('r4')]);

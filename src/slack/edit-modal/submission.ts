@@ -1,7 +1,8 @@
 import type { FieldIssue } from '../../domain/errors';
 import { validateCompetencies, type Competency, type SpecContent } from '../../domain/spec';
 import { parseWeight } from '../../domain/weights';
-import { competencyBlockId, COMPETENCY_FIELDS, MAX_MODAL_COMPETENCIES, TITLE_BLOCK_ID, type CompetencyField } from './ids';
+import { unstorableCharacter, unstorableMessage } from '../../domain/text';
+import { competencyBlockId, COMPETENCY_FIELDS, MAX_MODAL_COMPETENCIES, NOTE_BLOCK_ID, TITLE_BLOCK_ID, type CompetencyField } from './ids';
 import { tooManyRowsInModal } from './messages';
 import { decodeMetadata, readDraft, type EditModalPayload } from './state';
 
@@ -36,6 +37,11 @@ export function parseEditSubmission(view: EditModalPayload): EditSubmission {
 
   const title = draft.title.trim();
   if (title === '') add(TITLE_BLOCK_ID, 'The title is empty.');
+  const note = draft.note.trim();
+  for (const [blockId, text] of [[TITLE_BLOCK_ID, title], [NOTE_BLOCK_ID, note]] as const) {
+    const problem = unstorableCharacter(text);
+    if (problem) add(blockId, unstorableMessage(problem));
+  }
 
   const unreadableWeights = new Set<number>();
   const competencies: Competency[] = draft.competencies.map((row, index) => {
@@ -71,7 +77,7 @@ export function parseEditSubmission(view: EditModalPayload): EditSubmission {
     slug: metadata.slug,
     baseVersion: metadata.baseVersion,
     content: { title, competencies },
-    note: draft.note.trim(),
+    note,
     ...(metadata.responseUrl === undefined ? {} : { responseUrl: metadata.responseUrl }),
   };
 }

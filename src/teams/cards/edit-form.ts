@@ -2,6 +2,7 @@ import { ActionSet, AdaptiveCard, Container, ExecuteAction, TextBlock, TextInput
 import type { FieldIssue } from '../../domain/errors';
 import { MAX_COMPETENCIES, validateCompetencies, type Competency } from '../../domain/spec';
 import { formatWeight, parseWeight } from '../../domain/weights';
+import { unstorableCharacter, unstorableMessage } from '../../domain/text';
 import type { SpecView } from '../../services/spec-views';
 import { plain } from './message';
 import { inert, oneLine } from './text';
@@ -168,6 +169,11 @@ export function validateDraft(state: EditState, draft: EditDraft): Validated {
   const add = (id: string, message: string) => (errors[id] = errors[id] ? `${errors[id]} ${message}` : message);
   const title = draft.title.trim();
   if (title === '') add(TITLE_INPUT, 'The title is empty.');
+  const note = draft.note.trim();
+  for (const [inputName, text] of [[TITLE_INPUT, title], [NOTE_INPUT, note]] as const) {
+    const problem = unstorableCharacter(text);
+    if (problem) add(inputName, unstorableMessage(problem));
+  }
   const unreadable = new Set<number>();
   const competencies = draft.rows.map((row, index) => {
     const weight = parseWeight(row.weight);
@@ -182,7 +188,7 @@ export function validateDraft(state: EditState, draft: EditDraft): Validated {
     if (target) add(target, issue.message);
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, title, competencies, note: draft.note.trim() };
+  return { ok: true, title, competencies, note };
 }
 
 function targetOf(issue: FieldIssue, keys: string[], unreadable: Set<number>): string | null {
