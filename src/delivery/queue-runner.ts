@@ -140,7 +140,10 @@ export class SupervisedRunner {
 function queueLogger(logger?: Logger): WorkerLogger {
   return new WorkerLogger(() => (level: string, message: string, meta?: unknown) => {
     if (!logger) return;
-    const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
+    // graphile-worker warns when its pool is smaller than its concurrency; here a job holds a
+    // connection only to fetch and complete (deliveries run on the app's pool), so that is by design.
+    const byDesign = message.startsWith('WARNING: having maxPoolSize');
+    const method = level === 'error' ? 'error' : level === 'warning' && !byDesign ? 'warn' : 'debug';
     logger[method]({ queue: 'graphile-worker', meta }, message);
   });
 }
