@@ -1,5 +1,5 @@
-import { averageOfMilli, averageOfTenths } from '../domain/digest-math';
 import type { Db } from '../store/db';
+import { competencyAverages, interviewTotals } from './rollup-sums';
 import type { LivePerformance } from './spec-views';
 
 export type LivePerformanceReader = (specId: string, competencyIds: string[]) => Promise<LivePerformance>;
@@ -12,29 +12,14 @@ export type LivePerformanceReader = (specId: string, competencyIds: string[]) =>
  */
 export function livePerformanceFromRollups(db: Db): LivePerformanceReader {
   return async (specId, competencyIds) => {
-    const [[totals], perCompetency] = await Promise.all([
-      db.$queryRaw<{ started: number; completed: number; abandoned: number; sum: bigint; n: number }[]>`
-        SELECT coalesce(sum(started), 0)::int AS started, coalesce(sum(completed), 0)::int AS completed,
-               coalesce(sum(abandoned), 0)::int AS abandoned, coalesce(sum(score_sum_milli), 0)::bigint AS sum,
-               coalesce(sum(score_n), 0)::int AS n
-        FROM interview_rollup WHERE spec_id = ${specId}::uuid`,
-      db.$queryRaw<{ competency_id: string; sum: bigint; n: number }[]>`
-        SELECT competency_id, sum(sum_tenths)::bigint AS sum, sum(n)::int AS n
-        FROM competency_rollup WHERE spec_id = ${specId}::uuid GROUP BY competency_id`,
-    ]);
-    const completed = totals?.completed ?? 0;
-    const abandoned = totals?.abandoned ?? 0;
-    const byId = new Map(perCompetency.map((row) => [row.competency_id, row]));
+    const [totals, competencies] = await Promise.all([interviewTotals(db, specId), competencyAverages(db, specId)]);
     return {
-      interviews: totals?.started ?? 0,
-      completed,
-      abandoned,
-      completionRate: completed + abandoned === 0 ? null : completed / (completed + abandoned),
-      averageScore: averageOfMilli(BigInt(totals?.sum ?? 0), totals?.n ?? 0),
-      competencies: competencyIds.map((id) => {
-        const row = byId.get(id);
-        return { id, average: row ? averageOfTenths(BigInt(row.sum), row.n) : null, n: row?.n ?? 0 };
-      }),
+      interviews: totals.started,
+      completed: totals.completed,
+      abandoned: totals.abandoned,
+      completionRate: totals.completionRate,
+      averageScore: totals.averageScore,
+      competencies: competencyIds.map((id) => ({ id, average: competencies.get(id)?.average ?? null, n: competencies.get(id)?.n ?? 0 })),
     };
   };
 }
