@@ -186,7 +186,9 @@ async function handleFailure(deps: DeliverDeps, deliveryId: string, error: SendE
     return;
   }
   const backoff = Math.min(300_000, deps.policy.retryBaseMs * 2 ** Math.max(0, delivery.attempts - 1));
-  const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? 1_000) : Math.round(backoff / 2 + Math.random() * (backoff / 2));
+  const jittered = Math.round(backoff / 2 + Math.random() * (backoff / 2));
+  // a sender may ask for a floor: Retry-After, or time for a lost post to become searchable
+  const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? 1_000) : Math.max(jittered, error.retryAfterMs ?? 0);
   const runAt = new Date(Date.now() + delay);
   await db.$transaction([
     db.delivery.update({ where: { id: deliveryId }, data: { lastError: error.message, nextAttemptAt: runAt, updatedAt: new Date() } }),

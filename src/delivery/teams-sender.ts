@@ -1,14 +1,29 @@
 import { interviewCard } from '../teams/cards/interview';
 import { digestCard, digestPartHasContent } from '../teams/cards/digest';
-import { textMessage, type TeamsMessage } from '../teams/cards/message';
-import type { ConversationStore } from '../teams/conversations';
+import type { Logger } from 'pino';
+import { deliveryTag, tagDelivery, textMessage, type TeamsMessage } from '../teams/cards/message';
+import type { ConversationRef, ConversationStore } from '../teams/conversations';
 import { ChannelPacer } from './pacer';
+import type { MessageSearch } from './teams-message-search';
 import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from './sender';
 
 /** Posts to and updates activities in a conversation through the Bot Connector (the SDK's client). */
 export interface ConnectorClient {
   create(serviceUrl: string, conversationId: string, message: TeamsMessage): Promise<{ id?: string }>;
   update(serviceUrl: string, conversationId: string, activityId: string, message: TeamsMessage): Promise<unknown>;
+  /** The team's Microsoft 365 group id (`GET /v3/teams/{id}`), which Graph names teams by. */
+  teamGroupId(serviceUrl: string, teamId: string): Promise<string | undefined>;
+}
+
+export interface TeamsSenderOptions {
+  /** messages per second per conversation (Teams allows 7) */
+  conversationRate?: number;
+  fallbackServiceUrl?: string;
+  /** finds a post whose answer was lost; without it such a post may be repeated */
+  search?: MessageSearch;
+  /** how long after a lost answer to look for the post: Graph lists a new message within seconds, not at once */
+  searchDelayMs?: number;
+  logger?: Logger;
 }
 
 /**
@@ -16,12 +31,13 @@ export interface ConnectorClient {
  * to the conversations recorded when the bot was installed. Paced under Teams' limit of 7 messages
  * per second per conversation; 429 (Retry-After), 412, 502 and 504 are retried by the pipeline.
  *
- * Exactly once: Teams has no history a bot can search, so `findPosted` cannot look in the channel.
- * Instead the activity id is written to `teams_sent_activity` the moment the Connector answers, before
- * the pipeline records it, so a crash between the two is recovered without a second post. What
- * cannot be recovered is a post whose answer never arrived (timeout, connection lost, 502/504 after
- * Teams accepted it): the pipeline then posts again and the channel may see the message twice.
- * We prefer a rare duplicate over a lost result; a long timeout keeps "no answer" rare.
+ * Exactly once: the activity id is written to `teams_sent_activity` the moment the Connector
+ * answers, so a crash between that answer and the pipeline's own record never posts twice. A post
+ * whose answer never arrived (timeout, connection lost, 502/504 after Teams took it) is looked for
+ * before posting again, as in Slack: every delivered card carries its delivery's tag, and the
+ * conversation's recent messages are read through Microsoft Graph (MessageSearch), once Graph has
+ * had time to list it. Where Graph cannot be asked (a personal chat; no consent) the post is
+ * repeated and the conversation may show it twice: a rare duplicate rather than a lost result.
  */
 export class TeamsSender implements ChatSender {
   readonly platform = 'teams';
@@ -30,34 +46,31 @@ export class TeamsSender implements ChatSender {
   constructor(
     private readonly conversations: ConversationStore,
     private readonly client: ConnectorClient,
-    options: { conversationRate?: number; fallbackServiceUrl?: string } = {},
+    private readonly options: TeamsSenderOptions = {},
   ) {
     const rate = options.conversationRate ?? 6;
     this.pacer = new ChannelPacer(rate, Math.max(1, Math.floor(rate)));
-    this.fallbackServiceUrl = options.fallbackServiceUrl;
   }
-
-  private readonly fallbackServiceUrl?: string;
 
   async post(target: ChannelTarget, deliveryId: string, content: DeliveryContent): Promise<string> {
     const serviceUrl = await this.serviceUrlOf(target.channelId);
     await this.pacer.wait(target.channelId);
     let answer: { id?: string };
     try {
-      answer = await this.client.create(serviceUrl, target.channelId, render(content));
+      answer = await this.client.create(serviceUrl, target.channelId, tagDelivery(render(content), deliveryId));
     } catch (error) {
-      throw this.classify(error, target.channelId, 'unknown_outcome');
+      throw this.searchLater(this.classify(error, target.channelId, 'unknown_outcome'));
     }
-    if (!answer.id) throw new SendError('unknown_outcome', 'the Bot Connector answered without an activity id');
+    if (!answer.id) throw this.searchLater(new SendError('unknown_outcome', 'the Bot Connector answered without an activity id'));
     await this.conversations.recordSent(deliveryId, target.channelId, answer.id);
     return answer.id;
   }
 
-  async update(target: ChannelTarget, messageId: string, _deliveryId: string, content: DeliveryContent): Promise<void> {
+  async update(target: ChannelTarget, messageId: string, deliveryId: string, content: DeliveryContent): Promise<void> {
     const serviceUrl = await this.serviceUrlOf(target.channelId);
     await this.pacer.wait(target.channelId);
     try {
-      await this.client.update(serviceUrl, target.channelId, messageId, render(content));
+      await this.client.update(serviceUrl, target.channelId, messageId, tagDelivery(render(content), deliveryId));
     } catch (error) {
       throw this.classify(error, target.channelId, 'transient');
     }
@@ -67,9 +80,17 @@ export class TeamsSender implements ChatSender {
     return content.kind !== 'digest' || digestPartHasContent(content.view, content.part, content.parts);
   }
 
-  /** Only what this app recorded itself (see the class comment): Teams offers bots no search. */
-  async findPosted(_target: ChannelTarget, deliveryId: string): Promise<string | undefined> {
-    return this.conversations.sentActivity(deliveryId);
+  /** What this app recorded itself, else the conversation's messages since the attempt, through Graph. */
+  async findPosted(target: ChannelTarget, deliveryId: string, since: Date): Promise<string | undefined> {
+    const recorded = await this.conversations.sentActivity(deliveryId);
+    if (recorded || !this.options.search) return recorded;
+    const ref = await this.conversations.get(target.channelId);
+    if (!ref) return undefined;
+    const result = await this.options.search.find(await this.withTeamGroup(ref), deliveryTag(deliveryId), since);
+    if (result.kind === 'unsearchable') {
+      this.options.logger?.warn({ deliveryId, conversation: ref.conversationId, reason: result.reason }, 'cannot look for the earlier post; posting again, and it may show twice');
+    }
+    return result.kind === 'found' ? result.messageId : undefined;
   }
 
   /** A direct message, when the user has the app in a personal chat (best effort). */
@@ -83,11 +104,33 @@ export class TeamsSender implements ChatSender {
     await this.client.create(await this.serviceUrlOf(channelId), channelId, textMessage(text));
   }
 
+  /** A lost answer is looked for once Graph can list the post; without a search, retry at the usual pace. */
+  private searchLater(error: SendError): SendError {
+    if (error.kind !== 'unknown_outcome' || !this.options.search) return error;
+    return new SendError('unknown_outcome', error.message, this.options.searchDelayMs ?? 15_000);
+  }
+
+  /** Channels need their team's group id for Graph: asked of the Connector once when no activity carried it. */
+  private async withTeamGroup(ref: ConversationRef): Promise<ConversationRef> {
+    if (ref.conversationType !== 'channel' || ref.teamAadGroupId || !ref.teamId) return ref;
+    let groupId: string | undefined;
+    try {
+      groupId = await this.client.teamGroupId(ref.serviceUrl, ref.teamId);
+    } catch (error) {
+      const failure = this.classify(error, ref.conversationId, 'transient');
+      if (failure.kind === 'transient' || failure.kind === 'rate_limited') throw failure;
+      this.options.logger?.warn({ team: ref.teamId, err: failure.message }, 'the Bot Connector would not name the team’s group');
+      return ref;
+    }
+    if (groupId) await this.conversations.recordTeamGroup(ref.teamId, groupId);
+    return { ...ref, teamAadGroupId: groupId ?? null };
+  }
+
   private async serviceUrlOf(conversationId: string): Promise<string> {
     const ref = await this.conversations.get(conversationId);
     if (ref?.removedAt) throw new SendError('gone', 'BotNotInConversationRoster: Panelist was removed from this conversation');
     if (ref) return ref.serviceUrl;
-    if (this.fallbackServiceUrl) return this.fallbackServiceUrl;
+    if (this.options.fallbackServiceUrl) return this.options.fallbackServiceUrl;
     throw new SendError('gone', 'Panelist has no record of this Teams conversation; add the app to it again');
   }
 

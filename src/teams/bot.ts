@@ -55,7 +55,7 @@ export interface InboundActivity {
   entities?: MentionEntity[];
   membersAdded?: { id: string }[];
   membersRemoved?: { id: string }[];
-  channelData?: { tenant?: { id?: string }; team?: { id?: string; name?: string }; channel?: { id?: string; name?: string }; eventType?: string };
+  channelData?: { tenant?: { id?: string }; team?: { id?: string; name?: string; aadGroupId?: string }; channel?: { id?: string; name?: string }; eventType?: string };
 }
 
 /** What one turn may do: answer in the conversation, update a message, ask the roster. */
@@ -252,6 +252,7 @@ export class TeamsBot {
       serviceUrl: activity.serviceUrl.replace(/\/+$/, ''),
       conversationType: type,
       teamId: activity.channelData?.team?.id ?? null,
+      teamAadGroupId: activity.channelData?.team?.aadGroupId ?? null,
       name: activity.channelData?.channel?.name ?? activity.channelData?.team?.name ?? activity.conversation.name ?? null,
       botId: activity.recipient.id,
       userAadId: type === 'personal' ? (activity.from.aadObjectId ?? null) : null,

@@ -13,6 +13,8 @@ export interface ConversationRef {
   /** personal | groupChat | channel */
   conversationType: string;
   teamId: string | null;
+  /** the team's Microsoft 365 group id (Graph's team id); null until Teams has told us */
+  teamAadGroupId: string | null;
   name: string | null;
   botId: string;
   /** personal chats: the user's AAD object id (for telling them things directly) */
@@ -26,6 +28,7 @@ interface Row {
   service_url: string;
   conversation_type: string;
   team_id: string | null;
+  team_aad_group_id: string | null;
   name: string | null;
   bot_id: string;
   user_aad_id: string | null;
@@ -44,11 +47,13 @@ export class ConversationStore {
   async record(ref: Omit<ConversationRef, 'removedAt'>): Promise<{ wasActive: boolean }> {
     const before = await this.get(ref.conversationId);
     await this.db.$executeRaw`
-      INSERT INTO teams_conversation (conversation_id, tenant_id, service_url, conversation_type, team_id, name, bot_id, user_aad_id)
-      VALUES (${ref.conversationId}, ${ref.tenantId}, ${ref.serviceUrl}, ${ref.conversationType}, ${ref.teamId}, ${ref.name}, ${ref.botId}, ${ref.userAadId})
+      INSERT INTO teams_conversation (conversation_id, tenant_id, service_url, conversation_type, team_id, team_aad_group_id, name, bot_id, user_aad_id)
+      VALUES (${ref.conversationId}, ${ref.tenantId}, ${ref.serviceUrl}, ${ref.conversationType}, ${ref.teamId}, ${ref.teamAadGroupId}, ${ref.name}, ${ref.botId}, ${ref.userAadId})
       ON CONFLICT (conversation_id) DO UPDATE SET
         tenant_id = EXCLUDED.tenant_id, service_url = EXCLUDED.service_url, conversation_type = EXCLUDED.conversation_type,
-        team_id = COALESCE(EXCLUDED.team_id, teams_conversation.team_id), name = COALESCE(EXCLUDED.name, teams_conversation.name),
+        team_id = COALESCE(EXCLUDED.team_id, teams_conversation.team_id),
+        team_aad_group_id = COALESCE(EXCLUDED.team_aad_group_id, teams_conversation.team_aad_group_id),
+        name = COALESCE(EXCLUDED.name, teams_conversation.name),
         bot_id = EXCLUDED.bot_id, user_aad_id = COALESCE(EXCLUDED.user_aad_id, teams_conversation.user_aad_id),
         removed_at = NULL, updated_at = now()`;
     return { wasActive: Boolean(before && !before.removedAt) };
@@ -79,6 +84,11 @@ export class ConversationStore {
     return rows[0] ? toRef(rows[0]) : undefined;
   }
 
+  /** The team's group id, learnt from the Bot Connector when no activity carried it. */
+  async recordTeamGroup(teamId: string, aadGroupId: string): Promise<void> {
+    await this.db.$executeRaw`UPDATE teams_conversation SET team_aad_group_id = ${aadGroupId}, updated_at = now() WHERE team_id = ${teamId}`;
+  }
+
   /** What a post for a delivery came back with, written the moment Teams answers (see TeamsSender.findPosted). */
   async recordSent(deliveryId: string, conversationId: string, activityId: string): Promise<void> {
     await this.db.$executeRaw`
@@ -99,6 +109,7 @@ function toRef(row: Row): ConversationRef {
     serviceUrl: row.service_url,
     conversationType: row.conversation_type,
     teamId: row.team_id,
+    teamAadGroupId: row.team_aad_group_id,
     name: row.name,
     botId: row.bot_id,
     userAadId: row.user_aad_id,

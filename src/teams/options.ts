@@ -25,6 +25,16 @@ export const teamsEnvShape = {
   TEAMS_TOKEN_ISSUER: optionalString,
   /** the Bot Connector base for proactive sends with no stored serviceUrl; the SDK's serviceUrl (SERVICE_URL) */
   TEAMS_SERVICE_URL: url,
+  /** overrides the cloud's Microsoft Graph root (e.g. a local fake in tests); the token scope follows it */
+  TEAMS_GRAPH_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ message: 'must be a URL' })
+      .refine((value) => new URL(value).pathname === '/', { message: 'must be a scheme and host only, like https://graph.microsoft.com (the SDK adds /v1.0)' })
+      .optional(),
+  ),
+  /** after a post whose answer was lost, how long to wait before looking for it through Graph */
+  TEAMS_SEARCH_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(15_000)),
   /** messages per second per conversation (Teams allows 7; stay under) */
   TEAMS_CONVERSATION_RATE: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(7).default(6)),
 };
@@ -44,6 +54,8 @@ export type TeamsOptions =
       openIdMetadataUrl?: string;
       tokenIssuer?: string;
       serviceUrl?: string;
+      graphUrl?: string;
+      searchDelayMs: number;
       conversationRate: number;
     };
 
@@ -72,6 +84,8 @@ export function teamsOptions(env: TeamsEnv): TeamsOptions {
     openIdMetadataUrl: env.TEAMS_OPENID_METADATA_URL,
     tokenIssuer: env.TEAMS_TOKEN_ISSUER,
     serviceUrl: trim(env.TEAMS_SERVICE_URL),
+    graphUrl: trim(env.TEAMS_GRAPH_URL),
+    searchDelayMs: env.TEAMS_SEARCH_DELAY_MS,
     conversationRate: env.TEAMS_CONVERSATION_RATE,
   };
 }

@@ -2,6 +2,7 @@ import { Client, cloudFromName, PUBLIC, withOverrides } from '@microsoft/teams.a
 import { App, type IHttpServerAdapter, type HttpRouteHandler } from '@microsoft/teams.apps';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
+import { MessageSearch, type GraphHttp } from '../delivery/teams-message-search';
 import { TeamsSender, type ConnectorClient } from '../delivery/teams-sender';
 import type { DigestScheduleService } from '../services/digest-schedules';
 import type { GrantService } from '../services/grants';
@@ -52,6 +53,8 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
     loginEndpoint: options.loginEndpoint,
     openIdMetadataUrl: options.openIdMetadataUrl,
     tokenIssuer: options.tokenIssuer,
+    // the SDK derives Graph's root from its token scope
+    graphScope: options.graphUrl ? `${options.graphUrl}/.default` : undefined,
   });
   const router = Router();
   const adapter = new RouterAdapter(router);
@@ -123,8 +126,15 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
   const client: ConnectorClient = {
     create: (serviceUrl, conversationId, message) => connector(serviceUrl).conversations.createActivity(conversationId, message as never),
     update: (serviceUrl, conversationId, activityId, message) => connector(serviceUrl).conversations.updateActivity(conversationId, activityId, message as never),
+    teamGroupId: async (serviceUrl, teamId) => (await connector(serviceUrl).teams.getById(teamId)).aadGroupId,
   };
-  const sender = new TeamsSender(conversations, client, { conversationRate: options.conversationRate, fallbackServiceUrl: options.serviceUrl });
+  const sender = new TeamsSender(conversations, client, {
+    conversationRate: options.conversationRate,
+    fallbackServiceUrl: options.serviceUrl,
+    search: new MessageSearch(app.graph.http as GraphHttp),
+    searchDelayMs: options.searchDelayMs,
+    logger: log,
+  });
   log.info({ clientId: options.clientId, tenantId: options.tenantId, cloud: options.cloud ?? 'Public' }, `Teams is on: ${MESSAGING_ENDPOINT}`);
   return {
     router,

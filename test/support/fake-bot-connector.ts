@@ -1,16 +1,14 @@
 import { createSign, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeGraph, type ListedActivity } from './fake-graph';
 
 /**
  * Microsoft's side of Teams on 127.0.0.1, for tests: the Bot Connector (activities, roster), the
  * login endpoint (client-credentials tokens) and a Bot Framework OpenID issuer (metadata + JWKS)
  * whose key pair is generated here, so tests can sign inbound requests exactly as Teams does.
  */
-export interface SentActivity {
-  id: string;
-  conversationId: string;
-  body: Record<string, unknown>;
+export interface SentActivity extends ListedActivity {
   updates: number;
   authorization?: string;
 }
@@ -22,7 +20,11 @@ export interface FakeMember {
   userRole?: 'owner' | 'user' | 'guest';
 }
 
-export type ConnectorFault = { status: number; code?: string; retryAfter?: number };
+/**
+ * How the next post or update misbehaves. `accepted`: Teams takes the activity, then the answer is
+ * lost (`status` 502/504 comes back instead, or with `drop` the connection is cut).
+ */
+export type ConnectorFault = { status: number; code?: string; retryAfter?: number; accepted?: boolean; drop?: boolean; conversationId?: string };
 
 export const BOT_APP_ID = '00000000-0000-0000-0000-00000000b07';
 export const TENANT_ID = 'tenant-1';
@@ -34,6 +36,11 @@ export class FakeBotConnector {
   /** conversations the bot is no longer in: posting answers 403 BotNotInConversationRoster */
   readonly removedFrom = new Set<string>();
   readonly tokenRequests: Record<string, string>[] = [];
+  /** Bot Framework team id → Microsoft 365 group id, as `GET /v3/teams/{id}` and Graph know them */
+  readonly teamGroups = new Map<string, string>();
+  readonly graph = new FakeGraph(() => this.activities, this.teamGroups, BOT_APP_ID, () => this.url);
+  /** requests for a team's details (`GET /v3/teams/{id}`) */
+  teamLookups = 0;
   private readonly faults: ConnectorFault[] = [];
   private server?: http.Server;
   private readonly privateKey: KeyObject;
@@ -59,8 +66,11 @@ export class FakeBotConnector {
   get loginEndpoint(): string {
     return `${this.url}/login`;
   }
+  get graphUrl(): string {
+    return this.url;
+  }
 
-  /** The next Connector posts/updates misbehave, one fault each. */
+  /** The next Connector posts/updates misbehave, one fault each (only in `conversationId` when a fault names one). */
   fail(...faults: ConnectorFault[]): void {
     this.faults.push(...faults);
   }
@@ -117,6 +127,7 @@ export class FakeBotConnector {
       return json(200, { issuer: ISSUER, jwks_uri: `${this.url}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] });
     }
     if (path === '/v1/.well-known/keys') return json(200, { keys: [this.jwk] });
+    if (this.graph.handle(req, json)) return;
     if (path.startsWith('/login/') && path.endsWith('/oauth2/v2.0/token')) {
       this.tokenRequests.push(Object.fromEntries(new URLSearchParams(raw)));
       // A JWT-shaped token: the SDK decodes what it is given.
@@ -127,10 +138,22 @@ export class FakeBotConnector {
       const found = this.members.get(member[2]!) ?? [...this.members.values()].find((m) => m.aadObjectId === member[2]);
       return found ? json(200, found) : json(404, { error: { code: 'MemberNotFoundInConversation', message: 'not found' } });
     }
+    const team = /^\/teams\/v3\/teams\/([^/]+)$/.exec(path);
+    if (team && req.method === 'GET') {
+      this.teamLookups += 1;
+      const group = this.teamGroups.get(team[1]!);
+      return group ? json(200, { id: team[1], name: 'Hiring', aadGroupId: group }) : json(404, { error: { code: 'NotFound', message: 'no such team' } });
+    }
     const activity = /^\/teams\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
     if (activity) {
       const conversationId = activity[1]!;
-      const fault = this.faults.shift();
+      const at = this.faults.findIndex((f) => !f.conversationId || f.conversationId === conversationId);
+      const fault = at < 0 ? undefined : this.faults.splice(at, 1)[0];
+      if (fault?.accepted && req.method === 'POST' && !activity[2]) {
+        const now = new Date();
+        this.activities.push({ id: `act-${this.next++}`, conversationId, body: JSON.parse(raw || '{}') as Record<string, unknown>, updates: 0, postedAt: now, modifiedAt: now });
+      }
+      if (fault?.drop) return void req.socket.destroy();
       if (fault) return json(fault.status, { error: { code: fault.code ?? 'Fault', message: 'scripted' } }, fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {});
       if (this.removedFrom.has(conversationId.split(';')[0]!)) {
         return json(403, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } });
@@ -139,7 +162,7 @@ export class FakeBotConnector {
       const authorization = req.headers.authorization;
       if (req.method === 'POST' && !activity[2]) {
         const id = `act-${this.next++}`;
-        this.activities.push({ id, conversationId, body, updates: 0, authorization });
+        this.activities.push({ id, conversationId, body, updates: 0, authorization, postedAt: new Date(), modifiedAt: new Date() });
         return json(201, { id });
       }
       if (req.method === 'PUT' && activity[2]) {
@@ -147,6 +170,7 @@ export class FakeBotConnector {
         if (!existing) return json(404, { error: { code: 'ActivityNotFound', message: 'no such activity' } });
         existing.body = body;
         existing.updates += 1;
+        existing.modifiedAt = new Date();
         return json(200, { id: existing.id });
       }
     }

@@ -12,7 +12,19 @@ export const OWNER: FakeMember = { id: '29:owner', aadObjectId: 'aad-owner', nam
 export const MEMBER: FakeMember = { id: '29:member', aadObjectId: 'aad-member', name: 'Bob Member', userRole: 'user' };
 export const TEAM_ID = '19:team-general@thread.tacv2';
 export const CHANNEL_ID = '19:hiring@thread.tacv2';
+/** the team's Microsoft 365 group id: Graph's name for it, which message activities do not carry */
+export const TEAM_GROUP_ID = 'group-hiring';
 export const BOT_ID = `28:${BOT_APP_ID}`;
+
+/** Where a test message is written: a team channel (default), a group chat, or a personal chat. */
+export interface Where {
+  conversationId?: string;
+  groupChat?: string;
+  /** the team a channel belongs to (default TEAM_ID) */
+  teamId?: string;
+  personal?: boolean;
+  entities?: unknown[];
+}
 
 /**
  * The whole app (startPanelist) with Teams on, on a database of its own, against a fake Bot
@@ -31,6 +43,7 @@ export class TeamsHarness {
     const database = await createTestDatabase();
     const connector = await new FakeBotConnector().start();
     for (const m of [OWNER, MEMBER]) connector.members.set(m.id, m);
+    connector.teamGroups.set(TEAM_ID, TEAM_GROUP_ID);
     const config = loadConfig({
       DATABASE_URL: database.url,
       PORT: '0',
@@ -44,6 +57,8 @@ export class TeamsHarness {
       TEAMS_LOGIN_ENDPOINT: connector.loginEndpoint,
       TEAMS_OPENID_METADATA_URL: connector.openIdMetadataUrl,
       TEAMS_SERVICE_URL: connector.serviceUrl,
+      TEAMS_GRAPH_URL: connector.graphUrl,
+      TEAMS_SEARCH_DELAY_MS: '50',
       ...env,
     });
     const app = await startPanelist(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
@@ -73,9 +88,10 @@ export class TeamsHarness {
     return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
   }
 
-  /** A message to the bot in a team channel (or a personal chat), mentioning it as Teams does. */
-  message(text: string, from: FakeMember = OWNER, where: { conversationId?: string; personal?: boolean; entities?: unknown[] } = {}) {
+  /** A message to the bot in a team channel (or a group chat, or a personal chat), mentioning it as Teams does. */
+  message(text: string, from: FakeMember = OWNER, where: Where = {}) {
     const conversationId = where.conversationId ?? CHANNEL_ID;
+    if (where.groupChat) return this.groupChatMessage(text, from, where.groupChat);
     const mention = { type: 'mention', text: '<at>Panelist</at>', mentioned: { id: BOT_ID, name: 'Panelist' } };
     return this.activity({
       type: 'message',
@@ -87,14 +103,27 @@ export class TeamsHarness {
         ? { id: `a:personal-${from.aadObjectId}`, conversationType: 'personal', tenantId: TENANT_ID }
         : { id: `${conversationId};messageid=1700000000000`, conversationType: 'channel', tenantId: TENANT_ID, isGroup: true },
       entities: where.personal ? (where.entities ?? []) : [mention, ...(where.entities ?? [])],
-      channelData: where.personal ? { tenant: { id: TENANT_ID } } : { tenant: { id: TENANT_ID }, team: { id: TEAM_ID, name: 'Hiring' }, channel: { id: conversationId, name: 'hiring' } },
+      channelData: where.personal ? { tenant: { id: TENANT_ID } } : { tenant: { id: TENANT_ID }, team: { id: where.teamId ?? TEAM_ID, name: 'Hiring' }, channel: { id: conversationId, name: 'hiring' } },
+    });
+  }
+
+  private groupChatMessage(text: string, from: FakeMember, chatId: string) {
+    return this.activity({
+      type: 'message',
+      id: `msg-${Math.random().toString(36).slice(2)}`,
+      text: `<at>Panelist</at> ${text}`,
+      from: { id: from.id, name: from.name, aadObjectId: from.aadObjectId },
+      recipient: { id: BOT_ID, name: 'Panelist' },
+      conversation: { id: chatId, conversationType: 'groupChat', tenantId: TENANT_ID, isGroup: true },
+      entities: [{ type: 'mention', text: '<at>Panelist</at>', mentioned: { id: BOT_ID, name: 'Panelist' } }],
+      channelData: { tenant: { id: TENANT_ID } },
     });
   }
 
   /** Sends a message and waits for the bot's answer in that conversation. */
-  async ask(text: string, from: FakeMember = OWNER, where: { conversationId?: string; personal?: boolean; entities?: unknown[] } = {}) {
+  async ask(text: string, from: FakeMember = OWNER, where: Where = {}) {
     const before = this.connector.activities.length;
-    const conversation = where.personal ? `a:personal-${from.aadObjectId}` : `${where.conversationId ?? CHANNEL_ID};messageid=1700000000000`;
+    const conversation = where.groupChat ?? (where.personal ? `a:personal-${from.aadObjectId}` : `${where.conversationId ?? CHANNEL_ID};messageid=1700000000000`);
     const sent = await this.message(text, from, where);
     if (sent.status !== 200) throw new Error(`activity answered ${sent.status}`);
     return this.connector.waitFor(() => this.connector.activities.slice(before).find((a) => a.conversationId === conversation));

@@ -223,3 +223,19 @@ describe('Slack mode', () => {
     for (const secret of ['signing-secret-value', 'client-secret-value', 'key-value']) expect(error.message).not.toContain(secret);
   });
 });
+
+describe('Teams', () => {
+  const TEAMS = { TEAMS_CLIENT_ID: '00000000-0000-0000-0000-000000000001', TEAMS_CLIENT_SECRET: 'secret', TEAMS_TENANT_ID: 'tenant' };
+
+  it('is off without credentials, and on with all three; lost posts are searched for after 15 s by default', () => {
+    expect(loadConfig({}).teams.kind).toBe('off');
+    expect(loadConfig(TEAMS).teams).toMatchObject({ kind: 'on', searchDelayMs: 15_000 });
+  });
+
+  it('takes a Graph root as a scheme and host, and refuses one with a path (the SDK would drop it)', () => {
+    expect(loadConfig({ ...TEAMS, TEAMS_GRAPH_URL: 'http://127.0.0.1:9999/' }).teams).toMatchObject({ graphUrl: 'http://127.0.0.1:9999' });
+    expect(problems({ ...TEAMS, TEAMS_GRAPH_URL: 'https://graph.example.com/v1.0' })).toEqual([
+      'TEAMS_GRAPH_URL: must be a scheme and host only, like https://graph.microsoft.com (the SDK adds /v1.0)',
+    ]);
+  });
+});

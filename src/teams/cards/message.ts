@@ -1,4 +1,4 @@
-import type { AdaptiveCard } from '@microsoft/teams.cards';
+import { AdaptiveCard, TextBlock } from '@microsoft/teams.cards';
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
@@ -22,4 +22,24 @@ export function cardMessage(card: AdaptiveCard, summary: string): TeamsMessage {
 /** Cards go over the wire as plain JSON (the builders are classes). */
 export function plain<T>(card: T): Record<string, unknown> {
   return JSON.parse(JSON.stringify(card)) as Record<string, unknown>;
+}
+
+/**
+ * The tag a delivered card carries, as the id of its first element: Microsoft Graph returns a card
+ * as the JSON the bot sent, so a post whose answer was lost can be found by it (TeamsSender.findPosted).
+ */
+export function deliveryTag(deliveryId: string): string {
+  return `panelist-delivery-${deliveryId}`;
+}
+
+/** A delivery's message as a card tagged with its delivery (a plain-text message becomes a one-line card). */
+export function tagDelivery(message: TeamsMessage, deliveryId: string): TeamsMessage {
+  const card = message.attachments?.find((a) => a.contentType === ADAPTIVE_CARD)?.content as { body?: Record<string, unknown>[] } | undefined;
+  if (!card?.body?.length) {
+    const text = message.text ?? message.summary ?? '';
+    return cardMessage(new AdaptiveCard(new TextBlock(text, { wrap: true, id: deliveryTag(deliveryId) })).withVersion('1.5'), text);
+  }
+  const [first, ...rest] = card.body;
+  const content = { ...card, body: [{ ...first, id: deliveryTag(deliveryId) }, ...rest] };
+  return { ...message, attachments: message.attachments!.map((a) => (a.content === card ? { ...a, content } : a)) };
 }

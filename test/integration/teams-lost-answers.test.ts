@@ -1,0 +1,120 @@
+
+import { EXAMPLE_SCORES, completed, rescored } from '../support/interview-events';
+import { TENANT_ID, activityText } from '../support/fake-bot-connector';
+import { BOT_ID, TEAM_GROUP_ID, TeamsHarness } from '../support/teams-harness';
+
+/**
+ * Exactly once in Teams when the Bot Connector took a post but its answer never came back: the
+ * next attempt looks for the post through Microsoft Graph (the card's delivery tag) before posting.
+ */
+let h: TeamsHarness;
+beforeAll(async () => {
+  h = await TeamsHarness.start();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const channel = (name: string) => `19:${name}@thread.tacv2`;
+const postsOf = (conversationId: string, interviewId: string) => h.connector.in(conversationId).filter((a) => activityText(a).includes(interviewId));
+
+async function settled(interviewId: string, channelId: string) {
+  for (let i = 0; i < 300; i += 1) {
+    const row = await h.db.delivery.findFirst({ where: { subjectId: interviewId, channelId } });
+    if (row?.status === 'sent' && row.renderedVersion === row.contentVersion) return row;
+    if (row?.status === 'failed') throw new Error(`delivery failed: ${row.lastError}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`delivery of ${interviewId} to ${channelId} did not settle`);
+}
+
+describe('a Teams post whose answer was lost', () => {
+  it('is found in the channel through Graph and updated, not posted again (502 after Teams took it)', async () => {
+    await h.ask('subscribe senior-backend-payments', undefined, { conversationId: channel('lost') });
+    const lookupsBefore = h.connector.teamLookups;
+    h.connector.fail({ status: 502, accepted: true, conversationId: channel('lost') });
+    expect(await h.webhook(completed({ interviewId: 'int_lost' }))).toBe(202);
+    const row = await settled('int_lost', channel('lost'));
+
+    const posts = postsOf(channel('lost'), 'int_lost');
+    expect(posts).toHaveLength(1);
+    expect(row.messageId).toBe(posts[0]!.id);
+    // the found post is brought up to date in place (it might show older content)
+    expect(posts[0]!.updates).toBe(1);
+    // Graph names the team by its group id, which the Connector told us (messages do not carry it)
+    expect(h.connector.teamLookups).toBe(lookupsBefore + 1);
+    const search = h.connector.graph.requests.find((r) => r.path === `/teams/${TEAM_GROUP_ID}/channels/${channel('lost')}/messages/delta`);
+    expect(search?.query.get('$filter')).toMatch(/^lastModifiedDateTime gt \d{4}-\d\d-\d\dT/);
+    expect(h.connector.tokenRequests.some((t) => t.scope === `${h.connector.graphUrl}/.default`)).toBe(true);
+
+    // a later rescore updates that same message
+    const better = EXAMPLE_SCORES.map((s) => ({ ...s, score: 90 }));
+    expect(await h.webhook(rescored({ interviewId: 'int_lost', sequence: 4, scores: better }))).toBe(202);
+    await h.connector.waitFor(() => activityText(posts[0]).includes('90.0'));
+    expect(postsOf(channel('lost'), 'int_lost')).toHaveLength(1);
+  });
+
+  it('is found in a group chat when the connection was cut', async () => {
+    const chat = '19:hiring-panel@thread.v2';
+    await h.ask('subscribe senior-backend-payments', undefined, { groupChat: chat });
+    h.connector.fail({ status: 0, accepted: true, drop: true, conversationId: chat });
+    await h.webhook(completed({ interviewId: 'int_cut' }));
+    const row = await settled('int_cut', chat);
+    expect(postsOf(chat, 'int_cut')).toHaveLength(1);
+    expect(row.messageId).toBe(postsOf(chat, 'int_cut')[0]!.id);
+    expect(h.connector.graph.requests.some((r) => r.path === `/chats/${chat}/messages`)).toBe(true);
+  });
+
+  it('waits out Graph trouble (503) and still posts once', async () => {
+    await h.ask('subscribe senior-backend-payments', undefined, { conversationId: channel('graph-busy') });
+    h.connector.fail({ status: 504, accepted: true, conversationId: channel('graph-busy') });
+    h.connector.graph.faults.push(503);
+    await h.webhook(completed({ interviewId: 'int_busy' }));
+    const row = await settled('int_busy', channel('graph-busy'));
+    expect(postsOf(channel('graph-busy'), 'int_busy')).toHaveLength(1);
+    expect(row.messageId).toBe(postsOf(channel('graph-busy'), 'int_busy')[0]!.id);
+  });
+
+  it('uses the group id Teams gave at install, without asking the Connector', async () => {
+    const team = '19:team-two@thread.tacv2';
+    const general = team;
+    h.connector.teamGroups.set(team, 'group-two');
+    const install = await h.activity({
+      type: 'conversationUpdate',
+      membersAdded: [{ id: BOT_ID }],
+      from: { id: '29:owner', aadObjectId: 'aad-owner' },
+      recipient: { id: BOT_ID, name: 'Panelist' },
+      conversation: { id: general, conversationType: 'channel', tenantId: TENANT_ID, isGroup: true },
+      channelData: { tenant: { id: TENANT_ID }, team: { id: team, name: 'Two', aadGroupId: 'group-two' }, eventType: 'teamMemberAdded' },
+    });
+    expect(install.status).toBe(200);
+    // commands typed in the team's General channel subscribe it
+    await h.ask('subscribe senior-backend-payments', undefined, { conversationId: general, teamId: team });
+    const lookupsBefore = h.connector.teamLookups;
+    h.connector.fail({ status: 502, accepted: true, conversationId: general });
+    await h.webhook(completed({ interviewId: 'int_installed' }));
+    await settled('int_installed', general);
+    expect(postsOf(general, 'int_installed')).toHaveLength(1);
+    expect(h.connector.teamLookups).toBe(lookupsBefore);
+    expect(h.connector.graph.requests.some((r) => r.path === `/teams/group-two/channels/${general}/messages/delta`)).toBe(true);
+  });
+
+  it('is posted again when Graph refuses the search (no consent): the rare duplicate, chosen over a lost result', async () => {
+    await h.ask('subscribe senior-backend-payments', undefined, { conversationId: channel('no-consent') });
+    h.connector.fail({ status: 502, accepted: true, conversationId: channel('no-consent') });
+    h.connector.graph.faults.push(403);
+    await h.webhook(completed({ interviewId: 'int_noconsent' }));
+    const row = await settled('int_noconsent', channel('no-consent'));
+    const posts = postsOf(channel('no-consent'), 'int_noconsent');
+    expect(posts).toHaveLength(2);
+    expect(row.messageId).toBe(posts[1]!.id);
+  });
+
+  it('tags every delivered card with its delivery, where Graph shows it', async () => {
+    await h.ask('subscribe senior-backend-payments', undefined, { conversationId: channel('tagged') });
+    await h.webhook(completed({ interviewId: 'int_tagged' }));
+    const row = await settled('int_tagged', channel('tagged'));
+    const card = (postsOf(channel('tagged'), 'int_tagged')[0]!.body.attachments as { content: { body: { id?: string }[] } }[])[0]!.content;
+    expect(card.body[0]!.id).toBe(`panelist-delivery-${row.id}`);
+  });
+});

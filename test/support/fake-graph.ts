@@ -1,0 +1,88 @@
+import type http from 'node:http';
+
+/** What the fake Connector keeps of a posted activity, as Graph then lists it. */
+export interface ListedActivity {
+  id: string;
+  conversationId: string;
+  body: Record<string, unknown>;
+  postedAt: Date;
+  modifiedAt: Date;
+  deleted?: boolean;
+}
+
+export interface GraphRequest {
+  path: string;
+  query: URLSearchParams;
+  authorization?: string;
+}
+
+/**
+ * Microsoft Graph's message listings on the fake's server (`{url}/v1.0/...`: the SDK keeps only the scheme and host of Graph's root), over the
+ * activities the fake Connector accepted, with Graph's shapes: `teams/{group}/channels/{channel}/
+ * messages/delta` (by the team's group id, a `lastModifiedDateTime gt` filter, `$top`, next links)
+ * and `chats/{chat}/messages`. Cards come back as Graph returns them: attachment content as a JSON string.
+ */
+export class FakeGraph {
+  readonly requests: GraphRequest[] = [];
+  /** statuses the next Graph requests answer with, one each (403: no consent; 503: Graph trouble) */
+  readonly faults: number[] = [];
+
+  constructor(
+    private readonly activities: () => ListedActivity[],
+    /** Bot Framework team id → Microsoft 365 group id */
+    private readonly teamGroups: Map<string, string>,
+    private readonly botAppId: string,
+    private readonly baseUrl: () => string,
+  ) {}
+
+  /** Answers a Graph request; false when the path is not Graph's. */
+  handle(req: http.IncomingMessage, json: (status: number, body: unknown) => void): boolean {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (!url.pathname.startsWith('/v1.0/')) return false;
+    const path = decodeURIComponent(url.pathname.slice('/v1.0'.length));
+    this.requests.push({ path, query: url.searchParams, authorization: req.headers.authorization });
+    if (!req.headers.authorization?.startsWith('Bearer ')) return reply(json, 401, 'InvalidAuthenticationToken');
+    const fault = this.faults.shift();
+    if (fault) return reply(json, fault, fault === 403 ? 'Forbidden' : 'ServiceUnavailable');
+    const channel = /^\/teams\/([^/]+)\/channels\/([^/]+)\/messages\/delta$/.exec(path);
+    const chat = /^\/chats\/([^/]+)\/messages$/.exec(path);
+    if (channel && ![...this.teamGroups.values()].includes(channel[1]!)) return reply(json, 404, 'NotFound');
+    const conversationId = channel?.[2] ?? chat?.[1];
+    if (!conversationId || req.method !== 'GET') return reply(json, 404, 'NotFound');
+
+    const after = /lastModifiedDateTime gt (\S+)/.exec(url.searchParams.get('$filter') ?? '')?.[1];
+    const top = Number(url.searchParams.get('$top') ?? 20);
+    const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
+    const listed = this.activities()
+      .filter((a) => a.conversationId === conversationId && (!after || a.modifiedAt > new Date(after)))
+      .sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime());
+    const page = listed.slice(skip, skip + top);
+    const next = new URL(`${this.baseUrl()}${url.pathname}`);
+    url.searchParams.forEach((value, key) => next.searchParams.set(key, value));
+    next.searchParams.set('$skiptoken', String(skip + top));
+    json(200, {
+      value: page.map((a) => this.message(a)),
+      ...(skip + top < listed.length ? { '@odata.nextLink': next.toString() } : { '@odata.deltaLink': `${this.baseUrl()}/v1.0/delta-done` }),
+    });
+    return true;
+  }
+
+  private message(activity: ListedActivity) {
+    const attachments = (activity.body.attachments as { contentType: string; content: unknown }[] | undefined) ?? [];
+    return {
+      id: activity.id,
+      messageType: 'message',
+      createdDateTime: activity.postedAt.toISOString(),
+      lastModifiedDateTime: activity.modifiedAt.toISOString(),
+      deletedDateTime: activity.deleted ? activity.modifiedAt.toISOString() : null,
+      from: { user: null, application: { id: this.botAppId, displayName: 'Panelist', applicationIdentityType: 'bot' } },
+      body: { contentType: 'html', content: attachments.map((_, i) => `<attachment id="${activity.id}-${i}"></attachment>`).join('') },
+      attachments: attachments.map((a, i) => ({ id: `${activity.id}-${i}`, contentType: a.contentType, content: JSON.stringify(a.content), contentUrl: null, name: null })),
+    };
+  }
+}
+
+function reply(json: (status: number, body: unknown) => void, status: number, code: string): true {
+  json(status, { error: { code, message: `fake Graph: ${code}` } });
+  return true;
+}
