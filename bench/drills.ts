@@ -5,11 +5,12 @@ import { postgresRestart } from './drills/pg-restart';
 import { closeAllRigs, killAllChildrenNow } from './drills/rig';
 import { slackFaults } from './drills/slack-faults';
 import { duplicateStorm } from './drills/storm';
+import { teamsFaults } from './drills/teams-faults';
 import { printResult, type DrillResult } from './drills/tally';
 
 /**
  * `npm run drills [-- --quick] [-- --only <name>[,<name>]]`: fault drills against the real app (a
- * child process), its own PostgreSQL and a fake Slack. Each prints what was sent, what arrived,
+ * child process), its own PostgreSQL and a fake Slack (and a fake Bot Connector and Graph for Teams). Each prints what was sent, what arrived,
  * what is missing and what arrived twice; the exit code is 1 when any drill fails.
  */
 type Drill = (options: { quick: boolean; log: (line: string) => void }) => Promise<DrillResult>;
@@ -18,6 +19,7 @@ const DRILLS: Record<string, Drill> = {
   storm: duplicateStorm,
   kill: killNine,
   'slack-faults': slackFaults,
+  'teams-faults': teamsFaults,
   'pg-restart': postgresRestart,
   fuzz,
 };

@@ -60,18 +60,19 @@ export function compare(expected: Set<string>, counts: Map<string, number>): Del
 }
 
 /**
- * Polls until every expected pair arrived (or `timeoutMs`), then keeps watching `settleMs` more so a
+ * Polls (the fake Slack's messages, or any count of arrivals) until every expected pair arrived (or `timeoutMs`), then keeps watching `settleMs` more so a
  * late second copy is caught too. Prints progress every 10 s.
  */
 export async function waitForDrain(
-  slack: FakeSlack,
+  source: FakeSlack | (() => Map<string, number>),
   expected: Set<string>,
   options: { timeoutMs: number; settleMs?: number; log?: (line: string) => void },
 ): Promise<{ delivered: Delivered; drainSeconds: number }> {
+  const arrived = typeof source === 'function' ? source : () => arrivals(source);
   const started = Date.now();
   let lastLog = started;
   for (;;) {
-    const delivered = compare(expected, arrivals(slack));
+    const delivered = compare(expected, arrived());
     if (delivered.missing.length === 0 || Date.now() - started > options.timeoutMs) break;
     if (Date.now() - lastLog > 10_000) {
       lastLog = Date.now();
@@ -81,7 +82,7 @@ export async function waitForDrain(
   }
   const drainSeconds = (Date.now() - started) / 1000;
   await sleep(options.settleMs ?? 3_000);
-  return { delivered: compare(expected, arrivals(slack)), drainSeconds };
+  return { delivered: compare(expected, arrived()), drainSeconds };
 }
 
 /** The lines every delivery drill prints: sent, accepted, arrived, missing, twice. */

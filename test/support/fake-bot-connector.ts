@@ -39,6 +39,8 @@ export class FakeBotConnector {
   /** Bot Framework team id → Microsoft 365 group id, as `GET /v3/teams/{id}` and Graph know them */
   readonly teamGroups = new Map<string, string>();
   readonly graph = new FakeGraph(() => this.activities, this.teamGroups, BOT_APP_ID, () => this.url);
+  /** consulted for each post when no queued fault applies (the drills' random faults) */
+  chaos?: (conversationId: string) => ConnectorFault | undefined;
   /** requests for a team's details (`GET /v3/teams/{id}`) */
   teamLookups = 0;
   private readonly faults: ConnectorFault[] = [];
@@ -148,7 +150,7 @@ export class FakeBotConnector {
     if (activity) {
       const conversationId = activity[1]!;
       const at = this.faults.findIndex((f) => !f.conversationId || f.conversationId === conversationId);
-      const fault = at < 0 ? undefined : this.faults.splice(at, 1)[0];
+      const fault = at >= 0 ? this.faults.splice(at, 1)[0] : req.method === 'POST' ? this.chaos?.(conversationId) : undefined;
       if (fault?.accepted && req.method === 'POST' && !activity[2]) {
         const now = new Date();
         this.activities.push({ id: `act-${this.next++}`, conversationId, body: JSON.parse(raw || '{}') as Record<string, unknown>, updates: 0, postedAt: now, modifiedAt: now });

@@ -26,6 +26,8 @@ export class FakeGraph {
   readonly requests: GraphRequest[] = [];
   /** statuses the next Graph requests answer with, one each (403: no consent; 503: Graph trouble) */
   readonly faults: number[] = [];
+  /** consulted for each request when no queued fault is left (the drills' random faults) */
+  chaos?: () => number | undefined;
 
   constructor(
     private readonly activities: () => ListedActivity[],
@@ -42,7 +44,7 @@ export class FakeGraph {
     const path = decodeURIComponent(url.pathname.slice('/v1.0'.length));
     this.requests.push({ path, query: url.searchParams, authorization: req.headers.authorization });
     if (!req.headers.authorization?.startsWith('Bearer ')) return reply(json, 401, 'InvalidAuthenticationToken');
-    const fault = this.faults.shift();
+    const fault = this.faults.shift() ?? this.chaos?.();
     if (fault) return reply(json, fault, fault === 403 ? 'Forbidden' : 'ServiceUnavailable');
     const channel = /^\/teams\/([^/]+)\/channels\/([^/]+)\/messages\/delta$/.exec(path);
     const chat = /^\/chats\/([^/]+)\/messages$/.exec(path);
