@@ -46,7 +46,9 @@ export async function startApp(options: { port: number; databaseUrl: string; sla
     DEMO_SPEC_FILE: path.join(ROOT, 'fixtures/payments-platform-spec.json'),
     ...appEnvOverrides(),
   };
-  const child = spawnChild('app', [...nodeFlagsOfStart(), path.join(ROOT, 'dist/main.js')], env, options.logDir);
+  // BENCH_APP_NODE_FLAGS: extra node flags for the app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (NODE_OPTIONS refuses those)
+  const extra = (process.env.BENCH_APP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawnChild('app', [...nodeFlagsOfStart(), ...extra, path.join(ROOT, 'dist/main.js')], env, options.logDir);
   await waitUntil('the app to answer /readyz', 90_000, async () => {
     if (child.process.exitCode !== null) throw new Error(`the app exited (${child.process.exitCode}); its log: ${child.logFile}\n${tail(child.logFile)}`);
     return (await getStatus(`http://127.0.0.1:${options.port}/readyz`)) === 200 || undefined;

@@ -65,6 +65,22 @@ describe('a Teams post whose answer was lost', () => {
     expect(h.connector.graph.requests.some((r) => r.path === `/chats/${chat}/messages`)).toBe(true);
   });
 
+  it('reads on to a later page when the channel got busy since the attempt', async () => {
+    await h.ask('subscribe senior-backend-payments', undefined, { conversationId: channel('busy') });
+    // 60 newer messages (Graph lists the newest first, 50 to a page): the lost post is on page two
+    const later = new Date(Date.now() + 60_000);
+    for (let i = 0; i < 60; i += 1) {
+      h.connector.activities.push({ id: `chatter-${i}`, conversationId: channel('busy'), body: { type: 'message', text: `chatter ${i}` }, updates: 0, postedAt: later, modifiedAt: later });
+    }
+    h.connector.fail({ status: 502, accepted: true, conversationId: channel('busy') });
+    await h.webhook(completed({ interviewId: 'int_busy_channel' }));
+    const row = await settled('int_busy_channel', channel('busy'));
+    expect(postsOf(channel('busy'), 'int_busy_channel')).toHaveLength(1);
+    expect(row.messageId).toBe(postsOf(channel('busy'), 'int_busy_channel')[0]!.id);
+    const pages = h.connector.graph.requests.filter((r) => r.path.includes(channel('busy')));
+    expect(pages.map((r) => r.query.get('$skiptoken'))).toEqual([null, '50']);
+  });
+
   it('waits out Graph trouble (503) and still posts once', async () => {
     await h.ask('subscribe senior-backend-payments', undefined, { conversationId: channel('graph-busy') });
     h.connector.fail({ status: 504, accepted: true, conversationId: channel('graph-busy') });
