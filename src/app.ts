@@ -15,6 +15,7 @@ import { DigestScheduleService } from './services/digest-schedules';
 import { SlackActors } from './slack/actors';
 import { createSlackRuntime } from './slack/app';
 import { createDb, createPool, isDatabaseReachable } from './store/db';
+import { pgRunner } from './store/sql-runner';
 import { startEmbeddedPostgres } from './store/embedded-postgres';
 import { migrate } from './store/migrate';
 import { PROJECT_ROOT } from './project-root';
@@ -109,7 +110,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
 
     const metrics = new Metrics(db);
     const digests = createDigestService(config, db);
-    const deps = deliveryDeps(config, db, digests, logger, metrics, teams ? { teams: teams.sender } : {});
+    const deps = deliveryDeps(config, db, digests, logger, metrics, teams ? { teams: teams.sender } : {}, pgRunner(pool));
     const worker = await startDeliveryWorker(deps, {
       databaseUrl,
       concurrency: config.delivery.concurrency,

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
-import { interviewResult } from '../services/interview-results';
+import { interviewResultView } from '../services/interview-results';
 import { DIGEST_KIND, type DigestService } from '../services/digests';
 import { RESULT_KIND } from '../services/interview-apply';
-import { Prisma, type Db } from '../store/db';
+import type { Db } from '../store/db';
+import { LEASE_DELIVERY, MARK_ATTEMPT, MARK_FOUND, MARK_POSTED, MARK_UPDATED, READ_DELIVERY, RELEASE_LEASE, type DeliveryRow, type LeasedDelivery } from '../store/delivery-sql';
+import type { SqlRunner } from '../store/sql-runner';
 import type { Metrics } from '../observability/metrics';
 import { addDeliverJob } from '../store/queue';
 import type { ChannelPacer } from './pacer';
@@ -16,6 +18,8 @@ export interface DeliveryPolicy {
 
 export interface DeliverDeps {
   db: Db;
+  /** the run's own statements (src/store/delivery-sql.ts): plain `pg` in the app */
+  sql: SqlRunner;
   digests: DigestService;
   senders: Record<string, ChatSender>;
   /** per platform, for senders that do not pace themselves (Teams' sender keeps its own, at Teams' limit) */
@@ -33,57 +37,32 @@ export interface DeliverDeps {
  * platform is called.
  */
 export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<void> {
-  const { db } = deps;
+  const { sql } = deps;
   const log = deps.logger.child({ deliveryId });
-  const [delivery] = await db.$queryRaw<DeliveryRow[]>`SELECT ${DELIVERY_COLUMNS} FROM delivery d WHERE d.id = ${deliveryId}::uuid`;
+  const [delivery] = await sql.query<DeliveryRow>(READ_DELIVERY, [deliveryId]);
   if (!delivery || !needsWork(delivery)) return;
   const sender = deps.senders[delivery.platform];
   if (!sender) {
     await markFailed(deps, deliveryId, `no sender for platform ${delivery.platform}`);
     return;
   }
+  // Wait for the channel's turn before leasing: a lease outlives any single call, not a long queue.
   await deps.pacers[delivery.platform]?.wait(delivery.channelId);
   // One worker at a time talks to the platform about a delivery (a sweeper's re-queue may run
-  // beside the original job). The lease outlives any single call and expires if its holder dies.
-  // Taking it re-reads the row, since the state may have moved while this job waited.
-  const [leased] = await db.$queryRaw<DeliveryRow[]>`
-    UPDATE delivery d SET lease_until = now() + interval '2 minutes'
-    WHERE d.id = ${deliveryId}::uuid AND (d.lease_until IS NULL OR d.lease_until < now())
-    RETURNING ${DELIVERY_COLUMNS}`;
+  // beside the original job). The lease expires if its holder dies. Taking it re-reads the row,
+  // since the state may have moved while this job waited.
+  const [leased] = await sql.query<LeasedDelivery>(LEASE_DELIVERY, [deliveryId]);
   if (!leased) {
-    await db.$executeRaw(addDeliverJob(deliveryId, new Date(Date.now() + LEASE_RETRY_MS)));
+    await deps.db.$executeRaw(addDeliverJob(deliveryId, new Date(Date.now() + LEASE_RETRY_MS)));
     return;
   }
   let released = false;
   try {
     released = await attempt(deps, leased, log);
   } finally {
-    if (!released) await db.$executeRaw`UPDATE delivery SET lease_until = NULL WHERE id = ${deliveryId}::uuid`;
+    if (!released) await sql.query(RELEASE_LEASE, [deliveryId]);
   }
 }
-
-/** What a run needs of a delivery, read in the statement that reads or leases it. */
-interface DeliveryRow {
-  id: string;
-  kind: string;
-  subjectId: string;
-  platform: string;
-  workspaceId: string;
-  channelId: string;
-  status: string;
-  messageId: string | null;
-  contentVersion: number;
-  renderedVersion: number;
-  attemptedAt: Date | null;
-  createdAt: Date;
-  /** the subscription's privacy; a delivery whose subscription is gone hides names */
-  hideName: boolean;
-}
-
-const DELIVERY_COLUMNS = Prisma.sql`d.id, d.kind, d.subject_id AS "subjectId", d.platform, d.workspace_id AS "workspaceId",
-  d.channel_id AS "channelId", d.status, d.message_id AS "messageId", d.content_version AS "contentVersion",
-  d.rendered_version AS "renderedVersion", d.attempted_at AS "attemptedAt", d.created_at AS "createdAt",
-  coalesce((SELECT s.private FROM subscription s WHERE s.id = d.subscription_id), true) AS "hideName"`;
 
 function needsWork(delivery: DeliveryRow): boolean {
   if (SETTLED.has(delivery.status)) return false;
@@ -97,25 +76,26 @@ const SETTLED = new Set(['failed', 'paused', 'cancelled']);
 const LEASE_RETRY_MS = 2_000;
 
 /** Returns true when it released the lease itself (with the write that recorded the post). */
-async function attempt(deps: DeliverDeps, delivery: DeliveryRow, log: Logger): Promise<boolean> {
-  const { db } = deps;
+async function attempt(deps: DeliverDeps, delivery: LeasedDelivery, log: Logger): Promise<boolean> {
+  const { db, sql } = deps;
   const deliveryId = delivery.id;
-  if (!needsWork(delivery)) return false;
   const sender = deps.senders[delivery.platform]!;
   const target = { workspaceId: delivery.workspaceId, channelId: delivery.channelId };
   const version = delivery.contentVersion;
   try {
     let messageId = delivery.messageId;
-    if (!messageId && delivery.attemptedAt) {
-      messageId = (await sender.findPosted(target, deliveryId, delivery.attemptedAt)) ?? null;
+    // attemptedAt is the previous post's time: its outcome was not recorded, so look before posting again
+    const searched = !messageId && delivery.attemptedAt !== null;
+    if (searched) {
+      messageId = (await sender.findPosted(target, deliveryId, delivery.attemptedAt!)) ?? null;
       if (messageId) {
         log.info({ messageId }, 'found the message an earlier attempt posted; not posting again');
         deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'found' });
         // The found message may show older content; rendered 0 makes the next step update it.
-        await db.delivery.update({ where: { id: deliveryId }, data: { messageId, status: 'sent', postedAt: new Date(), renderedVersion: 0 } });
+        await sql.query(MARK_FOUND, [deliveryId, messageId]);
       }
     }
-    const content = await loadContent(deps, delivery.kind, delivery.subjectId, delivery.hideName);
+    const content = await loadContent(deps, delivery);
     if (!content) {
       await markFailed(deps, deliveryId, `nothing to send: ${delivery.kind} ${delivery.subjectId} not found`);
       return false;
@@ -125,31 +105,19 @@ async function attempt(deps: DeliverDeps, delivery: DeliveryRow, log: Logger): P
       return false;
     }
     if (!messageId) {
-      await db.delivery.update({
-        where: { id: deliveryId },
-        data: { attemptedAt: new Date(), attempts: { increment: 1 }, updatedAt: new Date() },
-      });
+      if (searched) await sql.query(MARK_ATTEMPT, [deliveryId]);
       const posted = await sender.post(target, deliveryId, content);
-      // attempts counts the current failure streak: a success ends it; the lease ends with it
-      await db.$executeRaw`
-        UPDATE delivery SET message_id = ${posted}, status = 'sent', posted_at = now(), rendered_version = ${version},
-               attempts = 0, last_error = NULL, updated_at = now(), lease_until = NULL
-        WHERE id = ${deliveryId}::uuid`;
+      await sql.query(MARK_POSTED, [deliveryId, posted, version]);
       log.info({ channel: delivery.channelId, messageId: posted }, 'delivered');
       deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'sent' });
       deps.metrics?.deliveryLag.observe({ platform: delivery.platform, kind: delivery.kind }, (Date.now() - delivery.createdAt.getTime()) / 1000);
       return true;
-    } else {
-      await db.delivery.update({ where: { id: deliveryId }, data: { attempts: { increment: 1 }, updatedAt: new Date() } });
-      await sender.update(target, messageId, deliveryId, content);
-      // Only ever move forward: a slower, older update must not mark newer content as shown.
-      await db.delivery.updateMany({
-        where: { id: deliveryId, renderedVersion: { lt: version } },
-        data: { renderedVersion: version, status: 'sent', attempts: 0, lastError: null, updatedAt: new Date() },
-      });
-      log.info({ channel: delivery.channelId, messageId }, 'message updated');
-      deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'updated' });
     }
+    await sender.update(target, messageId, deliveryId, content);
+    await sql.query(MARK_UPDATED, [deliveryId, version]);
+    log.info({ channel: delivery.channelId, messageId }, 'message updated');
+    deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'updated' });
+    return true;
   } catch (error) {
     if (!(error instanceof SendError)) throw error;
     deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: error.kind });
@@ -159,14 +127,13 @@ async function attempt(deps: DeliverDeps, delivery: DeliveryRow, log: Logger): P
   return false;
 }
 
-async function loadContent(deps: DeliverDeps, kind: string, subjectId: string, hideName: boolean): Promise<DeliveryContent | undefined> {
-  if (kind === RESULT_KIND) {
-    const view = await interviewResult(deps.db, subjectId, hideName);
-    return view ? { kind: RESULT_KIND, view } : undefined;
+async function loadContent(deps: DeliverDeps, delivery: LeasedDelivery): Promise<DeliveryContent | undefined> {
+  if (delivery.kind === RESULT_KIND) {
+    return delivery.result ? { kind: RESULT_KIND, view: interviewResultView(delivery.subjectId, delivery.result, delivery.hideName) } : undefined;
   }
-  if (kind === DIGEST_KIND) {
+  if (delivery.kind === DIGEST_KIND) {
     // subject "<digest id>:<part>": one delivery per message of a digest split to fit the platform
-    const [digestId, part] = subjectId.split(':');
+    const [digestId, part] = delivery.subjectId.split(':');
     const digest = await deps.db.digest.findUnique({ where: { id: digestId! }, select: { parts: true } });
     const view = digest ? await deps.digests.view(digestId!) : undefined;
     return view && digest ? { kind: DIGEST_KIND, view, part: Number(part), parts: digest.parts } : undefined;

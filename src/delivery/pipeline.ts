@@ -5,6 +5,7 @@ import type { DigestService } from '../services/digests';
 import { boltLogger } from '../slack/bolt-logger';
 import { slackTokenLookup } from '../slack/tokens';
 import type { Db } from '../store/db';
+import { prismaRunner, type SqlRunner } from '../store/sql-runner';
 import type { DeliverDeps } from './deliver';
 import { ChannelPacer } from './pacer';
 import type { ChatSender } from './sender';
@@ -19,6 +20,8 @@ export function deliveryDeps(
   metrics?: Metrics,
   /** senders built elsewhere (Teams: its runtime owns the SDK's authenticated client) */
   extraSenders: Record<string, ChatSender> = {},
+  /** the run's hot statements: the app passes its `pg` pool; the CLI goes through Prisma */
+  sql: SqlRunner = prismaRunner(db),
 ): DeliverDeps {
   const tokenFor = slackTokenLookup(config, db);
   const log = logger.child({ component: 'delivery' });
@@ -26,6 +29,7 @@ export function deliveryDeps(
   const slackOptions = { slackApiUrl: config.slackApiUrl, logger: boltLogger(log) };
   return {
     db,
+    sql,
     digests,
     senders: { ...(tokenFor ? { slack: new SlackSender(tokenFor, slackOptions) } : {}), ...extraSenders },
     pacers: { slack: new ChannelPacer(config.delivery.slackChannelRate, config.delivery.slackChannelBurst) },

@@ -1,5 +1,5 @@
-import type { PoolClient } from 'pg';
-import type { Tx } from './db';
+import type { Pool, PoolClient } from 'pg';
+import type { Db, Tx } from './db';
 
 /**
  * The one thing the ingest's SQL needs from a connection: run a statement, get its rows. The
@@ -28,7 +28,7 @@ function statementName(text: string): string {
   return name;
 }
 
-export function pgRunner(client: PoolClient): SqlRunner {
+export function pgRunner(client: PoolClient | Pool): SqlRunner {
   return {
     async query<T extends object>(text: string, values: readonly unknown[]): Promise<T[]> {
       const result = await client.query<T>({ name: statementName(text), text, values: values as unknown[] });
@@ -37,7 +37,8 @@ export function pgRunner(client: PoolClient): SqlRunner {
   };
 }
 
-export function prismaRunner(tx: Tx): SqlRunner {
+/** Prisma's connection, where no `pg` pool is at hand (the CLI). */
+export function prismaRunner(tx: Tx | Db): SqlRunner {
   return {
     query<T extends object>(text: string, values: readonly unknown[]): Promise<T[]> {
       return tx.$queryRawUnsafe<T[]>(text, ...values);

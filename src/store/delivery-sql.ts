@@ -1,0 +1,117 @@
+/**
+ * The delivery run's statements, as text for a SqlRunner (plain `pg` in the app): a fresh post is
+ * three round trips (read, lease, record), because every interview's every channel runs them.
+ * Rarer steps (failures, pauses, digests) stay on Prisma in src/delivery/deliver.ts.
+ */
+
+/** What a run needs of a delivery; `hideName` is the subscription's privacy (a gone subscription hides names). */
+export interface DeliveryRow {
+  id: string;
+  kind: string;
+  subjectId: string;
+  platform: string;
+  workspaceId: string;
+  channelId: string;
+  status: string;
+  messageId: string | null;
+  contentVersion: number;
+  renderedVersion: number;
+  attemptedAt: Date | null;
+  createdAt: Date;
+  hideName: boolean;
+}
+
+/** A leased delivery, as it was before this attempt was counted, with its interview's result when it is one. */
+export interface LeasedDelivery extends DeliveryRow {
+  /** json of interviewResultJson below; null for other kinds, or when the interview is gone */
+  result: InterviewResultJson | null;
+}
+
+/** The interview as a channel's message shows it (pinned version, its competencies, the scores). */
+export interface InterviewResultJson {
+  specId: string;
+  specVersion: number;
+  slug: string;
+  title: string;
+  competencies: unknown;
+  candidateName: string | null;
+  status: string;
+  overallMilli: number | null;
+  reportUrl: string | null;
+  /** json has no dates: an ISO timestamp */
+  completedAt: string | null;
+  rescored: boolean;
+  scores: [string, number][];
+}
+
+const COLUMNS = `d.id, d.kind, d.subject_id AS "subjectId", d.platform, d.workspace_id AS "workspaceId",
+  d.channel_id AS "channelId", d.status, d.message_id AS "messageId", d.content_version AS "contentVersion",
+  d.rendered_version AS "renderedVersion", d.attempted_at AS "attemptedAt", d.created_at AS "createdAt",
+  coalesce((SELECT s.private FROM subscription s WHERE s.id = d.subscription_id), true) AS "hideName"`;
+
+/** One interview's result as json, for the interview whose id `idExpression` gives. */
+function interviewResultJson(idExpression: string): string {
+  return `(SELECT json_build_object(
+      'specId', i.spec_id, 'specVersion', i.spec_version, 'slug', s.slug, 'title', v.title, 'competencies', v.competencies,
+      'candidateName', i.candidate_name, 'status', i.status, 'overallMilli', i.overall_milli, 'reportUrl', i.report_url,
+      'completedAt', i.completed_at, 'rescored', i.rescored,
+      'scores', coalesce((SELECT json_agg(json_build_array(sc.competency_id, sc.score_tenths)) FROM interview_score sc WHERE sc.interview_id = i.id), '[]'::json))
+    FROM interview i
+    JOIN spec s ON s.id = i.spec_id
+    JOIN spec_version v ON v.spec_id = i.spec_id AND v.number = i.spec_version
+    WHERE i.id = ${idExpression})`;
+}
+
+/** $1 delivery id. */
+export const READ_DELIVERY = `SELECT ${COLUMNS} FROM delivery d WHERE d.id = $1::uuid`;
+
+/**
+ * $1 delivery id. Takes the two-minute lease when it is free and the delivery still has work. A
+ * first post or an update is counted as an attempt here (a post's attempt time is what a later run
+ * searches from); a later post is counted by MARK_ATTEMPT once the search found nothing, so that a
+ * failed search never moves the time the next search starts from. Returns the row as
+ * it was before (the previous attempt time) with the content to render, read in the same snapshot
+ * as the content version it will be recorded under; no row when another run holds the lease or the
+ * work is gone. The locking read makes a run that waited for another see what that run wrote.
+ */
+export const LEASE_DELIVERY = `
+  WITH target AS (SELECT * FROM delivery WHERE id = $1::uuid FOR UPDATE),
+  leased AS (
+    UPDATE delivery d SET lease_until = now() + interval '2 minutes', updated_at = now(),
+           attempts = CASE WHEN d.message_id IS NOT NULL OR d.attempted_at IS NULL THEN d.attempts + 1 ELSE d.attempts END,
+           attempted_at = CASE WHEN d.message_id IS NULL AND d.attempted_at IS NULL THEN now() ELSE d.attempted_at END
+    WHERE d.id = $1::uuid AND (d.lease_until IS NULL OR d.lease_until < now())
+      AND d.status NOT IN ('failed', 'paused', 'cancelled')
+      AND (d.message_id IS NULL OR d.rendered_version < d.content_version)
+    RETURNING d.id)
+  SELECT ${COLUMNS}, CASE WHEN d.kind = 'interview.result' THEN ${interviewResultJson('d.subject_id')} END AS result
+  FROM target d JOIN leased USING (id)`;
+
+/** $1 id. About to post again: the search found nothing. */
+export const MARK_ATTEMPT = `UPDATE delivery SET attempted_at = now(), attempts = attempts + 1, updated_at = now() WHERE id = $1::uuid`;
+
+/** $1 id, $2 message id, $3 content version shown. Posted: the failure streak and the lease end with it. */
+export const MARK_POSTED = `
+  UPDATE delivery SET message_id = $2, status = 'sent', posted_at = now(), rendered_version = $3,
+         attempts = 0, last_error = NULL, updated_at = now(), lease_until = NULL
+  WHERE id = $1::uuid`;
+
+/** $1 id, $2 message id. An earlier attempt's post was found; rendered 0, so the run goes on to update it. */
+export const MARK_FOUND = `
+  UPDATE delivery SET message_id = $2, status = 'sent', posted_at = now(), rendered_version = 0, updated_at = now()
+  WHERE id = $1::uuid`;
+
+/**
+ * $1 id, $2 content version shown. Updated in place; only ever forward, so a slower update of older
+ * content never marks newer content as shown. Ends the lease either way.
+ */
+export const MARK_UPDATED = `
+  UPDATE delivery SET rendered_version = greatest(rendered_version, $2),
+         status = CASE WHEN rendered_version < $2 THEN 'sent' ELSE status END,
+         attempts = CASE WHEN rendered_version < $2 THEN 0 ELSE attempts END,
+         last_error = CASE WHEN rendered_version < $2 THEN NULL ELSE last_error END,
+         updated_at = now(), lease_until = NULL
+  WHERE id = $1::uuid`;
+
+/** $1 id. */
+export const RELEASE_LEASE = `UPDATE delivery SET lease_until = NULL WHERE id = $1::uuid`;
