@@ -27,7 +27,7 @@ import {
 import { ADAPTIVE_CARD, cardMessage, plain, textMessage, type TeamsMessage } from './cards/message';
 import { helpCard, historyCard, specCard, specListMessage } from './cards/spec';
 import { whenPlain } from './cards/text';
-import { commandText, type MentionEntity } from './mentions';
+import { addressesBot, commandText, type MentionEntity } from './mentions';
 import { AdaptiveCard, TextBlock } from '@microsoft/teams.cards';
 
 export interface TeamsServices {
@@ -82,9 +82,13 @@ export class TeamsBot {
   /** A message: answered in the conversation, after the HTTP request has been acknowledged. */
   async onMessage(turn: Turn): Promise<void> {
     const { activity } = turn;
-    await this.remember(activity);
     const value = activity.value as Record<string, unknown> | undefined;
-    if (value && typeof value.verb === 'string' && EDIT_VERBS.includes(value.verb)) {
+    const cardSubmit = Boolean(value && typeof value.verb === 'string' && EDIT_VERBS.includes(value.verb));
+    // Channels and group chats deliver every message (the manifest's consent): only those to Panelist are commands.
+    const personal = (activity.conversation.conversationType ?? 'personal') === 'personal';
+    if (!cardSubmit && !personal && !addressesBot(activity.text, activity.entities, activity.recipient.id)) return;
+    await this.remember(activity);
+    if (value && cardSubmit) {
       // Action.Submit fallback (clients without Universal Actions): same handling; the answer replaces the card.
       const answer = await this.onCardAction(turn, value);
       const card = answer.type === ADAPTIVE_CARD ? { type: 'message' as const, attachments: [{ contentType: ADAPTIVE_CARD, content: answer.value }] } : textMessage(String(answer.value));

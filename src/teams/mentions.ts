@@ -43,6 +43,18 @@ export async function commandText(
   return { text: plainText(text), names };
 }
 
+/**
+ * Whether a channel or group-chat message is written to Panelist: it mentions the bot (or, from an
+ * older client, carries an `<at>` tag and no mention entities at all). With the manifest's
+ * resource-specific consent Teams delivers every message of those conversations to the bot, and
+ * only these are commands.
+ */
+export function addressesBot(raw: string | undefined, entities: readonly MentionEntity[] | undefined, botId: string): boolean {
+  const mentions = (entities ?? []).filter((entity) => entity.type === 'mention' && entity.mentioned);
+  if (mentions.some((entity) => sameBot(entity.mentioned!.id, botId))) return true;
+  return mentions.length === 0 && /<at>[^<]*<\/at>/i.test(raw ?? '');
+}
+
 /** Teams may send HTML (`<p>`, `&nbsp;`); commands are words. Keeps our `<@id>` tokens. */
 export function plainText(html: string): string {
   return html

@@ -1,5 +1,5 @@
-import { activityText } from '../support/fake-bot-connector';
-import { CHANNEL_ID, MEMBER, OWNER, TEAM_ID, TeamsHarness } from '../support/teams-harness';
+import { TENANT_ID, activityText } from '../support/fake-bot-connector';
+import { BOT_ID, CHANNEL_ID, MEMBER, OWNER, TEAM_ID, TeamsHarness } from '../support/teams-harness';
 
 let h: TeamsHarness;
 beforeAll(async () => {
@@ -34,6 +34,30 @@ describe('Teams commands, through POST /api/messages and the fake Bot Connector'
     const reply = await h.ask('lsit', MEMBER, { personal: true });
     expect(reply.body.text).toContain('I don\'t know "lsit"');
     expect(reply.body.text).toContain('`@Panelist help` lists every command');
+  });
+
+  it('in a channel, answers only messages that mention it (with consent, Teams delivers every message)', async () => {
+    const channel = '19:chatter@thread.tacv2';
+    // the thread h.ask writes in, so an answer to the unaddressed messages would land beside its own
+    const conversation = `${channel};messageid=1700000000000`;
+    const bob = { type: 'mention', text: '<at>Bob Member</at>', mentioned: { id: MEMBER.id, name: MEMBER.name } };
+    for (const [text, entities] of [['lunch anyone?', []], ['<at>Bob Member</at> list please', [bob]]] as const) {
+      const sent = await h.activity({
+        type: 'message',
+        id: `chatter-${text.length}`,
+        text,
+        from: { id: OWNER.id, name: OWNER.name, aadObjectId: OWNER.aadObjectId },
+        recipient: { id: BOT_ID, name: 'Panelist' },
+        conversation: { id: conversation, conversationType: 'channel', tenantId: TENANT_ID, isGroup: true },
+        entities,
+        channelData: { tenant: { id: TENANT_ID }, team: { id: TEAM_ID }, channel: { id: channel } },
+      });
+      expect(sent.status).toBe(200);
+    }
+    const answer = await h.ask('list', OWNER, { conversationId: channel });
+    expect(answer.body.text).toContain('senior-backend-payments');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(h.connector.in(conversation)).toHaveLength(1);
   });
 
   it('changes weights for owners and refuses members without a grant', async () => {
