@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { ADMIN, Harness } from '../support/harness';
 import { DEMO_SPEC_ID, EXAMPLE_SCORES, abandoned, completed, rescored, started } from '../support/interview-events';
+import { recountedTotals, storedTotals } from '../support/rollup-recount';
 
 let harness: Harness;
 let sql: Client;
@@ -135,58 +136,7 @@ describe('parked events replayed when their spec is created', () => {
   });
 });
 
+/** Where the ingest put each contribution (bucket and shard) equals a recount from the interviews. */
 async function expectRollupsToMatchRecount(db: Client): Promise<void> {
-  expect(await stored(db, 'interview_rollup')).toEqual(await recount(db, 'interview'));
-  expect(await stored(db, 'competency_rollup')).toEqual(await recount(db, 'competency'));
-}
-
-type Totals = Record<string, number[]>;
-
-/** Non-zero rollup rows, keyed by bucket, shard (and competency). */
-async function stored(sql: Client, table: 'interview_rollup' | 'competency_rollup'): Promise<Totals> {
-  const columns =
-    table === 'interview_rollup'
-      ? 'bucket, shard, NULL AS competency_id, started, completed, abandoned, score_sum_milli::int AS sum, score_n AS n'
-      : 'bucket, shard, competency_id, sum_tenths::int AS sum, n';
-  const rows = await sql.query(`SELECT ${columns} FROM ${table} WHERE spec_id = $1`, [DEMO_SPEC_ID]);
-  const totals: Totals = {};
-  for (const r of rows.rows) {
-    const values = table === 'interview_rollup' ? [r.started, r.completed, r.abandoned, r.sum, r.n] : [r.sum, r.n];
-    if (values.some((v) => v !== 0)) totals[key(r.bucket, r.shard, r.competency_id)] = values;
-  }
-  return totals;
-}
-
-/** What the rollups must hold, computed from the interviews and their scores alone. */
-async function recount(sql: Client, what: 'interview' | 'competency'): Promise<Totals> {
-  const interviews = await sql.query('SELECT id, status, started_at, completed_at, abandoned_at, overall_milli FROM interview WHERE spec_id = $1', [DEMO_SPEC_ID]);
-  const scores = await sql.query('SELECT interview_id, competency_id, score_tenths FROM interview_score');
-  const totals: Totals = {};
-  const bump = (k: string, values: number[]) => {
-    totals[k] = (totals[k] ?? values.map(() => 0)).map((v, i) => v + values[i]!);
-  };
-  for (const i of interviews.rows) {
-    const shard = shardOf(i.id);
-    const completedHere = i.status === 'completed' && i.completed_at;
-    if (what === 'interview') {
-      if (i.started_at) bump(key(i.started_at, shard), [1, 0, 0, 0, 0]);
-      if (completedHere) bump(key(i.completed_at, shard), [0, 1, 0, i.overall_milli ?? 0, i.overall_milli === null ? 0 : 1]);
-      if (i.status === 'abandoned' && i.abandoned_at) bump(key(i.abandoned_at, shard), [0, 0, 1, 0, 0]);
-    } else if (completedHere) {
-      for (const s of scores.rows.filter((s) => s.interview_id === i.id)) bump(key(i.completed_at, shard, s.competency_id), [s.score_tenths, 1]);
-    }
-  }
-  return totals;
-}
-
-function key(at: Date, shard: number, competencyId?: string | null): string {
-  const bucket = new Date(Math.floor(at.getTime() / 900_000) * 900_000).toISOString();
-  return `${bucket}/${shard}${competencyId ? `/${competencyId}` : ''}`;
-}
-
-/** Java's String.hashCode, |h| mod 8 (src/store/rollups.ts shardOf, written out independently). */
-function shardOf(id: string): number {
-  let hash = 0;
-  for (let i = 0; i < id.length; i += 1) hash = (Math.imul(hash, 31) + id.charCodeAt(i)) | 0;
-  return Math.abs(hash) % 8;
+  expect(await storedTotals(db, DEMO_SPEC_ID, { perShard: true })).toEqual(await recountedTotals(db, DEMO_SPEC_ID, { perShard: true }));
 }

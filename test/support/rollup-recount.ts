@@ -2,33 +2,39 @@ import type { ClientBase } from 'pg';
 
 /**
  * Rollup totals per bucket (and competency), summed over shards — what readers see, and what a
- * fold must leave unchanged — against the same totals recounted from the interviews alone (the
- * approach of interview-ingest-sql.test.ts, without the shards). Keys: `<bucket ISO>` for
- * interview_rollup ([started, completed, abandoned, score sum, score n]) and
- * `<bucket ISO>/<competency>` for competency_rollup ([sum of tenths, n]). All-zero totals are left out.
+ * fold must leave unchanged — against the same totals recounted from the interviews alone. With
+ * `perShard`, per bucket and shard instead: where the ingest itself put each contribution. Keys:
+ * `<bucket ISO>[#<shard>]` for interview_rollup ([started, completed, abandoned, score sum, score n])
+ * and `<bucket ISO>[#<shard>]/<competency>` for competency_rollup ([sum of tenths, n]). All-zero
+ * totals are left out.
  */
 export type Totals = Record<string, number[]>;
 
-export async function storedTotals(sql: ClientBase, specId: string): Promise<{ interviews: Totals; competencies: Totals }> {
+export interface TotalsOptions {
+  perShard?: boolean;
+}
+
+export async function storedTotals(sql: ClientBase, specId: string, options: TotalsOptions = {}): Promise<{ interviews: Totals; competencies: Totals }> {
+  const shard = options.perShard ? 'shard' : 'NULL::int';
   const interviews = await sql.query(
-    `SELECT bucket, sum(started)::int AS started, sum(completed)::int AS completed, sum(abandoned)::int AS abandoned,
+    `SELECT bucket, ${shard} AS shard, sum(started)::int AS started, sum(completed)::int AS completed, sum(abandoned)::int AS abandoned,
             sum(score_sum_milli)::text AS sum, sum(score_n)::int AS n
-     FROM interview_rollup WHERE spec_id = $1 GROUP BY bucket`,
+     FROM interview_rollup WHERE spec_id = $1 GROUP BY 1, 2`,
     [specId],
   );
   const competencies = await sql.query(
-    `SELECT bucket, competency_id, sum(sum_tenths)::text AS sum, sum(n)::int AS n
-     FROM competency_rollup WHERE spec_id = $1 GROUP BY bucket, competency_id`,
+    `SELECT bucket, ${shard} AS shard, competency_id, sum(sum_tenths)::text AS sum, sum(n)::int AS n
+     FROM competency_rollup WHERE spec_id = $1 GROUP BY 1, 2, 3`,
     [specId],
   );
   return {
-    interviews: nonZero(interviews.rows.map((r) => [key(r.bucket), [r.started, r.completed, r.abandoned, Number(r.sum), r.n]])),
-    competencies: nonZero(competencies.rows.map((r) => [key(r.bucket, r.competency_id), [Number(r.sum), r.n]])),
+    interviews: nonZero(interviews.rows.map((r) => [key(r.bucket, r.shard), [r.started, r.completed, r.abandoned, Number(r.sum), r.n]])),
+    competencies: nonZero(competencies.rows.map((r) => [key(r.bucket, r.shard, r.competency_id), [Number(r.sum), r.n]])),
   };
 }
 
 /** What the rollups must add up to, from the interview and interview_score rows alone. */
-export async function recountedTotals(sql: ClientBase, specId: string): Promise<{ interviews: Totals; competencies: Totals }> {
+export async function recountedTotals(sql: ClientBase, specId: string, options: TotalsOptions = {}): Promise<{ interviews: Totals; competencies: Totals }> {
   const interviews = await sql.query(
     'SELECT id, status, started_at, completed_at, abandoned_at, overall_milli FROM interview WHERE spec_id = $1',
     [specId],
@@ -44,12 +50,13 @@ export async function recountedTotals(sql: ClientBase, specId: string): Promise<
     into[k] = (into[k] ?? values.map(() => 0)).map((v, i) => v + values[i]!);
   };
   for (const i of interviews.rows) {
-    if (i.started_at) bump(totals.interviews, key(i.started_at), [1, 0, 0, 0, 0]);
+    const shard = options.perShard ? shardOf(i.id) : null;
+    if (i.started_at) bump(totals.interviews, key(i.started_at, shard), [1, 0, 0, 0, 0]);
     if (i.status === 'completed' && i.completed_at) {
-      bump(totals.interviews, key(i.completed_at), [0, 1, 0, i.overall_milli ?? 0, i.overall_milli === null ? 0 : 1]);
-      for (const s of scoresOf.get(i.id) ?? []) bump(totals.competencies, key(i.completed_at, s.competency_id), [s.score_tenths, 1]);
+      bump(totals.interviews, key(i.completed_at, shard), [0, 1, 0, i.overall_milli ?? 0, i.overall_milli === null ? 0 : 1]);
+      for (const s of scoresOf.get(i.id) ?? []) bump(totals.competencies, key(i.completed_at, shard, s.competency_id), [s.score_tenths, 1]);
     }
-    if (i.status === 'abandoned' && i.abandoned_at) bump(totals.interviews, key(i.abandoned_at), [0, 0, 1, 0, 0]);
+    if (i.status === 'abandoned' && i.abandoned_at) bump(totals.interviews, key(i.abandoned_at, shard), [0, 0, 1, 0, 0]);
   }
   return { interviews: nonZero(Object.entries(totals.interviews)), competencies: nonZero(Object.entries(totals.competencies)) };
 }
@@ -58,8 +65,9 @@ export function bucketKey(at: Date): string {
   return new Date(Math.floor(at.getTime() / 900_000) * 900_000).toISOString();
 }
 
-function key(at: Date, competencyId?: string): string {
-  return competencyId ? `${bucketKey(at)}/${competencyId}` : bucketKey(at);
+function key(at: Date, shard: number | null, competencyId?: string): string {
+  const where = shard === null ? bucketKey(at) : `${bucketKey(at)}#${shard}`;
+  return competencyId ? `${where}/${competencyId}` : where;
 }
 
 function nonZero(entries: [string, number[]][]): Totals {
