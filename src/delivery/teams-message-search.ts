@@ -4,7 +4,7 @@ import { SendError } from './sender';
 
 /** The SDK's Graph HTTP client (`app.graph.http`): base URL `{graph}/v1.0`, the app's Graph token. */
 export interface GraphHttp {
-  get(url: string, config?: { params?: Record<string, string | number>; timeout?: number }): Promise<{ data: unknown }>;
+  get(url: string, config?: { timeout?: number }): Promise<{ data: unknown }>;
 }
 
 export type SearchResult = { kind: 'found'; messageId: string } | { kind: 'absent' } | { kind: 'unsearchable'; reason: string };
@@ -42,12 +42,13 @@ export class MessageSearch {
   async find(ref: ConversationRef, tag: string, since: Date): Promise<SearchResult> {
     const first = firstPage(ref, since);
     if ('reason' in first) return { kind: 'unsearchable', reason: first.reason };
-    let url: string | undefined = first.url;
-    let params: Record<string, string | number> | undefined = first.params;
+    // OData wants %20 for the spaces in $filter; a params object would be form-encoded (`+`)
+    const query = Object.entries(first.params).map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`);
+    let url: string | undefined = `${first.url}?${query.join('&')}`;
     for (let page = 0; url && page < MAX_PAGES; page += 1) {
       let data: GraphPage;
       try {
-        data = (await this.graph.get(url, { params, timeout: this.timeoutMs })).data as GraphPage;
+        data = (await this.graph.get(url, { timeout: this.timeoutMs })).data as GraphPage;
       } catch (error) {
         const refused = refusal(error);
         if (refused) return { kind: 'unsearchable', reason: refused };
@@ -57,7 +58,6 @@ export class MessageSearch {
       if (found?.id) return { kind: 'found', messageId: found.id };
       // the next link carries the query itself
       url = data['@odata.nextLink'];
-      params = undefined;
     }
     return { kind: 'absent' };
   }

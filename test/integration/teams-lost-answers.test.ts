@@ -45,6 +45,8 @@ describe('a Teams post whose answer was lost', () => {
     expect(h.connector.teamLookups).toBe(lookupsBefore + 1);
     const search = h.connector.graph.requests.find((r) => r.path === `/teams/${TEAM_GROUP_ID}/channels/${channel('lost')}/messages/delta`);
     expect(search?.query.get('$filter')).toMatch(/^lastModifiedDateTime gt \d{4}-\d\d-\d\dT/);
+    // OData's spaces as %20, not a form's `+`
+    expect(search?.rawQuery).toContain('$filter=lastModifiedDateTime%20gt%20');
     expect(h.connector.tokenRequests.some((t) => t.scope === `${h.connector.graphUrl}/.default`)).toBe(true);
 
     // a later rescore updates that same message

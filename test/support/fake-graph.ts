@@ -13,6 +13,8 @@ export interface ListedActivity {
 export interface GraphRequest {
   path: string;
   query: URLSearchParams;
+  /** as sent, still encoded */
+  rawQuery: string;
   authorization?: string;
 }
 
@@ -42,7 +44,7 @@ export class FakeGraph {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (!url.pathname.startsWith('/v1.0/')) return false;
     const path = decodeURIComponent(url.pathname.slice('/v1.0'.length));
-    this.requests.push({ path, query: url.searchParams, authorization: req.headers.authorization });
+    this.requests.push({ path, query: url.searchParams, rawQuery: url.search, authorization: req.headers.authorization });
     if (!req.headers.authorization?.startsWith('Bearer ')) return reply(json, 401, 'InvalidAuthenticationToken');
     const fault = this.faults.shift() ?? this.chaos?.();
     if (fault) return reply(json, fault, fault === 403 ? 'Forbidden' : 'ServiceUnavailable');
