@@ -1,6 +1,6 @@
+import type { Logger } from 'pino';
 import { interviewCard } from '../teams/cards/interview';
 import { digestCard, digestPartHasContent } from '../teams/cards/digest';
-import type { Logger } from 'pino';
 import { deliveryTag, tagDelivery, textMessage, type TeamsMessage } from '../teams/cards/message';
 import type { ConversationRef, ConversationStore } from '../teams/conversations';
 import { ChannelPacer } from './pacer';
