@@ -1,4 +1,5 @@
 
+import { addDeliverJob } from '../../src/store/queue';
 import { EXAMPLE_SCORES, completed, rescored } from '../support/interview-events';
 import { TENANT_ID, activityText } from '../support/fake-bot-connector';
 import { BOT_ID, TEAM_GROUP_ID, TeamsHarness } from '../support/teams-harness';
@@ -126,6 +127,23 @@ describe('a Teams post whose answer was lost', () => {
     const posts = postsOf(channel('no-consent'), 'int_noconsent');
     expect(posts).toHaveLength(2);
     expect(row.messageId).toBe(posts[1]!.id);
+  });
+
+  it('is recovered from the recorded activity id when the process died before the pipeline wrote its own record', async () => {
+    await h.ask('subscribe senior-backend-payments', undefined, { conversationId: channel('crash') });
+    await h.webhook(completed({ interviewId: 'int_crash' }));
+    const sent = await settled('int_crash', channel('crash'));
+    // The state a kill -9 leaves between the Connector's answer (recorded in teams_sent_activity) and MARK_POSTED.
+    await h.db.$executeRaw`UPDATE delivery SET message_id = NULL, status = 'pending', rendered_version = 0, posted_at = NULL,
+      attempted_at = now() - interval '5 seconds', lease_until = NULL WHERE id = ${sent.id}::uuid`;
+    const searchesBefore = h.connector.graph.requests.length;
+    await h.db.$executeRaw(addDeliverJob(sent.id));
+    const row = await settled('int_crash', channel('crash'));
+    const posts = postsOf(channel('crash'), 'int_crash');
+    expect(posts).toHaveLength(1);
+    expect(row.messageId).toBe(posts[0]!.id);
+    expect(posts[0]!.updates).toBe(1);
+    expect(h.connector.graph.requests.length).toBe(searchesBefore);
   });
 
   it('tags every delivered card with its delivery, where Graph shows it', async () => {
