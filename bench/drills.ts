@@ -5,7 +5,7 @@ import { postgresRestart } from './drills/pg-restart';
 import { closeAllRigs, killAllChildrenNow } from './drills/rig';
 import { slackFaults } from './drills/slack-faults';
 import { duplicateStorm } from './drills/storm';
-import { teamsFaults } from './drills/teams-faults';
+import { teamsFaults, teamsKill } from './drills/teams-faults';
 import { printResult, type DrillResult } from './drills/tally';
 
 /**
@@ -20,6 +20,7 @@ const DRILLS: Record<string, Drill> = {
   kill: killNine,
   'slack-faults': slackFaults,
   'teams-faults': teamsFaults,
+  'teams-kill': teamsKill,
   'pg-restart': postgresRestart,
   fuzz,
 };
