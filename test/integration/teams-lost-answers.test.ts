@@ -2,7 +2,7 @@
 import { addDeliverJob } from '../../src/store/queue';
 import { EXAMPLE_SCORES, completed, rescored } from '../support/interview-events';
 import { TENANT_ID, activityText } from '../support/fake-bot-connector';
-import { BOT_ID, TEAM_GROUP_ID, TeamsHarness } from '../support/teams-harness';
+import { BOT_ID, OWNER, TEAM_GROUP_ID, TeamsHarness } from '../support/teams-harness';
 
 /**
  * Exactly once in Teams when the Bot Connector took a post but its answer never came back: the
@@ -127,6 +127,19 @@ describe('a Teams post whose answer was lost', () => {
     const posts = postsOf(channel('no-consent'), 'int_noconsent');
     expect(posts).toHaveLength(2);
     expect(row.messageId).toBe(posts[1]!.id);
+  });
+
+  it('is posted again in a personal chat, which Graph cannot search for a bot (documented)', async () => {
+    const chat = `a:personal-${OWNER.aadObjectId}`;
+    await h.ask('subscribe senior-backend-payments', OWNER, { personal: true });
+    const graphBefore = h.connector.graph.requests.length;
+    h.connector.fail({ status: 502, accepted: true, conversationId: chat });
+    await h.webhook(completed({ interviewId: 'int_personal' }));
+    const row = await settled('int_personal', chat);
+    const posts = postsOf(chat, 'int_personal');
+    expect(posts).toHaveLength(2);
+    expect(row.messageId).toBe(posts[1]!.id);
+    expect(h.connector.graph.requests.length).toBe(graphBefore);
   });
 
   it('is recovered from the recorded activity id when the process died before the pipeline wrote its own record', async () => {
