@@ -94,10 +94,12 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       logger.info({ mode: config.slack.kind, socketMode: !slack.router }, 'Slack is on');
     }
 
+    const metrics = new Metrics(db);
     const teams = startTeams(
       config,
       {
         db,
+        metrics,
         specs,
         grants: new GrantService(db),
         subscriptions: new SubscriptionService(db),
@@ -108,7 +110,6 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     );
     if (teams) stops.push(() => teams.stop());
 
-    const metrics = new Metrics(db);
     const digests = createDigestService(config, db);
     const deps = deliveryDeps(config, db, digests, logger, metrics, teams ? { teams: teams.sender } : {}, pgRunner(pool));
     const worker = await startDeliveryWorker(deps, {

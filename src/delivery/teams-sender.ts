@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics';
 import { interviewCard } from '../teams/cards/interview';
 import { digestCard, digestPartHasContent } from '../teams/cards/digest';
 import { deliveryTag, tagDelivery, textMessage, type TeamsMessage } from '../teams/cards/message';
@@ -24,6 +25,7 @@ export interface TeamsSenderOptions {
   /** how long after a lost answer to look for the post: Graph lists a new message within seconds, not at once */
   searchDelayMs?: number;
   logger?: Logger;
+  metrics?: Metrics;
 }
 
 /**
@@ -87,6 +89,7 @@ export class TeamsSender implements ChatSender {
     const ref = await this.conversations.get(target.channelId);
     if (!ref) return undefined;
     const result = await this.options.search.find(await this.withTeamGroup(ref), deliveryTag(deliveryId), since);
+    this.options.metrics?.teamsSearches.inc({ result: result.kind });
     if (result.kind === 'unsearchable') {
       this.options.logger?.warn({ deliveryId, conversation: ref.conversationId, reason: result.reason }, 'cannot look for the earlier post; posting again, and it may show twice');
     }

@@ -24,6 +24,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly teamsSearches = new Counter({
+    name: 'panelist_teams_post_searches_total',
+    help: 'Searches through Microsoft Graph for a Teams post whose answer was lost: found, absent, or unsearchable (personal chat, no consent: the post is repeated)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   readonly deadLetters = new Counter({
     name: 'panelist_delivery_dead_letters_total',
     help: 'Deliveries that failed for good (retry with `npx panelist deliveries retry`)',

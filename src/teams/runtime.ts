@@ -9,6 +9,7 @@ import type { GrantService } from '../services/grants';
 import type { OrganizationService } from '../services/organizations';
 import type { SpecService } from '../services/specs';
 import type { SubscriptionService } from '../services/subscriptions';
+import type { Metrics } from '../observability/metrics';
 import type { Db } from '../store/db';
 import { TeamsActors, type RosterMember } from './actors';
 import { TeamsBot, type InboundActivity, type Turn } from './bot';
@@ -21,6 +22,7 @@ export const MESSAGING_ENDPOINT = '/api/messages';
 
 export interface TeamsRuntimeServices {
   db: Db;
+  metrics?: Metrics;
   specs: SpecService;
   grants: GrantService;
   subscriptions: SubscriptionService;
@@ -134,6 +136,7 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
     search: new MessageSearch(app.graph.http as GraphHttp),
     searchDelayMs: options.searchDelayMs,
     logger: log,
+    metrics: services.metrics,
   });
   log.info({ clientId: options.clientId, tenantId: options.tenantId, cloud: options.cloud ?? 'Public' }, `Teams is on: ${MESSAGING_ENDPOINT}`);
   return {

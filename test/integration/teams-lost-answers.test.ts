@@ -127,6 +127,10 @@ describe('a Teams post whose answer was lost', () => {
     const posts = postsOf(channel('no-consent'), 'int_noconsent');
     expect(posts).toHaveLength(2);
     expect(row.messageId).toBe(posts[1]!.id);
+    // what the engineer on call alerts on
+    const metrics = await (await fetch(`${h.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/panelist_teams_post_searches_total\{result="unsearchable"\} [1-9]/);
+    expect(metrics).toMatch(/panelist_teams_post_searches_total\{result="found"\} [1-9]/);
   });
 
   it('is posted again in a personal chat, which Graph cannot search for a bot (documented)', async () => {
