@@ -40,7 +40,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<vo
   const { sql } = deps;
   const log = deps.logger.child({ deliveryId });
   const [delivery] = await sql.query<DeliveryRow>(READ_DELIVERY, [deliveryId]);
-  if (!delivery || !needsWork(delivery)) return;
+  if (!delivery) return;
   const sender = deps.senders[delivery.platform];
   if (!sender) {
     await markFailed(deps, deliveryId, `no sender for platform ${delivery.platform}`);
@@ -63,14 +63,6 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<vo
     if (!released) await sql.query(RELEASE_LEASE, [deliveryId]);
   }
 }
-
-function needsWork(delivery: DeliveryRow): boolean {
-  if (SETTLED.has(delivery.status)) return false;
-  return !delivery.messageId || delivery.renderedVersion < delivery.contentVersion;
-}
-
-/** States no job acts on: a dead letter waits for an operator, a paused one for its channel. */
-const SETTLED = new Set(['failed', 'paused', 'cancelled']);
 
 /** Queued behind a held lease: look again shortly (the holder may be posting older content). */
 const LEASE_RETRY_MS = 2_000;

@@ -62,8 +62,15 @@ function interviewResultJson(idExpression: string): string {
     WHERE i.id = ${idExpression})`;
 }
 
-/** $1 delivery id. */
-export const READ_DELIVERY = `SELECT ${COLUMNS} FROM delivery d WHERE d.id = $1::uuid`;
+/**
+ * A delivery with something left to do: not settled (a dead letter waits for an operator, a paused
+ * one for its channel, a cancelled one for nothing), and not yet posted or showing older content.
+ */
+const HAS_WORK = `d.status NOT IN ('failed', 'paused', 'cancelled')
+      AND (d.message_id IS NULL OR d.rendered_version < d.content_version)`;
+
+/** $1 delivery id. No row when there is nothing left to do. */
+export const READ_DELIVERY = `SELECT ${COLUMNS} FROM delivery d WHERE d.id = $1::uuid AND ${HAS_WORK}`;
 
 /**
  * $1 delivery id. Takes the two-minute lease when it is free and the delivery still has work. A
@@ -81,8 +88,7 @@ export const LEASE_DELIVERY = `
            attempts = CASE WHEN d.message_id IS NOT NULL OR d.attempted_at IS NULL THEN d.attempts + 1 ELSE d.attempts END,
            attempted_at = CASE WHEN d.message_id IS NULL AND d.attempted_at IS NULL THEN now() ELSE d.attempted_at END
     WHERE d.id = $1::uuid AND (d.lease_until IS NULL OR d.lease_until < now())
-      AND d.status NOT IN ('failed', 'paused', 'cancelled')
-      AND (d.message_id IS NULL OR d.rendered_version < d.content_version)
+      AND ${HAS_WORK}
     RETURNING d.id)
   SELECT ${COLUMNS}, CASE WHEN d.kind = 'interview.result' THEN ${interviewResultJson('d.subject_id')} END AS result
   FROM target d JOIN leased USING (id)`;

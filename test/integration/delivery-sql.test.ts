@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { LEASE_DELIVERY, MARK_ATTEMPT, MARK_UPDATED, type LeasedDelivery } from '../../src/store/delivery-sql';
+import { LEASE_DELIVERY, MARK_ATTEMPT, MARK_UPDATED, READ_DELIVERY, type LeasedDelivery } from '../../src/store/delivery-sql';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /** The delivery run's statements against real PostgreSQL: the lease, and what it counts as an attempt. */
@@ -59,9 +59,16 @@ describe('LEASE_DELIVERY', () => {
     expect(await lease(expired)).toMatchObject({ id: expired });
   });
 
-  it('leases nothing with no work: settled, or sent and showing its latest content', async () => {
-    for (const status of ['failed', 'paused', 'cancelled']) expect(await lease(await delivery({ status }))).toBeUndefined();
-    expect(await lease(await delivery({ status: 'sent', message_id: 'm1', rendered_version: 1, content_version: 1 }))).toBeUndefined();
+  it('reads and leases nothing with no work: settled, or sent and showing its latest content', async () => {
+    const read = async (id: string) => (await pool.query(READ_DELIVERY, [id])).rows[0];
+    for (const status of ['failed', 'paused', 'cancelled']) {
+      const id = await delivery({ status });
+      expect(await read(id)).toBeUndefined();
+      expect(await lease(id)).toBeUndefined();
+    }
+    const shown = await delivery({ status: 'sent', message_id: 'm1', rendered_version: 1, content_version: 1 });
+    expect(await read(shown)).toBeUndefined();
+    expect(await lease(shown)).toBeUndefined();
     expect(await lease(await delivery({ status: 'sent', message_id: 'm2', rendered_version: 1, content_version: 2 }))).toMatchObject({ messageId: 'm2' });
   });
 

@@ -19,11 +19,7 @@ describe('interview results in Teams, through the one delivery pipeline', () => 
     const posted = await h.connector.waitFor(() => h.connector.in(channel('results')).find((a) => activityText(a).includes('77.9')));
     expect(posted.body.summary).toBe('Ada Lovelace scored 77.9/100 for senior-backend-payments (v1)');
     expect(activityText(posted)).toContain('Open the full report');
-    let row = await h.db.delivery.findFirst({ where: { subjectId: 'int_teams' } });
-    for (let i = 0; i < 100 && row?.status !== 'sent'; i += 1) {
-      await new Promise((r) => setTimeout(r, 20));
-      row = await h.db.delivery.findFirst({ where: { subjectId: 'int_teams' } });
-    }
+    const row = await h.deliverySettled('int_teams', channel('results'));
     expect(row).toMatchObject({ platform: 'teams', status: 'sent', messageId: posted.id });
 
     const better = EXAMPLE_SCORES.map((s) => ({ ...s, score: 90 }));

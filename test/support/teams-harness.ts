@@ -143,6 +143,17 @@ export class TeamsHarness {
     });
   }
 
+  /** Waits until a delivery is sent and shows its latest content; throws on a dead letter. */
+  async deliverySettled(subjectId: string, channelId: string) {
+    for (let i = 0; i < 300; i += 1) {
+      const row = await this.db.delivery.findFirst({ where: { subjectId, channelId } });
+      if (row?.status === 'sent' && row.renderedVersion === row.contentVersion) return row;
+      if (row?.status === 'failed') throw new Error(`delivery failed: ${row.lastError}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`delivery of ${subjectId} to ${channelId} did not settle`);
+  }
+
   async webhook(body: unknown): Promise<number> {
     const raw = JSON.stringify(body);
     const response = await fetch(`${this.baseUrl}/webhooks/interviews`, {
