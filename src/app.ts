@@ -60,19 +60,6 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     const db = createDb(databaseUrl, { pool });
     stops.push(() => db.$disconnect());
     const organizations = new OrganizationService(db);
-    const defaultOrganization = await organizations.ensureDefault();
-    if (config.seedDemo) {
-      const file = config.demoSpecFile ?? DEMO_SPEC_FILE;
-      const outcomes = await new SpecImportService(db).importJson(
-        { organizationId: defaultOrganization, actor: CLI_ACTOR },
-        JSON.parse(await readFile(file, 'utf8')),
-        { onlyIfAbsent: true },
-      );
-      for (const outcome of outcomes) {
-        if (outcome.result === 'created') logger.info({ spec: outcome.slug }, 'seeded the demo spec (SEED_DEMO=false turns this off)');
-      }
-    }
-
     // One reader for both chat platforms, so a spec's numbers are read once per TTL, not per platform.
     const specs = new SpecService(db, cachedLivePerformance(livePerformanceFromRollups(db), { ttlMs: config.livePerformanceTtlMs }));
     const slack = createSlackRuntime(
@@ -88,11 +75,6 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       logger,
     );
     if (!slack && config.slack.kind === 'off') logger.warn(`Slack is off: ${config.slack.reason}`);
-    if (slack) {
-      await slack.start();
-      stops.push(() => slack.stop());
-      logger.info({ mode: config.slack.kind, socketMode: !slack.router }, 'Slack is on');
-    }
 
     const metrics = new Metrics(db);
     const teams = startTeams(
@@ -110,21 +92,6 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     );
     if (teams) stops.push(() => teams.stop());
 
-    const digests = createDigestService(config, db);
-    const deps = deliveryDeps(config, db, digests, logger, metrics, teams ? { teams: teams.sender } : {}, pgRunner(pool));
-    const worker = await startDeliveryWorker(deps, {
-      databaseUrl,
-      concurrency: config.delivery.concurrency,
-      sweepIntervalMs: config.sweepIntervalMs,
-      opsChannel: parseOpsChannel(config.opsSlackChannel),
-      pool,
-    });
-    stops.push(() => worker.stop());
-    if (config.digestClock) {
-      const clock = startDigestClock(digests, logger.child({ component: 'digests' }), metrics);
-      stops.push(() => clock.stop());
-    }
-
     if (config.webhookSecrets.length === 0) {
       logger.warn('Interview webhooks are off: set INTERVIEW_WEBHOOK_SECRET (comma-separated for rotation) to accept events.');
     }
@@ -141,10 +108,56 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     stops.push(() => closeServer(server));
     const port = (server.address() as { port: number }).port;
     logger.info({ port }, `Panelist is listening on http://localhost:${port}`);
+
+    // Only now, with the configuration valid and the port bound, does this process write or take
+    // work: a start that fails before here leaves every row as it found it.
+    if (slack) {
+      await slack.start();
+      stops.push(() => slack.stop());
+      logger.info({ mode: config.slack.kind, socketMode: !slack.router }, 'Slack is on');
+    }
+    const defaultOrganization = await organizations.ensureDefault();
+    if (config.seedDemo) {
+      const file = config.demoSpecFile ?? DEMO_SPEC_FILE;
+      const outcomes = await new SpecImportService(db).importJson(
+        { organizationId: defaultOrganization, actor: CLI_ACTOR },
+        JSON.parse(await readFile(file, 'utf8')),
+        { onlyIfAbsent: true },
+      );
+      for (const outcome of outcomes) {
+        if (outcome.result === 'created') logger.info({ spec: outcome.slug }, 'seeded the demo spec (SEED_DEMO=false turns this off)');
+      }
+    }
+
+    const digests = createDigestService(config, db);
+    const deps = deliveryDeps(config, db, digests, logger, metrics, teams ? { teams: teams.sender } : {}, pgRunner(pool));
+    announcePlatforms(Object.keys(deps.senders), logger, metrics);
+    const worker = await startDeliveryWorker(deps, {
+      databaseUrl,
+      concurrency: config.delivery.concurrency,
+      sweepIntervalMs: config.sweepIntervalMs,
+      opsChannel: parseOpsChannel(config.opsSlackChannel),
+      pool,
+    });
+    stops.push(() => worker.stop());
+    if (config.digestClock) {
+      const clock = startDigestClock(digests, logger.child({ component: 'digests' }), metrics);
+      stops.push(() => clock.stop());
+    }
+
     return { port, databaseUrl, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/** Says once, at start, which platforms' deliveries this replica leaves for others (and in a metric). */
+function announcePlatforms(served: string[], logger: Logger, metrics: Metrics): void {
+  for (const platform of ['slack', 'teams']) {
+    const on = served.includes(platform);
+    metrics.platformsServed.set({ platform }, on ? 1 : 0);
+    if (!on) logger.warn({ platform }, `this replica has no ${platform} credentials: ${platform} deliveries stay queued for a replica that has them`);
   }
 }
 

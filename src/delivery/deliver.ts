@@ -1,64 +1,45 @@
 import type { Logger } from 'pino';
+import { paceOf, type DeliverDeps } from './deps';
 import { interviewResultView } from '../services/interview-results';
-import { DIGEST_KIND, type DigestService } from '../services/digests';
+import { DIGEST_KIND } from '../services/digests';
 import { RESULT_KIND } from '../services/interview-apply';
-import type { Db } from '../store/db';
-import { LEASE_DELIVERY, MARK_ATTEMPT, MARK_FOUND, MARK_POSTED, MARK_UPDATED, READ_DELIVERY, RELEASE_LEASE, type DeliveryRow, type LeasedDelivery } from '../store/delivery-sql';
-import type { SqlRunner } from '../store/sql-runner';
-import type { Metrics } from '../observability/metrics';
+import { LEASE_DELIVERY, MARK_ATTEMPT, MARK_FOUND, MARK_POSTED, MARK_UPDATED, RELEASE_LEASE, TAKE_TURN, type LeasedDelivery, type Turn } from '../store/delivery-sql';
 import { addDeliverJob } from '../store/queue';
-import type { ChannelPacer } from './pacer';
+import { handleFailure, markFailed } from './failures';
 import { SendError, type ChatSender, type DeliveryContent } from './sender';
-
-export interface DeliveryPolicy {
-  maxAttempts: number;
-  /** first retry delay; doubles per attempt, with full jitter, capped at five minutes */
-  retryBaseMs: number;
-}
-
-export interface DeliverDeps {
-  db: Db;
-  /** the run's own statements (src/store/delivery-sql.ts): plain `pg` in the app */
-  sql: SqlRunner;
-  digests: DigestService;
-  senders: Record<string, ChatSender>;
-  /** per platform, for senders that do not pace themselves (Teams' sender keeps its own, at Teams' limit) */
-  pacers: Partial<Record<string, ChannelPacer>>;
-  policy: DeliveryPolicy;
-  logger: Logger;
-  metrics?: Metrics;
-}
 
 /**
  * Drives one delivery to "sent, showing the latest content". Idempotent: run it any number of
- * times, concurrently or after a crash, and the channel gets one message. Before each post the
- * attempt is recorded; if an attempt's outcome is unknown, the next run looks for the message
- * (tagged with the delivery id) before posting again. No database transaction is open while the
- * platform is called.
+ * times, concurrently or after a crash, and the channel gets one message. A delivery whose turn in
+ * its channel has not come is rescheduled to it, never waited for: the worker slot and the
+ * connection go straight back to other channels. Before each post the attempt is recorded; if an
+ * attempt's outcome is unknown, the next run looks for the message (tagged with the delivery id)
+ * before posting again. No database transaction is open while the platform is called.
  */
-export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<void> {
+export async function deliver(deps: DeliverDeps, platform: string, deliveryId: string): Promise<void> {
   const { sql } = deps;
   const log = deps.logger.child({ deliveryId });
-  const [delivery] = await sql.query<DeliveryRow>(READ_DELIVERY, [deliveryId]);
-  if (!delivery) return;
-  const sender = deps.senders[delivery.platform];
-  if (!sender) {
-    await markFailed(deps, deliveryId, `no sender for platform ${delivery.platform}`);
+  const sender = deps.senders[platform];
+  // The worker registers `deliver:<platform>` only for the platforms it has a sender for.
+  if (!sender) throw new Error(`no sender for platform ${platform} in this process`);
+  const pace = paceOf(deps, platform);
+  const [turn] = await sql.query<Turn>(TAKE_TURN, [deliveryId, pace.intervalMs, pace.burst]);
+  if (!turn) return;
+  if (!turn.due) {
+    log.debug({ runAt: turn.runAt }, 'waiting for its turn in the channel');
     return;
   }
-  // Wait for the channel's turn before leasing: a lease outlives any single call, not a long queue.
-  await deps.pacers[delivery.platform]?.wait(delivery.channelId);
   // One worker at a time talks to the platform about a delivery (a sweeper's re-queue may run
   // beside the original job). The lease expires if its holder dies. Taking it re-reads the row,
-  // since the state may have moved while this job waited.
+  // since the state may have moved meanwhile.
   const [leased] = await sql.query<LeasedDelivery>(LEASE_DELIVERY, [deliveryId]);
   if (!leased) {
-    await deps.db.$executeRaw(addDeliverJob(deliveryId, new Date(Date.now() + LEASE_RETRY_MS)));
+    await deps.db.$executeRaw(addDeliverJob({ id: deliveryId, platform }, new Date(Date.now() + LEASE_RETRY_MS)));
     return;
   }
   let released = false;
   try {
-    released = await attempt(deps, leased, log);
+    released = await attempt(deps, sender, leased, log);
   } finally {
     if (!released) await sql.query(RELEASE_LEASE, [deliveryId]);
   }
@@ -68,10 +49,9 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<vo
 const LEASE_RETRY_MS = 2_000;
 
 /** Returns true when it released the lease itself (with the write that recorded the post). */
-async function attempt(deps: DeliverDeps, delivery: LeasedDelivery, log: Logger): Promise<boolean> {
+async function attempt(deps: DeliverDeps, sender: ChatSender, delivery: LeasedDelivery, log: Logger): Promise<boolean> {
   const { db, sql } = deps;
   const deliveryId = delivery.id;
-  const sender = deps.senders[delivery.platform]!;
   const target = { workspaceId: delivery.workspaceId, channelId: delivery.channelId };
   const version = delivery.contentVersion;
   try {
@@ -113,8 +93,7 @@ async function attempt(deps: DeliverDeps, delivery: LeasedDelivery, log: Logger)
   } catch (error) {
     if (!(error instanceof SendError)) throw error;
     deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: error.kind });
-    if (error.kind === 'rate_limited') deps.pacers[delivery.platform]?.block(delivery.channelId, error.retryAfterMs ?? 1_000);
-    await handleFailure(deps, deliveryId, error, log);
+    await handleFailure(deps, delivery, error, log);
   }
   return false;
 }
@@ -131,64 +110,4 @@ async function loadContent(deps: DeliverDeps, delivery: LeasedDelivery): Promise
     return view && digest ? { kind: DIGEST_KIND, view, part: Number(part), parts: digest.parts } : undefined;
   }
   return undefined;
-}
-
-async function handleFailure(deps: DeliverDeps, deliveryId: string, error: SendError, log: Logger): Promise<void> {
-  const { db } = deps;
-  const delivery = await db.delivery.findUniqueOrThrow({ where: { id: deliveryId }, include: { subscription: true } });
-  if (error.kind === 'gone') {
-    await pauseChannel(deps, delivery, error.message);
-    return;
-  }
-  if (error.kind === 'permanent' || delivery.attempts >= deps.policy.maxAttempts) {
-    await markFailed(deps, deliveryId, error.message);
-    return;
-  }
-  const backoff = Math.min(300_000, deps.policy.retryBaseMs * 2 ** Math.max(0, delivery.attempts - 1));
-  const jittered = Math.round(backoff / 2 + Math.random() * (backoff / 2));
-  // a sender may ask for a floor: Retry-After, or time for a lost post to become searchable
-  const delay = error.kind === 'rate_limited' ? (error.retryAfterMs ?? 1_000) : Math.max(jittered, error.retryAfterMs ?? 0);
-  const runAt = new Date(Date.now() + delay);
-  await db.$transaction([
-    db.delivery.update({ where: { id: deliveryId }, data: { lastError: error.message, nextAttemptAt: runAt, updatedAt: new Date() } }),
-    db.$executeRaw(addDeliverJob(deliveryId, runAt)),
-  ]);
-  log.warn({ kind: error.kind, attempts: delivery.attempts, retryInMs: delay, err: error.message }, 'delivery attempt failed; will retry');
-}
-
-async function markFailed(deps: DeliverDeps, deliveryId: string, reason: string): Promise<void> {
-  const failed = await deps.db.delivery.update({ where: { id: deliveryId }, data: { status: 'failed', lastError: reason, updatedAt: new Date() } });
-  deps.logger.error({ deliveryId, reason }, 'delivery failed for good (dead letter); `npx panelist deliveries retry` re-queues it');
-  deps.metrics?.deadLetters.inc({ platform: failed.platform, kind: failed.kind });
-}
-
-/** The channel cannot take messages: pause its subscriptions and pending messages, and say so. */
-async function pauseChannel(
-  deps: DeliverDeps,
-  delivery: { id: string; platform: string; workspaceId: string; channelId: string; subscription: { createdBy: string } | null },
-  reason: string,
-): Promise<void> {
-  const now = new Date();
-  await deps.db.$transaction([
-    deps.db.subscription.updateMany({
-      where: { platform: delivery.platform, channelId: delivery.channelId, pausedAt: null },
-      data: { pausedAt: now, pausedReason: reason },
-    }),
-    deps.db.delivery.updateMany({
-      where: { platform: delivery.platform, channelId: delivery.channelId, status: 'pending' },
-      data: { status: 'paused', lastError: reason, updatedAt: now },
-    }),
-  ]);
-  deps.logger.warn({ deliveryId: delivery.id, channel: delivery.channelId, reason }, 'channel cannot take messages; its subscriptions are paused');
-  const sender = deps.senders[delivery.platform];
-  if (delivery.subscription && sender?.notifyUser) {
-    await sender
-      .notifyUser(
-        delivery.workspaceId,
-        delivery.subscription.createdBy,
-        `I can't post to <#${delivery.channelId}> (${reason}), so its Panelist subscriptions are paused. ` +
-          'Invite me back with `/invite @Panelist` in that channel, then run `/spec subscribe …` there again; held messages will follow.',
-      )
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not tell the subscriber about the pause'));
-  }
 }

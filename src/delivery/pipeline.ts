@@ -6,8 +6,7 @@ import { boltLogger } from '../slack/bolt-logger';
 import { slackTokenLookup } from '../slack/tokens';
 import type { Db } from '../store/db';
 import { prismaRunner, type SqlRunner } from '../store/sql-runner';
-import type { DeliverDeps } from './deliver';
-import { ChannelPacer } from './pacer';
+import type { ChannelPace, DeliverDeps } from './deps';
 import type { ChatSender } from './sender';
 import { SlackSender } from './slack-sender';
 
@@ -32,9 +31,18 @@ export function deliveryDeps(
     sql,
     digests,
     senders: { ...(tokenFor ? { slack: new SlackSender(tokenFor, slackOptions) } : {}), ...extraSenders },
-    pacers: { slack: new ChannelPacer(config.delivery.slackChannelRate, config.delivery.slackChannelBurst) },
+    pacing: channelPacing(config),
     policy: { maxAttempts: config.delivery.maxAttempts, retryBaseMs: config.delivery.retryBaseMs },
     logger: log,
     metrics,
+  };
+}
+
+/** Each platform's per-channel limit (Slack: SLACK_CHANNEL_RATE/BURST; Teams: TEAMS_CONVERSATION_RATE, Teams allows 7/s). */
+export function channelPacing(config: Config): Record<string, ChannelPace> {
+  const pace = (perSecond: number, burst: number): ChannelPace => ({ intervalMs: Math.ceil(1000 / perSecond), burst: Math.max(1, Math.floor(burst)) });
+  return {
+    slack: pace(config.delivery.slackChannelRate, config.delivery.slackChannelBurst),
+    ...(config.teams.kind === 'on' ? { teams: pace(config.teams.conversationRate, config.teams.conversationRate) } : {}),
   };
 }

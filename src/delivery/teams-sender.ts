@@ -4,7 +4,6 @@ import { interviewCard } from '../teams/cards/interview';
 import { digestCard, digestPartHasContent } from '../teams/cards/digest';
 import { deliveryTag, tagDelivery, textMessage, type TeamsMessage } from '../teams/cards/message';
 import type { ConversationRef, ConversationStore } from '../teams/conversations';
-import { ChannelPacer } from './pacer';
 import type { MessageSearch } from './teams-message-search';
 import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from './sender';
 
@@ -17,8 +16,6 @@ export interface ConnectorClient {
 }
 
 export interface TeamsSenderOptions {
-  /** messages per second per conversation (Teams allows 7) */
-  conversationRate?: number;
   fallbackServiceUrl?: string;
   /** finds a post whose answer was lost; without it such a post may be repeated */
   search?: MessageSearch;
@@ -30,8 +27,9 @@ export interface TeamsSenderOptions {
 
 /**
  * Sends through the Bot Connector (`POST {serviceUrl}/v3/conversations/{id}/activities`, `PUT …/{activityId}`)
- * to the conversations recorded when the bot was installed. Paced under Teams' limit of 7 messages
- * per second per conversation; 429 (Retry-After), 412, 502 and 504 are retried by the pipeline.
+ * to the conversations recorded when the bot was installed. The pipeline paces each conversation
+ * under Teams' limit of 7 messages per second (TEAMS_CONVERSATION_RATE); 429 (Retry-After), 412,
+ * 502 and 504 are retried by it.
  *
  * Exactly once: the activity id is written to `teams_sent_activity` the moment the Connector
  * answers, so a crash between that answer and the pipeline's own record never posts twice. A post
@@ -43,25 +41,20 @@ export interface TeamsSenderOptions {
  */
 export class TeamsSender implements ChatSender {
   readonly platform = 'teams';
-  private readonly pacer: ChannelPacer;
 
   constructor(
     private readonly conversations: ConversationStore,
     private readonly client: ConnectorClient,
     private readonly options: TeamsSenderOptions = {},
-  ) {
-    const rate = options.conversationRate ?? 6;
-    this.pacer = new ChannelPacer(rate, Math.max(1, Math.floor(rate)));
-  }
+  ) {}
 
   async post(target: ChannelTarget, deliveryId: string, content: DeliveryContent): Promise<string> {
     const serviceUrl = await this.serviceUrlOf(target.channelId);
-    await this.pacer.wait(target.channelId);
     let answer: { id?: string };
     try {
       answer = await this.client.create(serviceUrl, target.channelId, tagDelivery(render(content), deliveryId));
     } catch (error) {
-      throw this.searchLater(this.classify(error, target.channelId, 'unknown_outcome'));
+      throw this.searchLater(this.classify(error, 'unknown_outcome'));
     }
     if (!answer.id) throw this.searchLater(new SendError('unknown_outcome', 'the Bot Connector answered without an activity id'));
     await this.conversations.recordSent(deliveryId, target.channelId, answer.id);
@@ -70,11 +63,10 @@ export class TeamsSender implements ChatSender {
 
   async update(target: ChannelTarget, messageId: string, deliveryId: string, content: DeliveryContent): Promise<void> {
     const serviceUrl = await this.serviceUrlOf(target.channelId);
-    await this.pacer.wait(target.channelId);
     try {
       await this.client.update(serviceUrl, target.channelId, messageId, tagDelivery(render(content), deliveryId));
     } catch (error) {
-      throw this.classify(error, target.channelId, 'transient');
+      throw this.classify(error, 'transient');
     }
   }
 
@@ -120,7 +112,7 @@ export class TeamsSender implements ChatSender {
     try {
       groupId = await this.client.teamGroupId(ref.serviceUrl, ref.teamId);
     } catch (error) {
-      const failure = this.classify(error, ref.conversationId, 'transient');
+      const failure = this.classify(error, 'transient');
       if (failure.kind === 'transient' || failure.kind === 'rate_limited') throw failure;
       this.options.logger?.warn({ team: ref.teamId, err: failure.message }, 'the Bot Connector would not name the team’s group');
       return ref;
@@ -137,7 +129,7 @@ export class TeamsSender implements ChatSender {
     throw new SendError('gone', 'Panelist has no record of this Teams conversation; add the app to it again');
   }
 
-  private classify(error: unknown, channel: string, otherwise: 'unknown_outcome' | 'transient'): SendError {
+  private classify(error: unknown, otherwise: 'unknown_outcome' | 'transient'): SendError {
     const e = error as { response?: { status?: number; headers?: Record<string, unknown>; data?: unknown }; message?: string; code?: string };
     const status = e.response?.status;
     const code = errorCode(e.response?.data);
@@ -145,7 +137,6 @@ export class TeamsSender implements ChatSender {
     if (status === 429) {
       const retryAfter = Number(e.response?.headers?.['retry-after']);
       const ms = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 1_000;
-      this.pacer.block(channel, ms);
       return new SendError('rate_limited', 'Teams rate limit (429)', ms);
     }
     if (status === 403 && code === 'BotNotInConversationRoster') return new SendError('gone', 'BotNotInConversationRoster');

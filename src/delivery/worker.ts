@@ -2,9 +2,10 @@ import type { TaskList } from 'graphile-worker';
 import type { Pool } from 'pg';
 import type { Db } from '../store/db';
 import { Prisma } from '../store/db';
-import { addDeliverJob, DELIVER_JOB_KEY_PREFIX, DELIVER_TASK, QUEUE_SCHEMA } from '../store/queue';
+import { addDeliverJob, DELIVER_JOB_KEY_PREFIX, deliverTask, LEGACY_DELIVER_TASK, QUEUE_SCHEMA } from '../store/queue';
 import { foldClosedRollups } from '../store/rollup-fold';
-import { deliver, type DeliverDeps } from './deliver';
+import { deliver } from './deliver';
+import type { DeliverDeps } from './deps';
 import { alertDeadLetters, type OpsChannel } from './ops-alerts';
 import { runDueJobs, SupervisedRunner } from './queue-runner';
 
@@ -65,13 +66,26 @@ export async function drainDueJobs(deps: DeliverDeps, databaseUrl: string): Prom
   await runDueJobs(databaseUrl, taskList(deps), deps.logger);
 }
 
+/**
+ * A task per platform this process can send to, and no other: deliveries for a platform without a
+ * sender here are never taken, so they wait for a replica that has its credentials.
+ */
 function taskList(deps: DeliverDeps): TaskList {
-  return {
-    [DELIVER_TASK]: async (payload) => {
+  const tasks: TaskList = {
+    // Jobs queued before tasks named their platform move under their platform's task.
+    [LEGACY_DELIVER_TASK]: async (payload) => {
       const { deliveryId } = payload as { deliveryId: string };
-      await deliver(deps, deliveryId);
+      const delivery = await deps.db.delivery.findUnique({ where: { id: deliveryId }, select: { id: true, platform: true } });
+      if (delivery) await deps.db.$executeRaw(addDeliverJob(delivery));
     },
   };
+  for (const platform of Object.keys(deps.senders)) {
+    tasks[deliverTask(platform)] = async (payload) => {
+      const { deliveryId } = payload as { deliveryId: string };
+      await deliver(deps, platform, deliveryId);
+    };
+  }
+  return tasks;
 }
 
 /**
@@ -81,11 +95,11 @@ function taskList(deps: DeliverDeps): TaskList {
  * them would reorder the queue and bunch a channel's messages into bursts Slack refuses.
  */
 export async function sweepLostDeliveries(db: Db): Promise<number> {
-  const lost = await db.$queryRaw<{ id: string }[]>(lostDeliveries());
-  for (const { id } of lost) {
+  const lost = await db.$queryRaw<{ id: string; platform: string }[]>(lostDeliveries());
+  for (const delivery of lost) {
     await db.$transaction([
-      db.delivery.update({ where: { id }, data: { nextAttemptAt: new Date(), updatedAt: new Date() } }),
-      db.$executeRaw(addDeliverJob(id)),
+      db.delivery.update({ where: { id: delivery.id }, data: { nextAttemptAt: new Date(), updatedAt: new Date() } }),
+      db.$executeRaw(addDeliverJob(delivery)),
     ]);
   }
   return lost.length;
@@ -93,7 +107,7 @@ export async function sweepLostDeliveries(db: Db): Promise<number> {
 
 function lostDeliveries(): Prisma.Sql {
   return Prisma.sql`
-    SELECT d.id FROM delivery d
+    SELECT d.id, d.platform FROM delivery d
     WHERE (d.status = 'pending' OR (d.status = 'sent' AND d.rendered_version < d.content_version))
       AND d.next_attempt_at < now() - interval '1 minute'
       AND d.updated_at < now() - interval '1 minute'

@@ -60,6 +60,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly platformsServed = new Gauge({
+    name: 'panelist_delivery_platform_served',
+    help: 'Whether this replica takes the platform’s deliveries (1) or leaves them queued for a replica with its credentials (0)',
+    labelNames: ['platform'] as const,
+    registers: [this.registry],
+  });
+
   constructor(db: Db | undefined) {
     collectDefaultMetrics({ register: this.registry, prefix: 'panelist_process_' });
     if (!db) return;

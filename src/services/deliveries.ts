@@ -32,7 +32,7 @@ export class DeliveryService {
   async retry(target: { id: string } | { allFailed: true }): Promise<string[]> {
     return this.db.$transaction(async (tx) => {
       const where = 'id' in target ? { id: target.id } : { status: 'failed' };
-      const rows = await tx.delivery.findMany({ where, select: { id: true, status: true } });
+      const rows = await tx.delivery.findMany({ where, select: { id: true, status: true, platform: true } });
       if ('id' in target && rows.length === 0) throw new PanelistError('invalid_input', `No delivery ${target.id}.`);
       const retried: string[] = [];
       for (const row of rows) {
@@ -41,7 +41,7 @@ export class DeliveryService {
           continue;
         }
         await tx.delivery.update({ where: { id: row.id }, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() } });
-        await tx.$executeRaw(addDeliverJob(row.id));
+        await tx.$executeRaw(addDeliverJob(row));
         retried.push(row.id);
       }
       return retried;

@@ -1,5 +1,5 @@
 import type { Tx } from './db';
-import { addDeliverJob, DELIVER_JOB_KEY_PREFIX, DELIVER_TASK, QUEUE_SCHEMA } from './queue';
+import { addDeliverJob, deliverJobSpecSql, QUEUE_SCHEMA } from './queue';
 import type { SqlParams } from './sql-runner';
 
 export interface DeliveryTarget {
@@ -30,7 +30,7 @@ export async function createDeliveries<T extends DeliveryTarget>(
       RETURNING id, status`;
     for (const row of rows) {
       created.push(row.id);
-      if (row.status === 'pending') await tx.$executeRaw(addDeliverJob(row.id));
+      if (row.status === 'pending') await tx.$executeRaw(addDeliverJob({ id: row.id, platform: target.platform }));
     }
   }
   return created;
@@ -59,8 +59,8 @@ export function resultFanOutCtes(
   const refreshed = args.refresh
     ? `UPDATE delivery SET content_version = content_version + 1, updated_at = now(), next_attempt_at = now()
        WHERE kind = ${kind}::text AND subject_id = ${subject}::text
-       RETURNING id, status`
-    : `SELECT NULL::uuid AS id, NULL::text AS status WHERE false`;
+       RETURNING id, status, platform`
+    : `SELECT NULL::uuid AS id, NULL::text AS status, NULL::text AS platform WHERE false`;
   return `
 refreshed AS (${refreshed}),
 created AS (
@@ -74,14 +74,13 @@ created AS (
     ORDER BY channel_id, private DESC, created_at, id
   ) s
   ON CONFLICT (kind, subject_id, channel_id) DO NOTHING
-  RETURNING id, status),
+  RETURNING id, status, platform),
 queued AS (
   SELECT ${QUEUE_SCHEMA}.add_jobs(jobs.specs)
   FROM (
-    SELECT array_agg(ROW(${p.add(DELIVER_TASK)}::text, json_build_object('deliveryId', due.id::text), NULL, NULL, 25,
-                         ${p.add(DELIVER_JOB_KEY_PREFIX)}::text || due.id::text, NULL, NULL)::${QUEUE_SCHEMA}.job_spec) AS specs
-    FROM (SELECT id FROM refreshed WHERE status IN ('pending', 'sent')
-          UNION ALL SELECT id FROM created WHERE status = 'pending') due
+    SELECT array_agg(${deliverJobSpecSql('due.id', 'due.platform')}) AS specs
+    FROM (SELECT id, platform FROM refreshed WHERE status IN ('pending', 'sent')
+          UNION ALL SELECT id, platform FROM created WHERE status = 'pending') due
   ) jobs
   WHERE jobs.specs IS NOT NULL)`;
 }

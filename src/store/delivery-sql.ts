@@ -1,6 +1,8 @@
+import { deliverJobSpecSql, QUEUE_SCHEMA } from './queue';
+
 /**
  * The delivery run's statements, as text for a SqlRunner (plain `pg` in the app): a fresh post is
- * three round trips (read, lease, record), because every interview's every channel runs them.
+ * three round trips (turn, lease, record), because every interview's every channel runs them.
  * Rarer steps (failures, pauses, digests) stay on Prisma in src/delivery/deliver.ts.
  */
 
@@ -72,6 +74,46 @@ const HAS_WORK = `d.status NOT IN ('failed', 'paused', 'cancelled')
 /** $1 delivery id. No row when there is nothing left to do. */
 export const READ_DELIVERY = `SELECT ${COLUMNS} FROM delivery d WHERE d.id = $1::uuid AND ${HAS_WORK}`;
 
+/** A delivery's turn in its channel: now (`due`), or later (`runAt`), when its job will run again. */
+export interface Turn {
+  runAt: Date;
+  due: boolean;
+}
+
+/**
+ * Moves the jobs of the deliveries a turn function returned (delivery_id, platform, run_at; those
+ * matching `later`) to their times in one add_jobs call, and returns the `$1` delivery's `columns`.
+ */
+function requeuedTo(turns: string, options: { columns: string; later: string }): string {
+  return `
+  WITH turns AS (${turns}),
+  requeued AS (
+    SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('t.delivery_id', 't.platform', 't.run_at')}))
+    FROM turns t WHERE ${options.later} HAVING count(*) > 0)
+  SELECT ${options.columns}, (SELECT count(*) FROM requeued)::int AS requeued FROM turns t WHERE t.delivery_id = $1::uuid`;
+}
+
+/**
+ * $1 delivery id, $2 the channel's interval between turns (ms), $3 its burst. Gives the delivery
+ * its turn in its channel (and every other waiting delivery of that channel theirs, in order), and
+ * moves the jobs of those whose turn is later. No row when the delivery has nothing left to do.
+ * The database's clock decides, so every replica paces a channel as one.
+ */
+export const TAKE_TURN = requeuedTo('SELECT * FROM panelist_take_turn($1::uuid, $2::int, $3::int)', {
+  columns: 't.run_at AS "runAt", t.due',
+  later: 'NOT t.due',
+});
+
+/**
+ * $1 delivery id, $2 how long the platform asked us to wait (ms), $3 interval (ms), $4 burst. The
+ * channel is held until then; the refused delivery goes first after it, every turn already given
+ * moves back by as much, and their jobs with them.
+ */
+export const HOLD_CHANNEL = requeuedTo('SELECT * FROM panelist_hold_channel($1::uuid, $2::int, $3::int, $4::int)', {
+  columns: 't.run_at AS "runAt"',
+  later: 'true',
+});
+
 /**
  * $1 delivery id. Takes the two-minute lease when it is free and the delivery still has work. A
  * first post or an update is counted as an attempt here (a post's attempt time is what a later run
@@ -96,10 +138,10 @@ export const LEASE_DELIVERY = `
 /** $1 id. About to post again: the search found nothing. */
 export const MARK_ATTEMPT = `UPDATE delivery SET attempted_at = now(), attempts = attempts + 1, updated_at = now() WHERE id = $1::uuid`;
 
-/** $1 id, $2 message id, $3 content version shown. Posted: the failure streak and the lease end with it. */
+/** $1 id, $2 message id, $3 content version shown. Posted: the failure streak, the turn and the lease end with it. */
 export const MARK_POSTED = `
   UPDATE delivery SET message_id = $2, status = 'sent', posted_at = now(), rendered_version = $3,
-         attempts = 0, last_error = NULL, updated_at = now(), lease_until = NULL
+         attempts = 0, last_error = NULL, updated_at = now(), lease_until = NULL, send_at = NULL
   WHERE id = $1::uuid`;
 
 /** $1 id, $2 message id. An earlier attempt's post was found; rendered 0, so the run goes on to update it. */
@@ -109,10 +151,10 @@ export const MARK_FOUND = `
 
 /**
  * $1 id, $2 content version shown. Updated in place; only ever forward, so a slower update of older
- * content never marks newer content as shown. Ends the lease either way.
+ * content never marks newer content as shown. Ends the turn and the lease either way.
  */
 export const MARK_UPDATED = `
-  UPDATE delivery SET rendered_version = greatest(rendered_version, $2),
+  UPDATE delivery SET rendered_version = greatest(rendered_version, $2), send_at = NULL,
          status = CASE WHEN rendered_version < $2 THEN 'sent' ELSE status END,
          attempts = CASE WHEN rendered_version < $2 THEN 0 ELSE attempts END,
          last_error = CASE WHEN rendered_version < $2 THEN NULL ELSE last_error END,

@@ -6,23 +6,43 @@ import { Prisma } from './generated/prisma/client';
  * that transaction commits. These are the only statements the app writes against its schema.
  */
 export const QUEUE_SCHEMA = 'graphile_worker';
-export const DELIVER_TASK = 'deliver';
+/**
+ * A delivery's task names its platform (`deliver:slack`, `deliver:teams`): a worker asks only for
+ * the tasks it registered, so a replica without a platform's credentials never takes that
+ * platform's deliveries; they wait, untouched, for a replica that can send them.
+ */
+export const DELIVER_TASK_PREFIX = 'deliver:';
+/** Jobs queued before tasks named their platform; a worker re-queues them under the platform's task. */
+export const LEGACY_DELIVER_TASK = 'deliver';
 /** A delivery's job key is this prefix and its id: one job per delivery. */
 export const DELIVER_JOB_KEY_PREFIX = 'delivery:';
+
+export function deliverTask(platform: string): string {
+  return DELIVER_TASK_PREFIX + platform;
+}
 
 /**
  * Queues (or re-queues) the job that drives one delivery. The job key makes it one job per
  * delivery: adding again while it waits just moves its run time; adding while it runs queues a
  * follow-up, so a rescore that lands mid-send is never lost.
  */
-export function addDeliverJob(deliveryId: string, runAt?: Date): Prisma.Sql {
+export function addDeliverJob(delivery: { id: string; platform: string }, runAt?: Date): Prisma.Sql {
   return Prisma.sql`SELECT ${Prisma.raw(QUEUE_SCHEMA)}.add_job(
-    ${DELIVER_TASK},
-    json_build_object('deliveryId', ${deliveryId}::text),
+    ${deliverTask(delivery.platform)},
+    json_build_object('deliveryId', ${delivery.id}::text),
     run_at => ${runAt ?? null}::timestamptz,
     max_attempts => 25,
-    job_key => ${DELIVER_JOB_KEY_PREFIX + deliveryId}
+    job_key => ${DELIVER_JOB_KEY_PREFIX + delivery.id}
   )`;
+}
+
+/**
+ * SQL for one delivery's job_spec, from SQL expressions for its id, platform and run time (NULL =
+ * now): what addDeliverJob queues, for statements that add many jobs with one add_jobs call.
+ */
+export function deliverJobSpecSql(idSql: string, platformSql: string, runAtSql = 'NULL'): string {
+  return `ROW('${DELIVER_TASK_PREFIX}' || ${platformSql}, json_build_object('deliveryId', ${idSql}::text), NULL, ${runAtSql}::timestamptz, 25,
+    '${DELIVER_JOB_KEY_PREFIX}' || ${idSql}::text, NULL, NULL)::${QUEUE_SCHEMA}.job_spec`;
 }
 
 /** Queue depth for metrics and the CLI: jobs waiting, and how many of them are due now. */

@@ -131,7 +131,6 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
     teamGroupId: async (serviceUrl, teamId) => (await connector(serviceUrl).teams.getById(teamId)).aadGroupId,
   };
   const sender = new TeamsSender(conversations, client, {
-    conversationRate: options.conversationRate,
     fallbackServiceUrl: options.serviceUrl,
     search: new MessageSearch(app.graph.http as GraphHttp),
     searchDelayMs: options.searchDelayMs,

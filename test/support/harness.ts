@@ -50,7 +50,7 @@ export class Harness {
       SLACK_API_URL: slack.apiUrl,
       INTERVIEW_WEBHOOK_SECRET: WEBHOOK_SECRET,
       DELIVERY_RETRY_BASE_MS: '20',
-      // fast pacing keeps tests quick; test/unit/pacer.test.ts covers the real limit
+      // fast pacing keeps tests quick; test/integration/channel-turns.test.ts covers the real limit
       SLACK_CHANNEL_RATE: '50',
       SLACK_CHANNEL_BURST: '10',
       ...env,

@@ -1,0 +1,75 @@
+import type { Logger } from 'pino';
+import { HOLD_CHANNEL, type LeasedDelivery } from '../store/delivery-sql';
+import { addDeliverJob } from '../store/queue';
+import { paceOf, type DeliverDeps } from './deps';
+import type { SendError } from './sender';
+
+/** A failed attempt decides what happens next: hold the channel, back off, pause, or dead-letter. */
+export async function handleFailure(deps: DeliverDeps, delivery: LeasedDelivery, error: SendError, log: Logger): Promise<void> {
+  const { db } = deps;
+  const current = await db.delivery.findUniqueOrThrow({ where: { id: delivery.id }, include: { subscription: true } });
+  if (error.kind === 'gone') {
+    await pauseChannel(deps, current, error.message);
+    return;
+  }
+  if (error.kind === 'permanent' || current.attempts >= deps.policy.maxAttempts) {
+    await markFailed(deps, delivery.id, error.message);
+    return;
+  }
+  if (error.kind === 'rate_limited') {
+    // Every replica's turns in this channel move back together, this delivery's first.
+    const waitMs = error.retryAfterMs ?? 1_000;
+    const pace = paceOf(deps, delivery.platform);
+    await deps.sql.query(HOLD_CHANNEL, [delivery.id, waitMs, pace.intervalMs, pace.burst]);
+    await db.delivery.update({ where: { id: delivery.id }, data: { lastError: error.message, updatedAt: new Date() } });
+    log.warn({ channel: delivery.channelId, attempts: current.attempts, retryInMs: waitMs }, 'the platform asked us to slow down; the channel waits');
+    return;
+  }
+  const backoff = Math.min(300_000, deps.policy.retryBaseMs * 2 ** Math.max(0, current.attempts - 1));
+  const jittered = Math.round(backoff / 2 + Math.random() * (backoff / 2));
+  // a sender may ask for a floor: time for a lost post to become searchable
+  const delay = Math.max(jittered, error.retryAfterMs ?? 0);
+  const runAt = new Date(Date.now() + delay);
+  await db.$transaction([
+    db.delivery.update({ where: { id: delivery.id }, data: { lastError: error.message, nextAttemptAt: runAt, sendAt: null, updatedAt: new Date() } }),
+    db.$executeRaw(addDeliverJob(delivery, runAt)),
+  ]);
+  log.warn({ kind: error.kind, attempts: current.attempts, retryInMs: delay, err: error.message }, 'delivery attempt failed; will retry');
+}
+
+export async function markFailed(deps: DeliverDeps, deliveryId: string, reason: string): Promise<void> {
+  const failed = await deps.db.delivery.update({ where: { id: deliveryId }, data: { status: 'failed', lastError: reason, sendAt: null, updatedAt: new Date() } });
+  deps.logger.error({ deliveryId, reason }, 'delivery failed for good (dead letter); `npx panelist deliveries retry` re-queues it');
+  deps.metrics?.deadLetters.inc({ platform: failed.platform, kind: failed.kind });
+}
+
+/** The channel cannot take messages: pause its subscriptions and pending messages, and say so. */
+async function pauseChannel(
+  deps: DeliverDeps,
+  delivery: { id: string; platform: string; workspaceId: string; channelId: string; subscription: { createdBy: string } | null },
+  reason: string,
+): Promise<void> {
+  const now = new Date();
+  await deps.db.$transaction([
+    deps.db.subscription.updateMany({
+      where: { platform: delivery.platform, channelId: delivery.channelId, pausedAt: null },
+      data: { pausedAt: now, pausedReason: reason },
+    }),
+    deps.db.delivery.updateMany({
+      where: { platform: delivery.platform, channelId: delivery.channelId, status: 'pending' },
+      data: { status: 'paused', lastError: reason, sendAt: null, updatedAt: now },
+    }),
+  ]);
+  deps.logger.warn({ deliveryId: delivery.id, channel: delivery.channelId, reason }, 'channel cannot take messages; its subscriptions are paused');
+  const sender = deps.senders[delivery.platform];
+  if (delivery.subscription && sender?.notifyUser) {
+    await sender
+      .notifyUser(
+        delivery.workspaceId,
+        delivery.subscription.createdBy,
+        `I can't post to <#${delivery.channelId}> (${reason}), so its Panelist subscriptions are paused. ` +
+          'Invite me back with `/invite @Panelist` in that channel, then run `/spec subscribe …` there again; held messages will follow.',
+      )
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not tell the subscriber about the pause'));
+  }
+}
