@@ -67,12 +67,10 @@ function interviewResultJson(idExpression: string): string {
 /**
  * A delivery with something left to do: not settled (a dead letter waits for an operator, a paused
  * one for its channel, a cancelled one for nothing), and not yet posted or showing older content.
+ * panelist_take_turn (migration 20261202180000_channel_turns) applies the same rule in PL/pgSQL.
  */
 const HAS_WORK = `d.status NOT IN ('failed', 'paused', 'cancelled')
       AND (d.message_id IS NULL OR d.rendered_version < d.content_version)`;
-
-/** $1 delivery id. No row when there is nothing left to do. */
-export const READ_DELIVERY = `SELECT ${COLUMNS} FROM delivery d WHERE d.id = $1::uuid AND ${HAS_WORK}`;
 
 /** A delivery's turn in its channel: now (`due`), or later (`runAt`), when its job will run again. */
 export interface Turn {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { LEASE_DELIVERY, MARK_ATTEMPT, MARK_UPDATED, READ_DELIVERY, type LeasedDelivery } from '../../src/store/delivery-sql';
+import { LEASE_DELIVERY, MARK_ATTEMPT, MARK_UPDATED, TAKE_TURN, type LeasedDelivery } from '../../src/store/delivery-sql';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /** The delivery run's statements against real PostgreSQL: the lease, and what it counts as an attempt. */
@@ -59,8 +59,8 @@ describe('LEASE_DELIVERY', () => {
     expect(await lease(expired)).toMatchObject({ id: expired });
   });
 
-  it('reads and leases nothing with no work: settled, or sent and showing its latest content', async () => {
-    const read = async (id: string) => (await pool.query(READ_DELIVERY, [id])).rows[0];
+  it('gives no turn and no lease with no work: settled, or sent and showing its latest content', async () => {
+    const read = async (id: string) => (await pool.query(TAKE_TURN, [id, 1_000, 3])).rows[0];
     for (const status of ['failed', 'paused', 'cancelled']) {
       const id = await delivery({ status });
       expect(await read(id)).toBeUndefined();
