@@ -136,11 +136,21 @@ export const LEASE_DELIVERY = `
 /** $1 id. About to post again: the search found nothing. */
 export const MARK_ATTEMPT = `UPDATE delivery SET attempted_at = now(), attempts = attempts + 1, updated_at = now() WHERE id = $1::uuid`;
 
+/**
+ * The channel's own clock of what reached it: `update` (returning platform and channel_id) recorded
+ * a post or an update, so the channel's next turn is measured from now too (see panelist_take_turn).
+ */
+function movingTheChannelsClock(update: string): string {
+  return `WITH recorded AS (${update} RETURNING platform, channel_id)
+  UPDATE channel_pace p SET sent_tat = greatest(p.sent_tat, now()) + make_interval(secs => p.interval_ms / 1000.0)
+  FROM recorded r WHERE p.platform = r.platform AND p.channel_id = r.channel_id`;
+}
+
 /** $1 id, $2 message id, $3 content version shown. Posted: the failure streak, the turn and the lease end with it. */
-export const MARK_POSTED = `
+export const MARK_POSTED = movingTheChannelsClock(`
   UPDATE delivery SET message_id = $2, status = 'sent', posted_at = now(), rendered_version = $3,
          attempts = 0, last_error = NULL, updated_at = now(), lease_until = NULL, send_at = NULL
-  WHERE id = $1::uuid`;
+  WHERE id = $1::uuid`);
 
 /** $1 id, $2 message id. An earlier attempt's post was found; rendered 0, so the run goes on to update it. */
 export const MARK_FOUND = `
@@ -151,13 +161,13 @@ export const MARK_FOUND = `
  * $1 id, $2 content version shown. Updated in place; only ever forward, so a slower update of older
  * content never marks newer content as shown. Ends the turn and the lease either way.
  */
-export const MARK_UPDATED = `
+export const MARK_UPDATED = movingTheChannelsClock(`
   UPDATE delivery SET rendered_version = greatest(rendered_version, $2), send_at = NULL,
          status = CASE WHEN rendered_version < $2 THEN 'sent' ELSE status END,
          attempts = CASE WHEN rendered_version < $2 THEN 0 ELSE attempts END,
          last_error = CASE WHEN rendered_version < $2 THEN NULL ELSE last_error END,
          updated_at = now(), lease_until = NULL
-  WHERE id = $1::uuid`;
+  WHERE id = $1::uuid`);
 
 /** $1 id. */
 export const RELEASE_LEASE = `UPDATE delivery SET lease_until = NULL WHERE id = $1::uuid`;

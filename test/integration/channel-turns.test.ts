@@ -119,6 +119,20 @@ describe('TAKE_TURN', () => {
     expect(await takeTurn(ids[1]!)).toMatchObject({ due: true });
   });
 
+  it('never makes a burst of turns taken late: a due turn waits until the posts recorded allow one more', async () => {
+    const ids = await backlog(newChannel(), 4);
+    await takeTurn(ids[0]!);
+    for (const [i, id] of ids.slice(0, 3).entries()) {
+      await pool.query(LEASE_DELIVERY, [id]);
+      await pool.query(MARK_POSTED, [id, `ts-burst-${i}`, 1]);
+    }
+    // the fourth turn's job ran late: its turn has passed, but three posts just went out
+    await pool.query(`UPDATE delivery SET send_at = now() - interval '1 second' WHERE id = $1`, [ids[3]]);
+    const late = await takeTurn(ids[3]!);
+    expect(late).toMatchObject({ due: false, requeued: 1 });
+    expect(late!.runAt.getTime()).toBeGreaterThan(Date.now() + 500);
+  });
+
   it('ends with the post it was for, so an update later waits for a turn of its own', async () => {
     const [id] = await backlog(newChannel(), 1);
     await takeTurn(id!);

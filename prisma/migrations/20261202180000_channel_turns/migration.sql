@@ -7,6 +7,9 @@ CREATE TABLE "channel_pace" (
     "channel_id" TEXT NOT NULL,
     "tat" TIMESTAMPTZ(3) NOT NULL,
     "blocked_until" TIMESTAMPTZ(3),
+    "sent_tat" TIMESTAMPTZ(3),
+    "interval_ms" INTEGER NOT NULL DEFAULT 1000,
+    "burst" INTEGER NOT NULL DEFAULT 1,
 
     CONSTRAINT "channel_pace_pkey" PRIMARY KEY ("platform","channel_id")
 );
@@ -25,26 +28,30 @@ CREATE INDEX "delivery_channel_id_send_at_idx" ON "delivery"("channel_id", "send
 -- panelist_take_turn(delivery, interval, burst) gives the delivery its turn, and in the same
 -- breath a turn to every other delivery of its channel that is waiting for one, in the order they
 -- were created, so a backlog is scheduled once and leaves in order. A turn lasts until the post or
--- update it was for is recorded (or it is more than v_grace old), and a turn is only taken once
--- every earlier turn in the channel has ended (or is v_wait_behind past: its process may have died
--- mid-post): messages reach the channel in order even when two replicas' jobs run at once. Returns the deliveries whose job must run at `run_at`: the others
--- it gave a turn (due = the turn is now), and the target (is_target) with due = send it now.
+-- update it was for is recorded, however late its job runs, and is only taken once every earlier
+-- turn in the channel has ended, unless that one's post or job has been under way for v_stuck (its
+-- process may have died; its job's key names it, as src/store/queue.ts writes it): messages reach the
+-- channel in order even when two replicas' jobs run at once. Turns are timed when they are given,
+-- but the platform counts posts as they arrive: a due turn also waits until the posts recorded so
+-- far (sent_tat, moved by MARK_POSTED and MARK_UPDATED) allow one more, so a turn taken late never
+-- makes a burst. Returns the deliveries whose job must run at `run_at`: the others it gave a turn
+-- (due = the turn is now), and the target (is_target) with due = send it now.
 -- Nothing is returned when the target has nothing left to do.
 CREATE FUNCTION panelist_take_turn(p_delivery uuid, p_interval_ms integer, p_burst integer)
 RETURNS TABLE (delivery_id uuid, platform text, run_at timestamptz, due boolean, is_target boolean)
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 DECLARE
-  -- a turn passed this long ago is still taken (a job picked up late); older, a new one is given
-  v_grace CONSTANT interval := interval '10 seconds';
   v_interval CONSTANT interval := make_interval(secs => p_interval_ms / 1000.0);
   v_tolerance CONSTANT interval := make_interval(secs => (greatest(p_burst, 1) - 1) * p_interval_ms / 1000.0);
-  -- an earlier turn holds later ones back this long at most (its post may have died with its process)
-  v_wait_behind CONSTANT interval := interval '5 seconds';
+  -- an earlier turn whose post (or job) has been under way this long may have died with its
+  -- process: it no longer holds later turns back
+  v_stuck CONSTANT interval := interval '5 seconds';
   -- behind an earlier turn still under way: look again this soon
   v_behind CONSTANT interval := make_interval(secs => least(p_interval_ms / 2, 250) / 1000.0);
   v_target record;
   v_turn timestamptz;
+  v_not_before timestamptz;
   v_pace channel_pace%ROWTYPE;
   v_now timestamptz;
   v_last_live timestamptz;
@@ -58,12 +65,13 @@ BEGIN
     IF NOT FOUND THEN RETURN; END IF;
     v_now := date_trunc('milliseconds', clock_timestamp());
     v_turn := v_target.send_at;
-    EXIT WHEN v_turn IS NOT NULL AND v_turn >= v_now - v_grace;
+    EXIT WHEN v_turn IS NOT NULL;
     IF pass = 1 THEN
       -- One giver of turns per channel at a time, across replicas; the second pass looks again
       -- under the lock, since the run that held it may have given this delivery its turn.
-      INSERT INTO channel_pace AS p (platform, channel_id, tat) VALUES (v_target.platform, v_target.channel_id, clock_timestamp())
-      ON CONFLICT (platform, channel_id) DO UPDATE SET tat = p.tat
+      INSERT INTO channel_pace AS p (platform, channel_id, tat, interval_ms, burst)
+      VALUES (v_target.platform, v_target.channel_id, date_trunc('milliseconds', clock_timestamp()), p_interval_ms, p_burst)
+      ON CONFLICT (platform, channel_id) DO UPDATE SET interval_ms = EXCLUDED.interval_ms, burst = EXCLUDED.burst
       RETURNING * INTO v_pace;
       CONTINUE;
     END IF;
@@ -77,6 +85,8 @@ BEGIN
     IF v_pace.blocked_until IS NOT NULL THEN
       v_tat := greatest(v_tat, v_pace.blocked_until + v_tolerance);
     END IF;
+    -- whole milliseconds, as the columns store them, so a turn that is now compares as now
+    v_tat := date_trunc('milliseconds', v_tat);
 
     RETURN QUERY
     WITH waiting AS (
@@ -84,7 +94,7 @@ BEGIN
       FROM delivery d
       WHERE d.channel_id = v_target.channel_id AND d.platform = v_target.platform
         AND (d.id = p_delivery OR (d.status = 'pending' AND d.message_id IS NULL AND d.next_attempt_at <= v_now))
-        AND (d.send_at IS NULL OR d.send_at < v_now - v_grace)
+        AND d.send_at IS NULL
     ),
     given AS (
       UPDATE delivery d
@@ -105,11 +115,21 @@ BEGIN
     UPDATE delivery d SET next_attempt_at = v_turn
     WHERE d.id = p_delivery AND d.next_attempt_at IS DISTINCT FROM v_turn;
     RETURN QUERY SELECT v_target.id, v_target.platform, v_turn, false, true;
+    RETURN;
+  END IF;
+  -- The channel's posts as they were recorded (and any 429) may ask for a little longer.
+  SELECT greatest(p.sent_tat - v_tolerance, p.blocked_until) INTO v_not_before FROM channel_pace p
+  WHERE p.platform = v_target.platform AND p.channel_id = v_target.channel_id;
+  IF v_not_before > v_now THEN
+    RETURN QUERY SELECT v_target.id, v_target.platform, v_not_before, false, true;
   ELSIF EXISTS (
     SELECT 1 FROM delivery d
     WHERE d.channel_id = v_target.channel_id AND d.platform = v_target.platform AND d.id <> p_delivery
-      AND d.send_at >= v_now - v_wait_behind AND d.status IN ('pending', 'sent')
+      AND d.status IN ('pending', 'sent') AND d.send_at IS NOT NULL
       AND (d.send_at, d.created_at, d.id) < (v_turn, v_target.created_at, v_target.id)
+      AND CASE WHEN d.lease_until > v_now THEN d.updated_at > v_now - v_stuck
+               ELSE EXISTS (SELECT 1 FROM graphile_worker.jobs j WHERE j.key = 'delivery:' || d.id::text
+                              AND (j.locked_at IS NULL OR j.locked_at > v_now - v_stuck)) END
   ) THEN
     RETURN QUERY SELECT v_target.id, v_target.platform, v_now + v_behind, false, true;
   ELSE
