@@ -1,7 +1,7 @@
 import { isTimeZone, parseTimeOfDay, parseWeekday } from './digest-schedule';
 import { nearMatches } from './near';
 import { parseWeight } from './weights';
-import { unstorableCharacter } from './text';
+import { quoted, unstorableCharacter } from './text';
 
 /**
  * The command grammar shared by Slack's `/spec …` and messages to the Teams bot (DESIGN.md).
@@ -40,13 +40,32 @@ export const COMMAND_USAGE: Record<Command['name'], string> = {
   digest: 'digest <day> <HH:MM> [time zone] | digest off',
 };
 
+/**
+ * Longer command text is refused before any work is done on it. Slack itself caps slash-command
+ * text at about 4,000 characters, and the longest real command (weights for a dozen competencies)
+ * is a few hundred; a signed request can still carry megabytes, which must cost nothing.
+ */
+export const MAX_COMMAND_LENGTH = 4_000;
+
+/** The refusal for text over MAX_COMMAND_LENGTH, in words, or undefined when it fits. */
+export function commandTooLong(text: string, prefix = '/spec'): string | undefined {
+  if (text.length <= MAX_COMMAND_LENGTH) return undefined;
+  return (
+    `That command is ${text.length.toLocaleString('en-US')} characters long; a command can be at most ` +
+    `${MAX_COMMAND_LENGTH.toLocaleString('en-US')}. Name a spec by its slug or the start of its id, ` +
+    `e.g. \`${prefix} show senior-backend-payments\`; \`${prefix} help\` lists every command.`
+  );
+}
+
 const SUBCOMMANDS = Object.keys(COMMAND_USAGE) as Command['name'][];
 const USER_TOKEN = /^<@([A-Za-z0-9_:.-]+)(?:\|[^>]*)?>$/;
 
 export function parseCommand(text: string, prefix = '/spec'): CommandParse {
+  const tooLong = commandTooLong(text, prefix);
+  if (tooLong) return { ok: false, error: tooLong };
   const unstorable = unstorableCharacter(text);
   if (unstorable) return { ok: false, error: `The command contains ${unstorable}; type it again without it.` };
-  const words = text.trim().replace(/\s*=\s*/g, '=').split(/[\s,]+/).filter(Boolean);
+  const words = joinAroundEquals(text.trim()).split(/[\s,]+/).filter(Boolean);
   const [head, ...args] = words;
   if (!head) return { ok: true, command: { name: 'help' } };
   const name = head.toLowerCase();
@@ -92,7 +111,7 @@ export function parseCommand(text: string, prefix = '/spec'): CommandParse {
     default: {
       const guess = nearMatches(name, SUBCOMMANDS, 1)[0] as Command['name'] | undefined;
       const hint = guess ? `Did you mean \`${prefix} ${COMMAND_USAGE[guess]}\`? ` : '';
-      return fail(`I don't know "${head}". ${hint}\`${prefix} help\` lists every command.`);
+      return fail(`I don't know "${quoted(head)}". ${hint}\`${prefix} help\` lists every command.`);
     }
   }
 }
@@ -113,9 +132,30 @@ function parseDigestCommand(args: string[], usage: string): CommandParse {
   return { ok: true, command: { name: 'digest', schedule: { weekday, minuteOfDay: time.minuteOfDay, ...(zone ? { timeZone: zone } : {}) } } };
 }
 
+/**
+ * `a = 30%` reads as `a=30%`. A scan rather than a regular expression for "spaces, =, spaces",
+ * whose backtracking over a long run of spaces without an `=` is quadratic.
+ */
+function joinAroundEquals(text: string): string {
+  const out: string[] = [];
+  let skipSpace = false;
+  for (const character of text) {
+    const space = /\s/.test(character);
+    if (space && skipSpace) continue;
+    if (character === '=') {
+      while (out.length > 0 && /\s/.test(out[out.length - 1]!)) out.pop();
+      skipSpace = true;
+    } else if (!space) skipSpace = false;
+    out.push(character);
+  }
+  return out.join('');
+}
+
 function specOrAll(word: string): string | 'all' {
   return word.toLowerCase() === 'all' ? 'all' : word;
 }
+
+const MAX_PROBLEMS_NAMED = 5;
 
 function parseWeightsCommand(args: string[], usage: string): CommandParse {
   const [spec, ...pairs] = args;
@@ -127,14 +167,18 @@ function parseWeightsCommand(args: string[], usage: string): CommandParse {
   for (const pair of pairs) {
     const match = /^([^=]+)=(.+)$/.exec(pair);
     if (!match) {
-      problems.push(`"${pair}" is not <competency>=<weight>`);
+      problems.push(`"${quoted(pair)}" is not <competency>=<weight>`);
       continue;
     }
     const weight = parseWeight(match[2]!);
-    if (!weight.ok) problems.push(`${match[1]}: ${weight.message}`);
-    else if (weights.some((w) => w.competencyId === match[1])) problems.push(`${match[1]} is given twice`);
+    if (!weight.ok) problems.push(`${quoted(match[1]!)}: ${weight.message}`);
+    else if (weights.some((w) => w.competencyId === match[1])) problems.push(`${quoted(match[1]!)} is given twice`);
     else weights.push({ competencyId: match[1]!, hundredths: weight.hundredths });
   }
-  if (problems.length > 0) return { ok: false, error: `${problems.join('; ')}. ${usage}` };
+  if (problems.length > 0) {
+    // Named up to a few, so the answer stays one readable message (and inside Slack's block limit).
+    const named = problems.length > MAX_PROBLEMS_NAMED ? [...problems.slice(0, MAX_PROBLEMS_NAMED), `and ${problems.length - MAX_PROBLEMS_NAMED} more`] : problems;
+    return { ok: false, error: `${named.join('; ')}. ${usage}` };
+  }
   return { ok: true, command: { name: 'weights', spec, weights } };
 }

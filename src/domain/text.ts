@@ -59,3 +59,10 @@ function pathOf(node: PathNode | undefined): (string | number)[] {
 export function unstorableMessage(problem: string): string {
   return `It contains ${problem}, which cannot be stored; remove it and send again.`;
 }
+
+/** A word from the user, shortened for quoting back: an answer never repeats kilobytes. */
+export function quoted(word: string, max = 60): string {
+  if (word.length <= max) return word;
+  // By code point, so a cut never splits an emoji into half a surrogate pair.
+  return `${Array.from(word.slice(0, max * 2)).slice(0, max).join('')}…`;
+}

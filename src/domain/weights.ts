@@ -3,6 +3,8 @@
  * touches a binary float.
  */
 
+import { quoted } from './text';
+
 export const WEIGHT_TOTAL = 100;
 
 export type WeightParse = { ok: true; hundredths: number } | { ok: false; message: string };
@@ -13,23 +15,23 @@ export function parseWeight(raw: string): WeightParse {
   const percent = /^(\d{1,3})%$/.exec(text);
   if (percent) {
     const value = Number(percent[1]);
-    if (value > 100) return { ok: false, message: `${text} is more than 100%; a weight is between 0 and 1` };
+    if (value > 100) return { ok: false, message: `${quoted(text)} is more than 100%; a weight is between 0 and 1` };
     return { ok: true, hundredths: value };
   }
   if (/^\d{1,3}(\.\d+)?%$/.test(text)) {
-    return { ok: false, message: `${text} has a fraction of a percent; weights are whole percents or two decimals (0.35)` };
+    return { ok: false, message: `${quoted(text)} has a fraction of a percent; weights are whole percents or two decimals (0.35)` };
   }
   const decimal = /^(\d*)(?:\.(\d*))?$/.exec(text);
   if (!decimal || text === '' || text === '.' || (decimal[1] === '' && (decimal[2] ?? '') === '')) {
-    return { ok: false, message: `"${raw}" is not a weight; write 0.35, .35 or 35%` };
+    return { ok: false, message: `"${quoted(raw)}" is not a weight; write 0.35, .35 or 35%` };
   }
   const whole = decimal[1] === '' ? 0 : Number(decimal[1]);
   const fraction = (decimal[2] ?? '').replace(/0+$/, '');
   if (fraction.length > 2) {
-    return { ok: false, message: `${text} has more than two decimals; weights are in hundredths (0.35)` };
+    return { ok: false, message: `${quoted(text)} has more than two decimals; weights are in hundredths (0.35)` };
   }
   const hundredths = whole * 100 + Number(fraction.padEnd(2, '0'));
-  if (hundredths > WEIGHT_TOTAL) return { ok: false, message: `${text} is above 1; a weight is between 0 and 1` };
+  if (hundredths > WEIGHT_TOTAL) return { ok: false, message: `${quoted(text)} is above 1; a weight is between 0 and 1` };
   return { ok: true, hundredths };
 }
 

@@ -1,5 +1,6 @@
 import { PanelistError } from '../domain/errors';
-import { nearMatches } from '../domain/near';
+import { quoted } from '../domain/text';
+import { MAX_NEAR_CANDIDATES, nearMatches } from '../domain/near';
 import type { Db, Tx } from '../store/db';
 
 /**
@@ -15,10 +16,12 @@ export async function findSpec(db: Db | Tx, organizationId: string, reference: s
       SELECT id FROM spec WHERE organization_id = ${organizationId}::uuid AND id::text LIKE ${`${ref}%`} LIMIT 2`;
     if (byId.length === 1) return db.spec.findUniqueOrThrow({ where: { id: byId[0]!.id } });
     if (byId.length > 1) {
-      throw new PanelistError('spec_ambiguous', `"${reference}" matches more than one spec id; give more characters or the slug.`);
+      throw new PanelistError('spec_ambiguous', `"${quoted(reference)}" matches more than one spec id; give more characters or the slug.`);
     }
   }
-  const slugs = (await db.spec.findMany({ where: { organizationId }, select: { slug: true } })).map((s) => s.slug);
+  // Near matches look at a bounded number of slugs (src/domain/near.ts); reading more is wasted.
+  const rows = await db.spec.findMany({ where: { organizationId }, select: { slug: true }, orderBy: { slug: 'asc' }, take: MAX_NEAR_CANDIDATES });
+  const slugs = rows.map((s) => s.slug);
   const near = nearMatches(ref, slugs);
   const hint =
     near.length > 0
@@ -26,7 +29,7 @@ export async function findSpec(db: Db | Tx, organizationId: string, reference: s
       : slugs.length > 0
         ? ' `list` shows the specs you can use.'
         : ' There are no specs yet; import one with `npx panelist specs import <file.json>`.';
-  throw new PanelistError('spec_not_found', `No spec "${reference}".${hint}`, { near });
+  throw new PanelistError('spec_not_found', `No spec "${quoted(reference)}".${hint}`, { near });
 }
 
 export async function currentVersionOf(db: Db | Tx, spec: { id: string; currentVersion: number }) {

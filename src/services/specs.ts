@@ -1,6 +1,7 @@
 import { describeChanges } from '../domain/changes';
 import { PanelistError } from '../domain/errors';
 import { nearMatches } from '../domain/near';
+import { quoted } from '../domain/text';
 import { contentHash, type SpecContent } from '../domain/spec';
 import { describeImbalance, formatWeight, sumWeights } from '../domain/weights';
 import type { Db } from '../store/db';
@@ -12,6 +13,9 @@ import { commitVersion } from './spec-versions';
 import { livePerformanceFromRollups, type LivePerformanceReader } from './live-performance';
 import { SpecVersionCache } from './spec-version-cache';
 import { versionInfo, type HistoryEntry, type SpecSummary, type SpecView } from './spec-views';
+
+/** An answer names this many unknown competencies, then counts the rest. */
+const MAX_UNKNOWN_NAMED = 5;
 
 /** Reading and changing specs: the use cases behind list/show/edit/weights/history/revert. */
 export class SpecService {
@@ -94,10 +98,13 @@ export class SpecService {
       const known = content.competencies.map((c) => c.id);
       const unknown = weights.filter((w) => !known.includes(w.competencyId));
       if (unknown.length > 0) {
-        const hints = unknown.map((w) => {
-          const near = nearMatches(w.competencyId, known, 1)[0];
-          return `"${w.competencyId}"${near ? ` (did you mean ${near}?)` : ''}`;
+        // One work budget for all the suggestions: a command can name hundreds of unknown ids.
+        const meter = { cells: 0 };
+        const hints = unknown.slice(0, MAX_UNKNOWN_NAMED).map((w) => {
+          const near = nearMatches(w.competencyId, known, 1, meter)[0];
+          return `"${quoted(w.competencyId)}"${near ? ` (did you mean ${near}?)` : ''}`;
         });
+        if (unknown.length > MAX_UNKNOWN_NAMED) hints.push(`and ${unknown.length - MAX_UNKNOWN_NAMED} more`);
         throw new PanelistError('invalid_input', `\`${spec.slug}\` has no competency ${hints.join(', ')}. Its competencies: ${known.join(', ')}.`);
       }
       const next: SpecContent = {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { parseCommand, type Command } from '../domain/command';
+import { commandTooLong, parseCommand, type Command } from '../domain/command';
 import { describeDigestTime } from '../domain/digest-schedule';
 import { isPanelistError } from '../domain/errors';
 import type { DigestScheduleService } from '../services/digest-schedules';
@@ -93,6 +93,12 @@ export class TeamsBot {
       const answer = await this.onCardAction(turn, value);
       const card = answer.type === ADAPTIVE_CARD ? { type: 'message' as const, attachments: [{ contentType: ADAPTIVE_CARD, content: answer.value }] } : textMessage(String(answer.value));
       await (activity.replyToId ? turn.update(activity.replyToId, card) : turn.send(card));
+      return;
+    }
+    // Refused before mentions are resolved (a roster lookup each) or the HTML is read.
+    const tooLong = commandTooLong(activity.text ?? '', '@Panelist');
+    if (tooLong) {
+      await turn.send(textMessage(`⚠️ ${tooLong}`));
       return;
     }
     const log = this.logger.child({ conversation: activity.conversation.id, user: activity.from.aadObjectId });

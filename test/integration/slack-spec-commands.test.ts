@@ -29,6 +29,20 @@ describe('/spec help and mistakes are answered in the acknowledgement', () => {
     }
   });
 
+  it('refuses command text over 4,000 characters in the acknowledgement, in words', async () => {
+    const sent = await harness.spec(`show ${'senior-backend-payments'.repeat(500)}`);
+    const body = sent.ack.json() as { response_type: string; text: string };
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toContain('That command is 11,505 characters long; a command can be at most 4,000.');
+  });
+
+  it('answers a spec reference just under the limit with a shortened quote', async () => {
+    const reference = `${SPEC}-${'x'.repeat(3_900)}`;
+    const reply = await answer(`show ${reference}`);
+    expect(reply.text).toContain(`No spec "${reference.slice(0, 60)}…".`);
+    expect(reply.text.length).toBeLessThan(300);
+  });
+
   it('suggests the command a typo meant', async () => {
     const sent = await harness.spec('shwo senior-backend-payments');
     expect((sent.ack.json() as { text: string }).text).toContain('Did you mean `/spec show <spec>`?');

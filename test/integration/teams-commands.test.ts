@@ -30,6 +30,12 @@ describe('Teams commands, through POST /api/messages and the fake Bot Connector'
     expect(list.body.text).toContain('senior-backend-payments');
   });
 
+  it('refuses a message over 4,000 characters in words', async () => {
+    const reply = await h.ask(`show ${'x'.repeat(10_000)}`);
+    expect(reply.body.text).toContain('a command can be at most 4,000');
+    expect(reply.body.text).toContain('`@Panelist show senior-backend-payments`');
+  });
+
   it('works without the mention in a personal chat, and explains a typo', async () => {
     const reply = await h.ask('lsit', MEMBER, { personal: true });
     expect(reply.body.text).toContain('I don\'t know "lsit"');

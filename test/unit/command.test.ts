@@ -1,4 +1,4 @@
-import { parseCommand } from '../../src/domain/command';
+import { MAX_COMMAND_LENGTH, parseCommand } from '../../src/domain/command';
 
 const ok = (text: string) => {
   const parsed = parseCommand(text);
@@ -64,5 +64,27 @@ describe('parseCommand', () => {
   it('asks for the missing spec', () => {
     expect(error('show')).toContain('Which spec?');
     expect(error('show a b')).toContain('Give one spec.');
+  });
+
+  it('refuses command text over the limit in words, before reading it', () => {
+    const refusal = error(`show ${'x'.repeat(MAX_COMMAND_LENGTH)}`);
+    expect(refusal).toContain('a command can be at most 4,000');
+    expect(refusal).toContain('`/spec show senior-backend-payments`');
+    expect(refusal.length).toBeLessThan(300);
+    expect(ok(`show ${'x'.repeat(MAX_COMMAND_LENGTH - 5)}`)).toEqual({ name: 'show', spec: 'x'.repeat(MAX_COMMAND_LENGTH - 5) });
+  });
+
+  it('quotes a long unknown word back shortened', () => {
+    const refusal = error(`${'y'.repeat(3_000)} spec`);
+    expect(refusal).toContain(`I don't know "${'y'.repeat(60)}…"`);
+    expect(refusal.length).toBeLessThan(200);
+  });
+
+  it('joins around = however many spaces, and names only the first few bad weights', () => {
+    expect(ok(`weights spec a${' '.repeat(1_000)}=${' '.repeat(1_000)}30%`)).toMatchObject({ weights: [{ competencyId: 'a', hundredths: 30 }] });
+    const many = Array.from({ length: 200 }, (_, i) => `c${i}=2.5`).join(' ');
+    const refusal = error(`weights spec ${many}`);
+    expect(refusal).toContain('and 195 more');
+    expect(refusal.length).toBeLessThan(600);
   });
 });
