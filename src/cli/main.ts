@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config';
-import { isPanelistError } from '../domain/errors';
+import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { CLI_ACTOR } from '../services/actor';
 import { DEFAULT_ORGANIZATION_SLUG, OrganizationService } from '../services/organizations';
@@ -13,6 +12,7 @@ import { createDigestService } from '../delivery/digest-parts';
 import { renderDigestText } from '../slack/render/digest';
 import { openCliDatabase } from './database';
 import { runDigests } from './digests';
+import { reportFailure, UsageError } from './failure';
 
 const USAGE = `Usage: panelist <command>
 
@@ -28,7 +28,7 @@ const USAGE = `Usage: panelist <command>
 The database is DATABASE_URL, or the embedded one in ./.data/pg (npm start's).
 --org defaults to "${DEFAULT_ORGANIZATION_SLUG}", the organization the first Slack workspace joins.`;
 
-export class UsageError extends Error {}
+export { UsageError };
 
 /** `npx panelist …`: exit 0 on success, 1 when the work failed, 2 when the command was misused. */
 export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
@@ -134,15 +134,6 @@ export async function cliMain(argv = process.argv.slice(2)): Promise<void> {
   try {
     process.exitCode = await runCli(argv);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`${(error as Error).message}\n\n${USAGE}`);
-      process.exitCode = 2;
-    } else if (isPanelistError(error) || error instanceof ConfigError) {
-      console.error(error.message);
-      process.exitCode = 1;
-    } else {
-      console.error(`panelist: ${(error as Error).message ?? String(error)}`);
-      process.exitCode = 1;
-    }
+    process.exitCode = reportFailure(error, USAGE);
   }
 }

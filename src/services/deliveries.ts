@@ -15,6 +15,17 @@ export interface DeliveryRow {
   updatedAt: Date;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The answer for an id that names no delivery, with where to find the right one. */
+function noDelivery(id: string): PanelistError {
+  const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
+  return new PanelistError(
+    'invalid_input',
+    `No delivery ${shown}: a delivery id looks like 3f2b8c1e-…-…; \`npx panelist deliveries list\` shows them (\`--failed\` only the failed ones).`,
+  );
+}
+
 /** The operator's view of the delivery pipeline: list, and retry dead letters. */
 export class DeliveryService {
   constructor(private readonly db: Db) {}
@@ -30,10 +41,12 @@ export class DeliveryService {
 
   /** Puts failed deliveries back in the queue with a fresh attempt budget. */
   async retry(target: { id: string } | { allFailed: true }): Promise<string[]> {
+    // Checked here, not by the database: it would answer "invalid input syntax for type uuid".
+    if ('id' in target && !UUID.test(target.id)) throw noDelivery(target.id);
     return this.db.$transaction(async (tx) => {
       const where = 'id' in target ? { id: target.id } : { status: 'failed' };
       const rows = await tx.delivery.findMany({ where, select: { id: true, status: true, platform: true } });
-      if ('id' in target && rows.length === 0) throw new PanelistError('invalid_input', `No delivery ${target.id}.`);
+      if ('id' in target && rows.length === 0) throw noDelivery(target.id);
       const retried: string[] = [];
       for (const row of rows) {
         if (row.status !== 'failed' && row.status !== 'paused') {

@@ -9,6 +9,13 @@ import { recordAudit } from './audit';
 import { applyParkedEvents } from './parked-events';
 import { commitVersion } from './spec-versions';
 
+/** A spec takes ~10 ms to import on a quiet machine; this allows ten times that, and at least 10 s. */
+const IMPORT_MS_PER_SPEC = 100;
+
+export function importTimeoutMs(specs: number): number {
+  return Math.max(10_000, specs * IMPORT_MS_PER_SPEC);
+}
+
 export type ImportOutcome =
   | { slug: string; id: string; result: 'created'; version: 1; parked: { applied: number; rejected: string[] } }
   | { slug: string; id: string; result: 'updated'; version: number }
@@ -38,11 +45,17 @@ export class SpecImportService {
       }
       return result;
     });
-    return this.db.$transaction(async (tx) => {
-      const outcomes: ImportOutcome[] = [];
-      for (const { document, content } of parsed) outcomes.push(await importOne(tx, context, document, content, options));
-      return outcomes;
-    });
+    // One transaction, so a conflict found while writing (a slug taken, an id of another
+    // organization) leaves nothing half imported. Its time grows with the file: Prisma's default
+    // of 5 s expired at about 600 specs.
+    return this.db.$transaction(
+      async (tx) => {
+        const outcomes: ImportOutcome[] = [];
+        for (const { document, content } of parsed) outcomes.push(await importOne(tx, context, document, content, options));
+        return outcomes;
+      },
+      { timeout: importTimeoutMs(parsed.length), maxWait: 10_000 },
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,11 +28,15 @@ let scratch: string;
 let fixture: Record<string, unknown>;
 
 function cli(...args: string[]): Promise<CliRun> {
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['bin/panelist.js', ...args], {
       cwd: ROOT,
       // only what a shell would carry, plus the database: nothing from the test runner's env leaks in
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -193,6 +198,38 @@ describe('panelist specs import / specs list', () => {
       `${SLUG} v2`,
       'staff-data-engineer v1',
     ]);
+  });
+});
+
+describe('panelist at scale, and the database errors in words', () => {
+  it('imports 1,000 specs from one file in one go', async () => {
+    const many = Array.from({ length: 1_000 }, (_, i) => ({ ...fixture, id: randomUUID(), slug: `bulk-${i}`, title: `Bulk ${i}` }));
+    const before = await counts();
+    const run = await cli('specs', 'import', await writeSpec('many.json', many));
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout.trim().split('\n')).toHaveLength(1_000);
+    expect((await counts()).specs).toBe(before.specs + 1_000);
+  }, 120_000);
+
+  it('answers a delivery id that is not one with a sentence, not the driver\'s text', async () => {
+    const run = await cli('deliveries', 'retry', '1');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      'No delivery 1: a delivery id looks like 3f2b8c1e-…-…; `npx panelist deliveries list` shows them (`--failed` only the failed ones).',
+    );
+  });
+
+  it('answers a well-formed id that names no delivery the same way', async () => {
+    const id = randomUUID();
+    const run = await cli('deliveries', 'retry', id);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`No delivery ${id}: a delivery id looks like`);
+  });
+
+  it('says the database cannot be reached, without the driver\'s text', async () => {
+    const run = await cliWith({ DATABASE_URL: 'postgres://panelist@127.0.0.1:1/panelist' }, 'specs', 'list');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe('panelist: could not reach the database (DATABASE_URL, or the embedded one in ./.data/pg). Check that it is running and try again.');
   });
 });
 
