@@ -1,4 +1,5 @@
 import { ErrorCode, WebClient, type Logger as SlackLogger, type WebAPICallError } from '@slack/web-api';
+import { LRUCache } from 'lru-cache';
 import { renderDigestPart } from '../slack/render/digest';
 import { renderInterviewResult } from '../slack/render/interview';
 import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from './sender';
@@ -30,12 +31,20 @@ export type TokenLookup = (workspaceId: string) => Promise<string>;
  */
 export class SlackSender implements ChatSender {
   readonly platform = 'slack';
-  private readonly clients = new Map<string, WebClient>();
+  /** One client per workspace, for the most recently used `maxClients`; a dropped one is made again. */
+  private readonly clients: LRUCache<string, WebClient>;
 
   constructor(
     private readonly tokenFor: TokenLookup,
-    private readonly options: { slackApiUrl?: string; timeoutMs?: number; logger?: SlackLogger } = {},
-  ) {}
+    private readonly options: { slackApiUrl?: string; timeoutMs?: number; logger?: SlackLogger; maxClients?: number } = {},
+  ) {
+    this.clients = new LRUCache({ max: options.maxClients ?? 1_000 });
+  }
+
+  /** How many workspace clients are held now (for tests of the bound). */
+  get clientCount(): number {
+    return this.clients.size;
+  }
 
   async post(target: ChannelTarget, deliveryId: string, content: DeliveryContent): Promise<string> {
     const client = await this.client(target.workspaceId);

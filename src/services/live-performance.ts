@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../store/db';
 import { competencyAverages, interviewTotals } from './rollup-sums';
 import type { LivePerformance } from './spec-views';
@@ -37,15 +38,14 @@ export function cachedLivePerformance(
   if (options.ttlMs <= 0) return read;
   const now = options.now ?? (() => performance.now());
   const maxSpecs = options.maxSpecs ?? 1_000;
-  const entries = new Map<string, { readAt: number; value: Promise<LivePerformance> }>();
+  // The age is checked here rather than by the cache's own TTL, so tests can drive the clock.
+  const entries = new LRUCache<string, { readAt: number; value: Promise<LivePerformance> }>({ max: maxSpecs });
   return (specId, competencyIds) => {
     const key = `${specId}\u0000${competencyIds.join('\u0000')}`;
     const entry = entries.get(key);
     if (entry && now() - entry.readAt < options.ttlMs) return entry.value;
     const value = read(specId, competencyIds);
-    entries.delete(key);
     entries.set(key, { readAt: now(), value });
-    if (entries.size > maxSpecs) entries.delete(entries.keys().next().value!);
     value.catch(() => {
       if (entries.get(key)?.value === value) entries.delete(key);
     });

@@ -15,13 +15,19 @@ export interface SqlRunner {
 /**
  * Each distinct text becomes a named prepared statement on every connection that runs it: parsed
  * and planned once per connection instead of once per event. The texts are a handful of constants
- * and shapes, so the map stays small.
+ * and shapes (values are always parameters, lists as one array parameter), so the set is fixed by
+ * the code, not by input, and needs no LRU. An LRU would even hurt: a dropped text coming back
+ * would get a new name, and so a second prepared statement on every connection, which `pg` never
+ * releases. The cap is a guard against a future text that varies with input: past it, new texts
+ * run unnamed (planned each time) instead of growing this map and every connection.
  */
+export const MAX_NAMED_STATEMENTS = 200;
 const statementNames = new Map<string, string>();
 
-function statementName(text: string): string {
+export function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
   if (!name) {
+    if (statementNames.size >= MAX_NAMED_STATEMENTS) return undefined;
     name = `panelist_${statementNames.size + 1}`;
     statementNames.set(text, name);
   }
@@ -31,7 +37,8 @@ function statementName(text: string): string {
 export function pgRunner(client: PoolClient | Pool): SqlRunner {
   return {
     async query<T extends object>(text: string, values: readonly unknown[]): Promise<T[]> {
-      const result = await client.query<T>({ name: statementName(text), text, values: values as unknown[] });
+      const name = statementName(text);
+      const result = await client.query<T>(name ? { name, text, values: values as unknown[] } : { text, values: values as unknown[] });
       return result.rows;
     },
   };
