@@ -31,6 +31,9 @@ export function randomWord(maxLength = 20): string {
 export function slashText(): string {
   if (chance(0.03)) return pick(UNICODE).repeat(1 + int(3_000)).slice(0, 4_000);
   if (chance(0.03)) return `${pick(VERBS)} ${'x'.repeat(3_900 + int(100))}`;
+  // Over the 4,000-character limit (refused in the ack), and a near-miss of a slug at the longest a word is compared.
+  if (chance(0.03)) return `${pick(VERBS)} ${pick(SPECS).repeat(1 + int(2_000))}`.slice(0, 4_001 + int(40_000));
+  if (chance(0.02)) return `${pick(['show', 'history', 'weights'])} senior-backend-payments-${'y'.repeat(56)}`;
   const verb = pick(VERBS);
   const words: string[] = [verb];
   if (verb === 'weights' || verb === 'Weights') {

@@ -1,15 +1,20 @@
 import { parseJson } from '../../test/support/fake-slack';
 import { viewSubmission, type SentView } from '../../test/support/slack-views';
+import { fuzzCli } from './fuzz-cli';
 import { chance, modalValue, pick, randomWord, slashText, webhookBody } from './fuzz-inputs';
 import { ADMIN, DEMO_SPEC_SLUG, MEMBER, Rig, sleep } from './rig';
 import { bump, pool, samples, statusLine, type DrillResult } from './tally';
 
 const WENT_WRONG = "went wrong on Panelist's side";
+/** The words every command over 4,000 characters is refused with (src/domain/command.ts). */
+const TOO_LONG = 'a command can be at most 4,000';
 
 /**
  * 10k fuzzed inputs, each signed so it reaches the parsers: `/spec` texts, edit-modal submissions
  * with random field values, and mutated webhook bodies. Every answer must be < 500, no command may
- * be answered with the "something went wrong" reference, and the app must be alive at the end.
+ * be answered with the "something went wrong" reference, a command over 4,000 characters must be
+ * refused in its ack, and the app must be alive at the end. Then hostile operator CLI runs: each
+ * must exit 1 or 2 with words, never a driver's text or a stack.
  */
 export async function fuzz(options: { quick: boolean; log: (line: string) => void }): Promise<DrillResult> {
   const started = Date.now();
@@ -17,6 +22,7 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
   const counts = { slash: Math.round(total * 0.4), modal: Math.round(total * 0.2), webhook: total - Math.round(total * 0.4) - Math.round(total * 0.2) };
   const rig = await Rig.start({ name: 'fuzz' });
   try {
+    await demoSpecSeeded(rig);
     await rig.subscribe(['CFUZZ'], DEMO_SPEC_SLUG);
     const statuses = { slash: new Map<number, number>(), modal: new Map<number, number>(), webhook: new Map<number, number>() };
     const bad: string[] = [];
@@ -35,6 +41,8 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
       bump(statuses.slash, ack.status);
       note('slash', ack.status, text);
       if (ack.text.includes(WENT_WRONG)) bad.push(`slash ack says something went wrong: ${JSON.stringify(text.slice(0, 160))}`);
+      // 413 is the HTTP edge's own refusal of a body that large, also fine.
+      if (text.length > 4_000 && ack.status === 200 && !ack.text.includes(TOO_LONG)) bad.push(`slash ack of ${text.length} characters is not the refusal`);
     });
     options.log(`  ${counts.slash} slash commands: ${statusLine(statuses.slash)}`);
 
@@ -72,13 +80,18 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
     });
     options.log(`  ${counts.webhook} webhook bodies: ${statusLine(statuses.webhook)}`);
 
+    const cli = await fuzzCli(rig.databaseUrl, options.quick ? 20 : 100);
+    bad.push(...cli.bad);
+    const exitLine = [...cli.exits].sort(([a], [b]) => a - b).map(([code, n]) => `exit ${code}×${n}`).join(' ');
+    options.log(`  ${cli.runs} CLI runs: ${exitLine}`);
+
     // the commands' answers by response_url arrive after their acks
     await sleep(5_000);
     const wentWrong = rig.slack.responses.filter((r) => String(r.body.text ?? '').includes(WENT_WRONG));
     for (const response of wentWrong) bad.push(`answer says something went wrong for ${JSON.stringify((sentTexts.get(response.id) ?? '?').slice(0, 160))}: ${String(response.body.text).slice(0, 120)}`);
     const health = rig.alive ? await rig.get('/healthz').catch(() => 0) : 0;
     const fiveHundreds = [...Object.values(statuses)].reduce((sum, map) => sum + [...map].filter(([s]) => s >= 500 || s === 0).reduce((n, [, c]) => n + c, 0), 0);
-    const pass = fiveHundreds === 0 && wentWrong.length === 0 && health === 200 && rig.alive && rig.crashes.length === 0 && rig.errorLineCount === 0;
+    const pass = cli.bad.length === 0 && bad.length === 0 && fiveHundreds === 0 && wentWrong.length === 0 && health === 200 && rig.alive && rig.crashes.length === 0 && rig.errorLineCount === 0;
     return {
       name: 'fuzzed input',
       pass,
@@ -89,6 +102,8 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
         ['modal submissions', `${counts.modal}: ${statusLine(statuses.modal)}`],
         ['webhook bodies', `${counts.webhook}: ${statusLine(statuses.webhook)}`],
         ['5xx or no answer', fiveHundreds],
+        ['CLI runs (exit codes)', `${cli.runs}: ${exitLine}`],
+        ['CLI answers with driver text or a stack', cli.bad.length],
         ['answers by response_url', rig.slack.responses.length],
         ["answers saying 'something went wrong'", wentWrong.length],
         ['app alive, /healthz', `${rig.alive ? 'yes' : 'NO (crashed)'}, ${health}`],
@@ -100,6 +115,16 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
   } finally {
     await rig.close();
   }
+}
+
+/** The demo seed runs after the port is bound, so /healthz can answer before the spec exists. */
+async function demoSpecSeeded(rig: Rig): Promise<void> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(200)) {
+    const ack = await rig.spec('list');
+    const text = ack.text ? String((ack.json() as { text?: unknown }).text ?? '') : await rig.reply(ack.responseId);
+    if (text.includes(DEMO_SPEC_SLUG)) return;
+  }
+  throw new Error(`the demo spec ${DEMO_SPEC_SLUG} was not seeded within 30 s`);
 }
 
 async function openModal(rig: Rig): Promise<SentView | undefined> {

@@ -1,4 +1,4 @@
-import type { Db } from '../store/db';
+import { isUniqueViolation, type Db } from '../store/db';
 
 export const DEFAULT_ORGANIZATION_SLUG = 'default';
 
@@ -11,12 +11,18 @@ export class OrganizationService {
   constructor(private readonly db: Db) {}
 
   async ensureDefault(): Promise<string> {
-    const org = await this.db.organization.upsert({
-      where: { slug: DEFAULT_ORGANIZATION_SLUG },
-      create: { slug: DEFAULT_ORGANIZATION_SLUG, name: 'Default organization' },
-      update: {},
-    });
-    return org.id;
+    try {
+      const org = await this.db.organization.upsert({
+        where: { slug: DEFAULT_ORGANIZATION_SLUG },
+        create: { slug: DEFAULT_ORGANIZATION_SLUG, name: 'Default organization' },
+        update: {},
+      });
+      return org.id;
+    } catch (error) {
+      // Two first uses at once (the demo seed and a first command): both upserts insert, one loses.
+      if (!isUniqueViolation(error)) throw error;
+      return (await this.db.organization.findUniqueOrThrow({ where: { slug: DEFAULT_ORGANIZATION_SLUG } })).id;
+    }
   }
 
   async bySlug(slug: string): Promise<string | undefined> {
