@@ -9,6 +9,13 @@ export const WEIGHT_TOTAL = 100;
 
 export type WeightParse = { ok: true; hundredths: number } | { ok: false; message: string };
 
+/** A scan, not `/0+$/`: that regular expression is quadratic on a long run of zeros followed by a digit. */
+function withoutTrailingZeros(digits: string): string {
+  let end = digits.length;
+  while (end > 0 && digits[end - 1] === '0') end -= 1;
+  return digits.slice(0, end);
+}
+
 /** "0.3", "0.30", ".3", "1" and "30%" all parse; more than two decimals or a fraction of a percent do not. */
 export function parseWeight(raw: string): WeightParse {
   const text = raw.trim();
@@ -26,7 +33,7 @@ export function parseWeight(raw: string): WeightParse {
     return { ok: false, message: `"${quoted(raw)}" is not a weight; write 0.35, .35 or 35%` };
   }
   const whole = decimal[1] === '' ? 0 : Number(decimal[1]);
-  const fraction = (decimal[2] ?? '').replace(/0+$/, '');
+  const fraction = withoutTrailingZeros(decimal[2] ?? '');
   if (fraction.length > 2) {
     return { ok: false, message: `${quoted(text)} has more than two decimals; weights are in hundredths (0.35)` };
   }

@@ -55,10 +55,13 @@ export function addressesBot(raw: string | undefined, entities: readonly Mention
   return mentions.length === 0 && /<at>[^<]*<\/at>/i.test(raw ?? '');
 }
 
-/** Teams may send HTML (`<p>`, `&nbsp;`); commands are words. Keeps our `<@id>` tokens. */
+/**
+ * Teams may send HTML (`<p>`, `&nbsp;`); commands are words. Keeps our `<@id>` tokens. A tag ends
+ * at the next `<` too: `[^>]*` alone would rescan to the end from every `<` of a text of many.
+ */
 export function plainText(html: string): string {
   return html
-    .replace(/<(?!@)[^>]*>/g, ' ')
+    .replace(/<(?!@)[^<>]*>/g, ' ')
     .replace(/&nbsp;/gi, ' ')
     .replace(/&lt;/gi, '<')
     .replace(/&gt;/gi, '>')

@@ -42,4 +42,11 @@ describe('formatWeight and describeImbalance', () => {
     expect(describeImbalance(95)).toBe('Weights add up to 0.95; they must total 1.00 (add 0.05).');
     expect(describeImbalance(110)).toBe('Weights add up to 1.10; they must total 1.00 (remove 0.10).');
   });
+
+  it('reads a weight with thousands of trailing zeros, and quotes a long bad one shortened', () => {
+    expect(parseWeight(`0.3${'0'.repeat(3_990)}`)).toEqual({ ok: true, hundredths: 30 });
+    const long = parseWeight(`0.${'0'.repeat(3_990)}1`);
+    expect(long.ok).toBe(false);
+    expect(!long.ok && long.message.length).toBeLessThan(200);
+  });
 });
