@@ -32,7 +32,7 @@ export class DeliveryService {
   async retry(target: { id: string } | { allFailed: true }): Promise<string[]> {
     return this.db.$transaction(async (tx) => {
       const where = 'id' in target ? { id: target.id } : { status: 'failed' };
-      const rows = await tx.delivery.findMany({ where, select: { id: true, status: true, platform: true } });
+      const rows = await tx.delivery.findMany({ where, select: { id: true, status: true, platform: true, kind: true } });
       if ('id' in target && rows.length === 0) throw new PanelistError('invalid_input', `No delivery ${target.id}.`);
       const retried: string[] = [];
       for (const row of rows) {

@@ -48,10 +48,10 @@ export class SubscriptionService {
         where: { platform: channel.platform, channelId: channel.channelId, pausedAt: { not: null } },
         data: { pausedAt: null, pausedReason: null },
       });
-      const held = await tx.delivery.findMany({ where: { platform: channel.platform, channelId: channel.channelId, status: 'paused' }, select: { id: true, platform: true } });
-      for (const { id, platform } of held) {
+      const held = await tx.delivery.findMany({ where: { platform: channel.platform, channelId: channel.channelId, status: 'paused' }, select: { id: true, platform: true, kind: true } });
+      for (const { id, platform, kind } of held) {
         await tx.delivery.update({ where: { id }, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() } });
-        await tx.$executeRaw(addDeliverJob({ id, platform }));
+        await tx.$executeRaw(addDeliverJob({ id, platform, kind }));
       }
       await ensureDigestSchedule(tx, context, channel);
       await recordAudit(tx, context, { action: 'subscription.add', specId: spec?.id, detail: { channel: channel.channelId, private: isPrivate } });

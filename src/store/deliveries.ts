@@ -30,7 +30,7 @@ export async function createDeliveries<T extends DeliveryTarget>(
       RETURNING id, status`;
     for (const row of rows) {
       created.push(row.id);
-      if (row.status === 'pending') await tx.$executeRaw(addDeliverJob({ id: row.id, platform: target.platform }));
+      if (row.status === 'pending') await tx.$executeRaw(addDeliverJob({ id: row.id, platform: target.platform, kind }));
     }
   }
   return created;
@@ -78,7 +78,7 @@ created AS (
 queued AS (
   SELECT ${QUEUE_SCHEMA}.add_jobs(jobs.specs)
   FROM (
-    SELECT array_agg(${deliverJobSpecSql('due.id', 'due.platform')}) AS specs
+    SELECT array_agg(${deliverJobSpecSql('due.id', 'due.platform', `${kind}::text`)}) AS specs
     FROM (SELECT id, platform FROM refreshed WHERE status IN ('pending', 'sent')
           UNION ALL SELECT id, platform FROM created WHERE status = 'pending') due
   ) jobs

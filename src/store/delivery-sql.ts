@@ -76,6 +76,7 @@ const HAS_WORK = `d.status NOT IN ('failed', 'paused', 'cancelled')
 export interface Turn {
   runAt: Date;
   due: boolean;
+  kind: string;
 }
 
 /**
@@ -86,7 +87,7 @@ function requeuedTo(turns: string, options: { columns: string; later: string }):
   return `
   WITH turns AS (${turns}),
   requeued AS (
-    SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('t.delivery_id', 't.platform', 't.run_at')}))
+    SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('t.delivery_id', 't.platform', 't.kind', 't.run_at')}))
     FROM turns t WHERE ${options.later} HAVING count(*) > 0)
   SELECT ${options.columns}, (SELECT count(*) FROM requeued)::int AS requeued FROM turns t WHERE t.delivery_id = $1::uuid`;
 }
@@ -98,7 +99,7 @@ function requeuedTo(turns: string, options: { columns: string; later: string }):
  * The database's clock decides, so every replica paces a channel as one.
  */
 export const TAKE_TURN = requeuedTo('SELECT * FROM panelist_take_turn($1::uuid, $2::int, $3::int)', {
-  columns: 't.run_at AS "runAt", t.due',
+  columns: 't.run_at AS "runAt", t.due, t.kind',
   later: 'NOT t.due',
 });
 

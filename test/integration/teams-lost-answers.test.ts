@@ -146,7 +146,7 @@ describe('a Teams post whose answer was lost', () => {
     await h.db.$executeRaw`UPDATE delivery SET message_id = NULL, status = 'pending', rendered_version = 0, posted_at = NULL,
       attempted_at = now() - interval '5 seconds', lease_until = NULL WHERE id = ${sent.id}::uuid`;
     const searchesBefore = h.connector.graph.requests.length;
-    await h.db.$executeRaw(addDeliverJob({ id: sent.id, platform: 'teams' }));
+    await h.db.$executeRaw(addDeliverJob({ id: sent.id, platform: 'teams', kind: 'interview.result' }));
     const row = await settled('int_crash', channel('crash'));
     const posts = postsOf(channel('crash'), 'int_crash');
     expect(posts).toHaveLength(1);
