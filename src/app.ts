@@ -110,7 +110,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     );
     if (teams) stops.push(() => teams.stop());
 
-    const digests = createDigestService(config, db);
+    const digests = createDigestService(config, db, pool);
     const deps = deliveryDeps(config, db, digests, logger, metrics, teams ? { teams: teams.sender } : {}, pgRunner(pool));
     const worker = await startDeliveryWorker(deps, {
       databaseUrl,

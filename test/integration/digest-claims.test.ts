@@ -1,0 +1,171 @@
+import { Pool } from 'pg';
+import { DIGEST_KIND, DigestService, type ClaimedDigest } from '../../src/services/digests';
+import { createDb, type Db } from '../../src/store/db';
+import { DELIVER_JOB_KEY_PREFIX, DELIVER_TASK, QUEUE_SCHEMA } from '../../src/store/queue';
+import { pgTransaction, prismaTransaction } from '../../src/store/sql-transaction';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { seedDigestChannels, type SeededChannel } from '../support/digest-seed';
+
+/**
+ * The clock's claim at scale, on its own database per test: Monday morning's many schedules in
+ * batches of short transactions, shared by replicas, each digest once with its deliveries and jobs.
+ */
+const DUE_AT = new Date('2026-11-23T09:00:00Z');
+const NOW = new Date('2026-11-23T09:00:20Z');
+const BATCH = 100;
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+/** Not the renderer's split: a digest of n specs takes ceil(n/2) messages, so the parts vary per channel. */
+const messagesFor = (specs: number) => Math.ceil(specs / 2);
+
+let database: TestDatabase;
+let pool: Pool;
+let db: Db;
+beforeEach(async () => {
+  database = await createTestDatabase();
+  pool = new Pool({ connectionString: database.url, max: 4 });
+  db = createDb(database.url, { max: 2 });
+});
+afterEach(async () => {
+  await db?.$disconnect();
+  await pool?.end();
+  await database?.drop();
+});
+
+const onPg = (claimPool = pool) => new DigestService(db, { messagesFor, claimBatchSize: BATCH }, pgTransaction(claimPool));
+const seed = (channels: number, withoutSubscriptionsEvery = 0) =>
+  seedDigestChannels(pool, { organizations: 20, specsPerOrganization: 25, channels, dueAt: DUE_AT, withoutSubscriptionsEvery });
+
+interface ClaimedRow {
+  channel_id: string;
+  next_run_at: Date;
+  digests: { id: string; period_start: string; period_end: string; late: boolean; parts: number }[];
+  deliveries: { subject: string; subscription: string; status: string; job_task: string | null; job_payload: { deliveryId: string } | null; job_attempts: number | null }[];
+}
+
+/** What the database holds per seeded channel: its schedule's next run, its digests, their deliveries and jobs. */
+async function claimedRows(): Promise<Map<string, ClaimedRow>> {
+  const { rows } = await pool.query<ClaimedRow>(
+    `SELECT s.channel_id, s.next_run_at,
+            coalesce((SELECT json_agg(json_build_object('id', d.id, 'period_start', d.period_start, 'period_end', d.period_end,
+                                                        'late', d.late, 'parts', d.parts))
+                      FROM digest d WHERE d.schedule_id = s.id), '[]') AS digests,
+            coalesce((SELECT json_agg(json_build_object('subject', dl.subject_id, 'subscription', dl.subscription_id, 'status', dl.status,
+                                                        'job_task', t.identifier, 'job_payload', j.payload, 'job_attempts', j.max_attempts)
+                                      ORDER BY split_part(dl.subject_id, ':', 2)::int)
+                      FROM digest d JOIN delivery dl ON dl.kind = $1 AND dl.subject_id LIKE d.id || ':%' AND dl.channel_id = s.channel_id
+                      LEFT JOIN ${QUEUE_SCHEMA}._private_jobs j ON j.key = $2 || dl.id
+                      LEFT JOIN ${QUEUE_SCHEMA}._private_tasks t ON t.id = j.task_id
+                      WHERE d.schedule_id = s.id), '[]') AS deliveries
+     FROM digest_schedule s`,
+    [DIGEST_KIND, DELIVER_JOB_KEY_PREFIX],
+  );
+  return new Map(rows.map((row) => [row.channel_id, row]));
+}
+
+/** Every channel with subscriptions has one digest for the week before DUE_AT, one delivery per part, each with its job. */
+async function expectEachClaimedOnce(channels: SeededChannel[], claimed: ClaimedDigest[]) {
+  const rows = await claimedRows();
+  const withSubscriptions = channels.filter((channel) => channel.target);
+  expect(claimed).toHaveLength(withSubscriptions.length);
+  expect(new Set(claimed.map((c) => c.id)).size).toBe(claimed.length);
+  for (const channel of channels) {
+    const row = rows.get(channel.channelId)!;
+    if (!channel.target) {
+      expect(row.digests).toEqual([]);
+      continue;
+    }
+    expect(row.digests).toHaveLength(1);
+    const digest = row.digests[0]!;
+    expect(claimed.some((c) => c.id === digest.id)).toBe(true);
+    expect(new Date(digest.period_end)).toEqual(DUE_AT);
+    expect(new Date(digest.period_start)).toEqual(new Date(DUE_AT.getTime() - WEEK_MS));
+    expect(digest.late).toBe(false);
+    const parts = Math.max(1, messagesFor(channel.specCount));
+    expect(digest.parts).toBe(parts);
+    expect(row.deliveries.map((d) => d.subject)).toEqual(Array.from({ length: parts }, (_, i) => `${digest.id}:${i + 1}`));
+    for (const delivery of row.deliveries) {
+      expect(delivery).toMatchObject({ subscription: channel.target, status: 'pending', job_task: DELIVER_TASK, job_attempts: 25 });
+    }
+  }
+}
+
+describe('Monday morning: many channels due at the same minute', () => {
+  it('claims them all in one call, batch after batch, each once with its deliveries and jobs, and moves every schedule on (a channel without subscriptions gets no digest)', async () => {
+    const channels = await seed(600, 50);
+    const batches: ClaimedDigest[][] = [];
+    const claimed = await onPg().claimDue(NOW, { onlyDue: true }, (batch) => batches.push(batch));
+
+    expect(batches.length).toBeGreaterThanOrEqual(600 / BATCH);
+    expect(batches.every((batch) => batch.length <= BATCH)).toBe(true);
+    expect(batches.flat()).toEqual(claimed);
+    await expectEachClaimedOnce(channels, claimed);
+    for (const row of (await claimedRows()).values()) expect(row.next_run_at).toEqual(new Date(DUE_AT.getTime() + WEEK_MS));
+    for (const digest of claimed) expect(digest).toMatchObject({ scheduledFor: DUE_AT, latenessMs: NOW.getTime() - DUE_AT.getTime(), late: false });
+    const jobs = await pool.query(`SELECT payload FROM ${QUEUE_SCHEMA}._private_jobs`);
+    const deliveries = await pool.query(`SELECT id FROM delivery`);
+    expect(jobs.rows.map((j) => j.payload.deliveryId).sort()).toEqual(deliveries.rows.map((d) => d.id).sort());
+
+    expect(await onPg().claimDue(NOW)).toEqual([]);
+  });
+
+  it('two replicas claiming at once share the work: every (schedule, period) once, all of it claimed', async () => {
+    const channels = await seed(600);
+    const otherPool = new Pool({ connectionString: database.url, max: 2 });
+    try {
+      // one replica on plain pg, one through Prisma: both roads the app and the CLI take
+      const other = new DigestService(db, { messagesFor, claimBatchSize: BATCH }, prismaTransaction(db));
+      const [a, b] = await Promise.all([onPg(otherPool).claimDue(NOW), other.claimDue(NOW)]);
+      await expectEachClaimedOnce(channels, [...a, ...b]);
+    } finally {
+      await otherPool.end();
+    }
+  });
+
+  it('skips the schedules another replica holds instead of waiting for it, and leaves them to it', async () => {
+    const channels = await seed(300);
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      const held = await holder.query<{ id: string }>(`SELECT id FROM digest_schedule ORDER BY id LIMIT 150 FOR UPDATE`);
+      const claimed = await onPg().claimDue(NOW);
+      expect(claimed).toHaveLength(150);
+      const claimedSchedules = await pool.query<{ schedule_id: string }>(`SELECT schedule_id FROM digest`);
+      const heldIds = new Set(held.rows.map((r) => r.id));
+      expect(claimedSchedules.rows.some((r) => heldIds.has(r.schedule_id))).toBe(false);
+      await holder.query('ROLLBACK');
+      // the replica that held them died without claiming: the next tick claims them
+      const rest = await onPg().claimDue(NOW);
+      await expectEachClaimedOnce(channels, [...claimed, ...rest]);
+    } finally {
+      holder.release();
+    }
+  });
+
+  it('marks a digest late when it is claimed more than ten minutes after its time', async () => {
+    const channels = await seed(8);
+    const elevenMinutesLate = new Date(DUE_AT.getTime() + 11 * 60_000);
+    const claimed = await onPg().claimDue(elevenMinutesLate);
+    expect(claimed).toHaveLength(channels.length);
+    for (const digest of claimed) expect(digest).toMatchObject({ late: true, latenessMs: 11 * 60_000, scheduledFor: DUE_AT });
+    expect((await pool.query(`SELECT DISTINCT late FROM digest`)).rows).toEqual([{ late: true }]);
+  });
+});
+
+describe('`digests run --at` (onlyDue: false)', () => {
+  it('claims for every enabled schedule, due or not, in batches, without moving any, and a second run claims nothing', async () => {
+    const channels = await seed(250);
+    // not due yet, and switched off: the first is claimed all the same, the second is not
+    await pool.query(`UPDATE digest_schedule SET next_run_at = next_run_at + interval '3 days' WHERE channel_id = $1`, [channels[0]!.channelId]);
+    await pool.query(`UPDATE digest_schedule SET enabled = false WHERE channel_id = $1`, [channels[1]!.channelId]);
+    const before = await pool.query(`SELECT id, next_run_at FROM digest_schedule ORDER BY id`);
+    const batches: ClaimedDigest[][] = [];
+    const claimed = await onPg().claimDue(NOW, { onlyDue: false }, (batch) => batches.push(batch));
+
+    expect(batches.length).toBeGreaterThanOrEqual(3);
+    const enabled = channels.filter((channel) => channel !== channels[1]);
+    await expectEachClaimedOnce(enabled, claimed);
+    expect((await claimedRows()).get(channels[1]!.channelId)!.digests).toEqual([]);
+    expect((await pool.query(`SELECT id, next_run_at FROM digest_schedule ORDER BY id`)).rows).toEqual(before.rows);
+    expect(await onPg().claimDue(NOW, { onlyDue: false })).toEqual([]);
+  });
+});
