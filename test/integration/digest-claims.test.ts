@@ -1,4 +1,8 @@
+import { Writable } from 'node:stream';
 import { Pool } from 'pg';
+import pino from 'pino';
+import { startDigestClock } from '../../src/jobs/digest-clock';
+import { Metrics } from '../../src/observability/metrics';
 import { DIGEST_KIND, DigestService, type ClaimedDigest } from '../../src/services/digests';
 import { createDb, type Db } from '../../src/store/db';
 import { DELIVER_JOB_KEY_PREFIX, DELIVER_TASK, QUEUE_SCHEMA } from '../../src/store/queue';
@@ -148,6 +152,33 @@ describe('Monday morning: many channels due at the same minute', () => {
     expect(claimed).toHaveLength(channels.length);
     for (const digest of claimed) expect(digest).toMatchObject({ late: true, latenessMs: 11 * 60_000, scheduledFor: DUE_AT });
     expect((await pool.query(`SELECT DISTINCT late FROM digest`)).rows).toEqual([{ late: true }]);
+  });
+});
+
+describe('the clock', () => {
+  it('claims everything due in one tick: a log line per batch, each digest at debug and in the metrics', async () => {
+    const quarterHour = 15 * 60_000;
+    const dueAt = new Date(Math.floor(Date.now() / quarterHour) * quarterHour);
+    await seedDigestChannels(pool, { organizations: 4, specsPerOrganization: 5, channels: 250, dueAt });
+    const lines: { level: number; msg: string; claimed?: number }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const metrics = new Metrics(db);
+    const clock = startDigestClock(onPg(), pino({ level: 'debug' }, sink), metrics);
+    // the clock ticks once as it starts, and stopping waits for that tick
+    await clock.stop();
+
+    expect((await pool.query(`SELECT count(*)::int AS n FROM digest`)).rows[0].n).toBe(250);
+    const batches = lines.filter((line) => line.level === 30 && line.msg === 'digests claimed and queued');
+    expect(batches.length).toBeGreaterThanOrEqual(3);
+    expect(batches.reduce((sum, line) => sum + line.claimed!, 0)).toBe(250);
+    expect(lines.filter((line) => line.level === 20 && line.msg === 'digest claimed and queued')).toHaveLength(250);
+    const runs = await metrics.digestRuns.get();
+    expect(runs.values.reduce((sum, value) => sum + value.value, 0)).toBe(250);
   });
 });
 
