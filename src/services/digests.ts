@@ -2,7 +2,7 @@ import type { Competency } from '../domain/spec';
 import type { Db, Tx } from '../store/db';
 import { BUCKET_MS } from '../store/rollups';
 import { prismaTransaction, type SqlTransaction } from '../store/sql-transaction';
-import { claimDigests, DEFAULT_CLAIM_BATCH, type ClaimedDigest } from './digest-claims';
+import { claimDigests, DEFAULT_CLAIM_BATCH, DEFAULT_CLAIM_DELIVERIES, type ClaimedDigest } from './digest-claims';
 import { specSection } from './digest-data';
 import type { DigestView } from './digest-views';
 import { ALL_SPECS } from './permissions';
@@ -18,6 +18,8 @@ export interface DigestOptions {
   specUrlTemplate?: string;
   /** schedules claimed per transaction (DEFAULT_CLAIM_BATCH) */
   claimBatchSize?: number;
+  /** deliveries created per transaction (DEFAULT_CLAIM_DELIVERIES) */
+  claimDeliveries?: number;
 }
 
 /**
@@ -45,7 +47,12 @@ export class DigestService {
     mode: { onlyDue: boolean } = { onlyDue: true },
     onBatch?: (claimed: ClaimedDigest[]) => void,
   ): Promise<ClaimedDigest[]> {
-    const settings = { kind: DIGEST_KIND, messagesFor: this.options.messagesFor, batchSize: this.options.claimBatchSize ?? DEFAULT_CLAIM_BATCH };
+    const settings = {
+      kind: DIGEST_KIND,
+      messagesFor: this.options.messagesFor,
+      batchSize: this.options.claimBatchSize ?? DEFAULT_CLAIM_BATCH,
+      maxDeliveries: this.options.claimDeliveries ?? DEFAULT_CLAIM_DELIVERIES,
+    };
     return claimDigests(this.claimsIn, settings, now, mode.onlyDue, onBatch);
   }
 

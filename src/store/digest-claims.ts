@@ -11,6 +11,9 @@ import type { SqlRunner } from './sql-runner';
 /** A schedule locked for claiming, with what its digest needs from the channel's subscriptions. */
 export interface LockedSchedule {
   id: string;
+  platform: string;
+  workspace_id: string;
+  channel_id: string;
   weekday: number;
   minute_of_day: number;
   time_zone: string;
@@ -26,7 +29,7 @@ export interface LockedSchedule {
  */
 const withChannels = (lock: string) => `
 WITH locked AS (${lock})
-SELECT l.id::text AS id, l.weekday, l.minute_of_day, l.time_zone, f.subscription_id::text AS subscription_id,
+SELECT l.id::text AS id, l.platform, l.workspace_id, l.channel_id, l.weekday, l.minute_of_day, l.time_zone, f.subscription_id::text AS subscription_id,
        CASE WHEN f.subscription_id IS NULL THEN 0 ELSE (
          SELECT count(*)::int FROM spec
          WHERE spec.organization_id = l.organization_id AND (f.follows_all OR spec.id::text = ANY (f.scopes))) END AS spec_count
@@ -44,7 +47,7 @@ ORDER BY l.id`;
  * take a different batch at the same moment instead of queueing behind one another.
  */
 const LOCK_DUE = withChannels(`
-  SELECT id, organization_id, platform, channel_id, weekday, minute_of_day, time_zone
+  SELECT id, organization_id, platform, workspace_id, channel_id, weekday, minute_of_day, time_zone
   FROM digest_schedule
   WHERE enabled AND next_run_at <= $2::timestamptz
   ORDER BY next_run_at
@@ -56,7 +59,7 @@ const LOCK_DUE = withChannels(`
  * It waits for locked ones rather than skip them, since it must consider every schedule.
  */
 const LOCK_ENABLED_AFTER = withChannels(`
-  SELECT id, organization_id, platform, channel_id, weekday, minute_of_day, time_zone
+  SELECT id, organization_id, platform, workspace_id, channel_id, weekday, minute_of_day, time_zone
   FROM digest_schedule
   WHERE enabled AND id > $2::uuid
   ORDER BY id
@@ -94,16 +97,17 @@ function textLiteral(value: string): string {
  * that raced for the same period inserts nothing and queues nothing. Each new digest gets one
  * delivery per part (subject `<digest id>:<part>`) to its channel's first subscription, and each
  * new delivery its job; the schedules move to their next run. `queued` is read by the main query
- * because a CTE that only reads runs only when read; the writes run regardless.
+ * because a CTE that only reads runs only when read; the writes run regardless. The `= ANY` on the
+ * update gives the planner the index: joined to unnest alone it hashes the whole table per batch.
  */
 const WRITE_CLAIMS = `
 WITH claim AS (
-  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::bool[], $5::int[], $6::uuid[])
-    AS c(schedule_id, period_start, period_end, late, parts, subscription_id)),
+  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::bool[], $5::int[], $6::uuid[], $7::text[], $8::text[], $9::text[])
+    AS c(schedule_id, period_start, period_end, late, parts, subscription_id, platform, workspace_id, channel_id)),
 advanced AS (
   UPDATE digest_schedule d SET next_run_at = a.next_run_at
-  FROM unnest($7::uuid[], $8::timestamptz[]) AS a(id, next_run_at)
-  WHERE d.id = a.id
+  FROM unnest($10::uuid[], $11::timestamptz[]) AS a(id, next_run_at)
+  WHERE d.id = a.id AND d.id = ANY ($10::uuid[])
   RETURNING d.id),
 digests AS (
   INSERT INTO digest (id, schedule_id, period_start, period_end, late, parts)
@@ -112,10 +116,9 @@ digests AS (
   RETURNING id, schedule_id, parts),
 created AS (
   INSERT INTO delivery (id, kind, subject_id, subscription_id, platform, workspace_id, channel_id, status)
-  SELECT gen_random_uuid(), $9::text, d.id::text || ':' || part, c.subscription_id, s.platform, s.workspace_id, s.channel_id, 'pending'
+  SELECT gen_random_uuid(), $12::text, d.id::text || ':' || part, c.subscription_id, c.platform, c.workspace_id, c.channel_id, 'pending'
   FROM digests d
   JOIN claim c ON c.schedule_id = d.schedule_id
-  JOIN digest_schedule s ON s.id = d.schedule_id
   CROSS JOIN LATERAL generate_series(1, d.parts) AS part
   ON CONFLICT (kind, subject_id, channel_id) DO NOTHING
   RETURNING id, platform),
@@ -128,6 +131,10 @@ SELECT coalesce((SELECT json_agg(json_build_object('id', id, 'scheduleId', sched
 
 export interface DigestClaim {
   scheduleId: string;
+  /** the channel, as its schedule names it */
+  platform: string;
+  workspaceId: string;
+  channelId: string;
   periodStart: Date;
   periodEnd: Date;
   late: boolean;
@@ -156,6 +163,9 @@ export async function writeDigestClaims(
     claims.map((c) => c.late),
     claims.map((c) => c.parts),
     claims.map((c) => c.subscriptionId),
+    claims.map((c) => c.platform),
+    claims.map((c) => c.workspaceId),
+    claims.map((c) => c.channelId),
     advances.map((a) => a.scheduleId),
     advances.map((a) => iso(a.nextRunAt)),
     kind,

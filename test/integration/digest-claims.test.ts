@@ -145,6 +145,20 @@ describe('Monday morning: many channels due at the same minute', () => {
     }
   });
 
+  it('keeps a batch within its deliveries: a channel following many specs takes several', async () => {
+    const channels = await seed(120);
+    const service = new DigestService(db, { messagesFor, claimBatchSize: BATCH, claimDeliveries: 40 }, pgTransaction(pool));
+    const batches: ClaimedDigest[][] = [];
+    const claimed = await service.claimDue(NOW, { onlyDue: true }, (batch) => batches.push(batch));
+    await expectEachClaimedOnce(channels, claimed);
+    const parts = new Map((await pool.query<{ id: string; parts: number }>(`SELECT id, parts FROM digest`)).rows.map((d) => [d.id, d.parts]));
+    for (const batch of batches) {
+      const deliveries = batch.reduce((sum, digest) => sum + parts.get(digest.id)!, 0);
+      expect(batch.length === 1 || deliveries <= 40).toBe(true);
+    }
+    expect(batches.length).toBeGreaterThan(120 / BATCH);
+  });
+
   it('marks a digest late when it is claimed more than ten minutes after its time', async () => {
     const channels = await seed(8);
     const elevenMinutesLate = new Date(DUE_AT.getTime() + 11 * 60_000);
@@ -198,5 +212,12 @@ describe('`digests run --at` (onlyDue: false)', () => {
     expect((await claimedRows()).get(channels[1]!.channelId)!.digests).toEqual([]);
     expect((await pool.query(`SELECT id, next_run_at FROM digest_schedule ORDER BY id`)).rows).toEqual(before.rows);
     expect(await onPg().claimDue(NOW, { onlyDue: false })).toEqual([]);
+  });
+
+  it('keeps within its deliveries per batch too, and still claims every schedule once', async () => {
+    const channels = await seed(120);
+    const service = new DigestService(db, { messagesFor, claimBatchSize: BATCH, claimDeliveries: 40 }, pgTransaction(pool));
+    const claimed = await service.claimDue(NOW, { onlyDue: false });
+    await expectEachClaimedOnce(channels, claimed);
   });
 });
