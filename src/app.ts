@@ -129,7 +129,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       }
     }
 
-    const digests = createDigestService(config, db);
+    const digests = createDigestService(config, db, pool);
     const deps = deliveryDeps(config, db, digests, logger, metrics, teams ? { teams: teams.sender } : {}, pgRunner(pool));
     announcePlatforms(Object.keys(deps.senders), logger, metrics);
     const worker = await startDeliveryWorker(deps, {
