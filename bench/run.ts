@@ -85,7 +85,7 @@ async function main(): Promise<number> {
   log(`machine: ${info.cores} cores, ${info.memoryGiB} GiB, node ${info.node}, PostgreSQL ${info.postgres}, load ${info.loadAtStart.join(' ')}`);
 
   const probe = new Probe(pg.url, app.process.pid!);
-  const ctx: BenchContext = { appUrl: `http://127.0.0.1:${appPort}`, databaseUrl: pg.url, adminUrl: pg.url, sink, probe, quick, log };
+  const ctx: BenchContext = { appUrl: `http://127.0.0.1:${appPort}`, databaseUrl: pg.url, adminUrl: pg.url, sink, probe, quick, tempDir: temp, log };
   const rows: Row[] = [];
   const notes: string[] = [];
   if (Object.keys(overrides).length > 0) notes.push(`App settings changed for this run (BENCH_APP_*): ${JSON.stringify(overrides)}.`);
