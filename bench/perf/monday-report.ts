@@ -71,7 +71,8 @@ export async function mondayOutcome(pg: PgClient, input: MondayInput): Promise<M
               (SELECT count(*) FROM delivery WHERE kind = $1 AND status = 'sent')::int AS sent,
               (SELECT count(*) FROM digest_schedule WHERE channel_id LIKE '${DIGEST_CHANNEL_PREFIX}%' AND next_run_at <= now())::int AS "stillDue",
               (SELECT count(DISTINCT spec_id) FROM interview_rollup
-                WHERE bucket >= $2::timestamptz - interval '7 days' AND bucket < $2::timestamptz AND completed > 0)::int AS "specsWithWeek"`,
+                WHERE bucket >= $2::timestamptz - interval '7 days' AND bucket < $2::timestamptz AND completed > 0
+                  AND spec_id::text IN (SELECT scope FROM subscription WHERE channel_id LIKE '${DIGEST_CHANNEL_PREFIX}%'))::int AS "specsWithWeek"`,
       [DIGEST_KIND, input.when.occurrence.toISOString()],
     )
   ).rows[0]!;
