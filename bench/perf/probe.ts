@@ -64,7 +64,7 @@ export class Probe {
   }
 
   private async query<T extends object>(sql: string): Promise<T[]> {
-    const client = new PgClient({ connectionString: this.databaseUrl });
+    const client = new PgClient({ connectionString: this.databaseUrl, application_name: 'bench-probe' }); // bench-*: not one of the app's connections
     await client.connect();
     try {
       return (await client.query<T>(sql)).rows;
