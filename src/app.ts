@@ -103,7 +103,9 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       logger,
     });
     const routers = [webhooks, ...(slack?.router ? [slack.router] : []), ...(teams ? [teams.router] : [])];
-    const httpApp = createHttpApp({ logger, isReady: () => isDatabaseReachable(db), routers, metrics });
+    // Ready once the whole start has run (seed, worker, clock), and while the database answers.
+    let started = false;
+    const httpApp = createHttpApp({ logger, isReady: async () => started && (await isDatabaseReachable(db)), routers, metrics });
     const server: http.Server = await listen(httpApp, config.port);
     stops.push(() => closeServer(server));
     const port = (server.address() as { port: number }).port;
@@ -145,6 +147,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       stops.push(() => clock.stop());
     }
 
+    started = true;
     return { port, databaseUrl, stop: stopAll };
   } catch (error) {
     await stopAll();
