@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { fuzz } from './drills/fuzz';
 import { killNine } from './drills/kill';
+import { noisyNeighbour } from './drills/noisy';
 import { postgresRestart } from './drills/pg-restart';
 import { closeAllRigs, killAllChildrenNow } from './drills/rig';
 import { slackFaults } from './drills/slack-faults';
@@ -23,6 +24,13 @@ const DRILLS: Record<string, Drill> = {
   'teams-kill': teamsKill,
   'pg-restart': postgresRestart,
   fuzz,
+  noisy: noisyNeighbour,
+};
+
+/** Minutes a drill may take (quick, full) when the default of 4 / 8 is too short for what it waits out. */
+const CEILINGS: Record<string, [number, number]> = {
+  // a 300-message backlog at Slack's 1/s
+  noisy: [4, 10],
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {
@@ -49,7 +57,7 @@ async function main(): Promise<void> {
     console.log(`\n-- ${name}`);
     const started = Date.now();
     // Each drill gets a hard ceiling, so a hang becomes a FAIL instead of a stuck run.
-    const ceiling = (quick ? 4 : 8) * 60_000;
+    const ceiling = (CEILINGS[name] ?? [4, 8])[quick ? 0 : 1]! * 60_000;
     let timer: NodeJS.Timeout | undefined;
     try {
       const result = await Promise.race([
