@@ -3,6 +3,7 @@ import { fuzz } from './drills/fuzz';
 import { killNine } from './drills/kill';
 import { noisyNeighbour } from './drills/noisy';
 import { postgresRestart } from './drills/pg-restart';
+import { replicas } from './drills/replicas';
 import { closeAllRigs, killAllChildrenNow } from './drills/rig';
 import { slackFaults } from './drills/slack-faults';
 import { duplicateStorm } from './drills/storm';
@@ -25,12 +26,15 @@ const DRILLS: Record<string, Drill> = {
   'pg-restart': postgresRestart,
   fuzz,
   noisy: noisyNeighbour,
+  replicas,
 };
 
 /** Minutes a drill may take (quick, full) when the default of 4 / 8 is too short for what it waits out. */
 const CEILINGS: Record<string, [number, number]> = {
   // a 300-message backlog at Slack's 1/s
   noisy: [4, 10],
+  // three app processes to start, then posts cut off by kill -9 wait out their 2-minute lease
+  replicas: [7, 10],
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {

@@ -10,8 +10,9 @@ export interface DrillResult {
   seconds: number;
 }
 
-// the report link carries the interview id verbatim (the visible id has its underscores escaped)
-const INTERVIEW = /interviews\.example\.com\/r\/([^|>"]+)/;
+// the report link carries the interview id verbatim (the visible id has its underscores escaped);
+// a result message's link is "Open the full report" (a digest links its top candidates by name)
+const INTERVIEW = /interviews\.example\.com\/r\/([^|>"]+)\|Open the full report>/;
 
 const interviewOf = new WeakMap<object, string>();
 
