@@ -35,8 +35,9 @@ export async function replicas(options: { quick: boolean; log: (line: string) =>
 
     const loadStart = Date.now();
     const log = (line: string) => options.log(`${line} (+${((Date.now() - loadStart) / 1000).toFixed(1)} s)`);
-    // due one after another from now until the next minute's tick (full: the one after)
-    const lastDue = Math.ceil((loadStart + 5_000) / 60_000) * 60_000 - 1_000 + (options.quick ? 0 : 60_000);
+    // due one after another from now until the first minute's tick at least 20 s away (full: the one
+    // after), so that some are claimed by start-up ticks of the killed app and some by the three at once
+    const lastDue = Math.ceil((loadStart + 20_000) / 60_000) * 60_000 - 1_000 + (options.quick ? 0 : 60_000);
     const due = channels.map((channel, i) => ({ channel, at: new Date(loadStart + ((lastDue - loadStart) * i) / (channels.length - 1)) }));
     await makeDigestsDue(setup.rig.databaseUrl, due);
     log(`  digests due from now until ${new Date(lastDue).toISOString()}; killing app c ${KILLS} times meanwhile`);
