@@ -11,6 +11,7 @@ const QUARTER_HOUR_MS = 15 * 60_000;
  * Each channel picks its digest time with `/spec digest <day> <HH:MM> UTC`, as a user would: the
  * latest quarter hour (UTC), so this week's occurrence has just passed and the app schedules the next
  * a week on. Returns that occurrence: the end of the period every digest of the drill must cover.
+ * A digest claimed more than 10 minutes after it is marked late (and says so); that is expected.
  */
 export async function chooseDigestTime(rig: Rig, channels: string[]): Promise<Date> {
   const occurrence = new Date(Math.floor(Date.now() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS);
