@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/logger';
@@ -8,7 +8,7 @@ import { signInterviewBody } from '../../src/webhooks/signature';
 import { FakeSlack, type FakeUser } from '../../test/support/fake-slack';
 import { interactionBody, postSigned, slashCommandBody, type SignedPost } from '../../test/support/slack-requests';
 import { nodeFlagsOfStart } from '../perf/procs';
-import { ADMIN, MEMBER, ROOT, SIGNING_SECRET, WEBHOOK_SECRET, freePort, sleep } from './support';
+import { ADMIN, MEMBER, ROOT, SIGNING_SECRET, WEBHOOK_SECRET, freePort, sleep, waitForSpecs } from './support';
 
 export * from './support';
 
@@ -82,6 +82,7 @@ export class Rig {
     try {
       await rig.startPg();
       await rig.startApp();
+      await waitForSpecs(rig.databaseUrl, seededIds(env.DEMO_SPEC_FILE!));
     } catch (error) {
       await rig.close();
       throw error;
@@ -287,4 +288,10 @@ export class Rig {
       if (!text.includes('now follows')) throw new Error(`subscribing ${channelId} to ${scope} failed: ${ack.status} ${text}`);
     }
   }
+}
+
+/** The ids of the spec documents in the file the app seeds (one document or an array of them). */
+function seededIds(file: string): string[] {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { id: string } | { id: string }[];
+  return (Array.isArray(parsed) ? parsed : [parsed]).map((doc) => doc.id);
 }
