@@ -40,12 +40,17 @@ export interface DrillEvent {
   raw: string;
 }
 
-/** A distinct `interview.completed` for interview `<tag>_<index>`, spread over the specs. */
-export function makeEvent(setup: DeliverySetup, tag: string, index: number): DrillEvent {
+/**
+ * A distinct `interview.completed` for interview `<tag>_<index>`, spread over the specs (event i
+ * goes to spec i mod the number of specs). `completedAt` dates it (started 40 minutes before);
+ * otherwise the fixture's fixed times.
+ */
+export function makeEvent(setup: DeliverySetup, tag: string, index: number, completedAt?: Date): DrillEvent {
   const specIndex = index % setup.specs.length;
   const interviewId = `int_${tag}_${index}`;
   const eventId = `evt_${tag}_${index}`;
-  const body = completed({ id: eventId, interviewId, specId: setup.specs[specIndex]!.id, candidateName: `Candidate ${index}` });
+  const times = completedAt ? { completedAt: completedAt.toISOString(), startedAt: new Date(completedAt.getTime() - 40 * 60_000).toISOString() } : {};
+  const body = completed({ id: eventId, interviewId, specId: setup.specs[specIndex]!.id, candidateName: `Candidate ${index}`, ...times });
   return { eventId, interviewId, specIndex, raw: JSON.stringify(body) };
 }
 
@@ -53,12 +58,17 @@ export function channelsOf(setup: DeliverySetup, events: Map<string, DrillEvent>
   return (interview: string) => setup.specs[events.get(interview)!.specIndex]!.channels;
 }
 
+/** Where a webhook goes: a rig's app, or several apps behind something that picks one per try. */
+export interface WebhookTarget {
+  webhook(raw: string): Promise<{ status: number }>;
+}
+
 /**
  * Sends one event as the platform would: the same bytes (freshly signed) again after no answer or a
  * 503, with backoff, until any other answer or `giveUpMs`. Returns the last status (0 = never answered).
  */
 export async function sendAsPlatform(
-  rig: Rig,
+  rig: WebhookTarget,
   event: DrillEvent,
   statuses: Map<number, number>,
   giveUpMs = 90_000,

@@ -144,11 +144,11 @@ export function mondayRows(r: MondayResult, quick: boolean): { rows: Row[]; note
   const refused = Object.values(r.live.refused).reduce((a, b) => a + b, 0);
   const longest = r.transactions.longest;
   const rows: Row[] = [
-    { key: 'monday-xact', figure: `7. Monday 09:00 (${label}): longest app transaction`, value: ms(longest.ms), anchor: longest.applicationName, ratio: '–', target: '≤ 1000 ms', pass: longest.ms <= 1000 },
-    { key: 'monday-first', figure: '7. first digest sent, after it fell due', value: s(r.firstSentSeconds), anchor: '–', ratio: '–', target: '≤ 5 s', pass: r.firstSentSeconds <= 5 },
+    { key: 'monday-xact', figure: `8. Monday 09:00 (${label}): longest app transaction`, value: ms(longest.ms), anchor: longest.applicationName, ratio: '–', target: '≤ 1000 ms', pass: longest.ms <= 1000 },
+    { key: 'monday-first', figure: '8. first digest sent, after it fell due', value: s(r.firstSentSeconds), anchor: '–', ratio: '–', target: '≤ 5 s', pass: r.firstSentSeconds <= 5 },
     {
       key: 'monday-last',
-      figure: `7. last digest sent, after due (${r.posted}/${n} sent${r.timedOut ? `, stopped at ${r.deadlineSeconds.toFixed(0)} s` : ''})`,
+      figure: `8. last digest sent, after due (${r.posted}/${n} sent${r.timedOut ? `, stopped at ${r.deadlineSeconds.toFixed(0)} s` : ''})`,
       value: r.timedOut ? `> ${r.deadlineSeconds.toFixed(0)} s` : s(r.lastSentSeconds),
       anchor: `${r.boundSeconds.toFixed(1)} s bound`,
       ratio: r.timedOut ? '–' : x(ratio),
@@ -157,7 +157,7 @@ export function mondayRows(r: MondayResult, quick: boolean): { rows: Row[]; note
     },
     {
       key: 'monday-count',
-      figure: '7. digests posted / digest rows / duplicates',
+      figure: '8. digests posted / digest rows / duplicates',
       value: `${r.posted} / ${r.db.digests} / ${r.duplicates}`,
       anchor: `${n} channels`,
       ratio: '–',
@@ -166,7 +166,7 @@ export function mondayRows(r: MondayResult, quick: boolean): { rows: Row[]; note
     },
     {
       key: 'monday-live',
-      figure: `7. interview accepted → message p50 / p99 meanwhile (${r.live.delivered}/${r.live.accepted} at ${r.live.rate}/s${refused ? `, ${refused} refused` : ''})`,
+      figure: `8. interview accepted → message p50 / p99 meanwhile (${r.live.delivered}/${r.live.accepted} at ${r.live.rate}/s${refused ? `, ${refused} refused` : ''})`,
       value: `${r.live.p50.toFixed(0)} / ${r.live.p99.toFixed(0)} ms`,
       anchor: `${r.live.baselineP50.toFixed(0)} / ${r.live.baselineP99.toFixed(0)} ms before due`,
       ratio: '–',
@@ -175,7 +175,7 @@ export function mondayRows(r: MondayResult, quick: boolean): { rows: Row[]; note
     },
     {
       key: 'monday-memory',
-      figure: '7. app peak resident memory (VmHWM, the figure\'s own app)',
+      figure: '8. app peak resident memory (VmHWM, the figure\'s own app)',
       value: r.memory ? `${r.memory.peakMiB.toFixed(0)} MiB` : 'unknown',
       anchor: r.memoryBefore ? `${r.memoryBefore.peakMiB.toFixed(0)} MiB before due` : '–',
       ratio: '–',

@@ -3,7 +3,7 @@ import { competencyRollupSelect, generatedId, generatedScore, generatedScores, i
 import { DEMO_SLUG } from './channels';
 
 /**
- * Figure 7's data, written straight into the figure's own database in set-based SQL (seconds for
+ * Figure 8's data, written straight into the figure's own database in set-based SQL (seconds for
  * 10,000 channels, where 10,000 signed `/spec subscribe` commands would take minutes):
  *  - `workspaces` organizations, each with its Slack workspace (slack_workspace: team TM7Wnn →
  *    organization bench-monday-nn, the link OrganizationService.forSlackTeam makes on first use);
@@ -40,7 +40,7 @@ export async function seedMonday(pg: PgClient, size: MondaySize, occurrenceSoon:
     [DEMO_SLUG],
   );
   const { spec_id: demoSpec, competencies } = demo.rows[0] ?? {};
-  if (!demoSpec || !competencies) throw new Error('figure 7: the app did not seed the demo spec');
+  if (!demoSpec || !competencies) throw new Error('figure 8: the app did not seed the demo spec');
   const allSpecs = size.specs + LIVE_SPECS;
   const liveChannel = (k: string) => `'${LIVE_CHANNEL_PREFIX}' || lpad((${k})::text, 2, '0')`;
   await pg.query('BEGIN');

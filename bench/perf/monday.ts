@@ -14,7 +14,7 @@ import { SlackSink } from './slack-sink';
 import { freePort, now, ROOT, sleep } from './util';
 
 /**
- * Figure 7, "Monday 09:00": 10,000 channels (20 per spec over 500 specs, in 20 workspaces) whose
+ * Figure 8, "Monday 09:00": 10,000 channels (20 per spec over 500 specs, in 20 workspaces) whose
  * weekly digests all fall due in the same minute; --quick: 1,000 over 50 specs in 4 workspaces.
  *
  * The figure has its own database (bench_monday, dropped at the end), its own fake Slack and its own
@@ -36,7 +36,7 @@ import { freePort, now, ROOT, sleep } from './util';
  * per-channel limit never binds). Meanwhile LIVE_RATE completed interviews/s arrive for 10 other
  * channels, from 10 s before `due` until every digest is sent (at least 15 s after `due`).
  */
-export const MONDAY_FIGURE = 7;
+export const MONDAY_FIGURE = 8;
 const FULL: MondaySize = { channels: 10_000, specs: 500, workspaces: 20 };
 const QUICK: MondaySize = { channels: 1_000, specs: 50, workspaces: 4 };
 const LATENCY_MS = 100;
@@ -68,7 +68,7 @@ export async function mondayFigure(ctx: BenchContext): Promise<{ rows: Row[]; no
   let load: InterviewLoad | undefined;
   try {
     const port = await freePort();
-    ctx.log(`figure 7: starting its own app (DIGEST_CLOCK=true, DELIVERY_CONCURRENCY=${concurrency}) on bench_monday; fake Slack answers after ${LATENCY_MS} ms`);
+    ctx.log(`figure 8: starting its own app (DIGEST_CLOCK=true, DELIVERY_CONCURRENCY=${concurrency}) on bench_monday; fake Slack answers after ${LATENCY_MS} ms`);
     app = await startApp({ port, databaseUrl: url, slackApiUrl: sink.apiUrl, logDir: ctx.tempDir, env: FIGURE_ENV, name: 'monday-app' });
     await pg.connect();
     await pg.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'); // preloaded by the benchmark; the probe reads it from this database
@@ -78,7 +78,7 @@ export async function mondayFigure(ctx: BenchContext): Promise<{ rows: Row[]; no
     const scheduled = await makeDue(pg, when);
     const memoryBefore = memoryOf(app.process.pid!);
     ctx.log(
-      `figure 7: seeded ${size.workspaces} workspaces, ${size.specs} specs, ${scheduled} channels in ${((now() - seedStart) / 1000).toFixed(1)} s; ` +
+      `figure 8: seeded ${size.workspaces} workspaces, ${size.specs} specs, ${scheduled} channels in ${((now() - seedStart) / 1000).toFixed(1)} s; ` +
         `occurrence ${when.occurrence.toISOString()}, due ${when.due.toISOString()} (in ${((when.due.getTime() - Date.now()) / 1000).toFixed(0)} s); bound ${(boundMs / 1000).toFixed(1)} s`,
     );
     const dueAt = now() + (when.due.getTime() - Date.now()); // the due minute on this process's monotonic clock
@@ -94,14 +94,14 @@ export async function mondayFigure(ctx: BenchContext): Promise<{ rows: Row[]; no
     const probe = new Probe(url, app.process.pid!);
     await probe.start();
     await sleep(dueAt - now());
-    ctx.log(`figure 7: due now; waiting for ${scheduled} digests (at most ${(deadlineMs / 1000).toFixed(0)} s)`);
+    ctx.log(`figure 8: due now; waiting for ${scheduled} digests (at most ${(deadlineMs / 1000).toFixed(0)} s)`);
 
     const answeredDigests = () => new Set(sink.posts.filter((p) => p.answeredAt !== undefined && p.channel.startsWith(DIGEST_CHANNEL_PREFIX)).map((p) => p.channel)).size;
     let lastReport = now();
     for (let sent = answeredDigests(); sent < scheduled && now() < dueAt + deadlineMs; sent = answeredDigests()) {
       if (now() - lastReport > 30_000) {
         const claimed = await pg.query<{ n: number }>(`${NOT_THE_APP} SELECT count(*)::int AS n FROM digest`);
-        ctx.log(`figure 7: ${((now() - dueAt) / 1000).toFixed(0)} s after due: ${claimed.rows[0]!.n} claimed, ${sent} sent`);
+        ctx.log(`figure 8: ${((now() - dueAt) / 1000).toFixed(0)} s after due: ${claimed.rows[0]!.n} claimed, ${sent} sent`);
         lastReport = now();
       }
       await sleep(200);
@@ -151,7 +151,7 @@ export async function mondayFigure(ctx: BenchContext): Promise<{ rows: Row[]; no
     await admin.connect();
     await admin
       .query('DROP DATABASE IF EXISTS bench_monday WITH (FORCE)')
-      .catch((error: unknown) => ctx.log(`figure 7: could not drop bench_monday: ${String(error)}`))
+      .catch((error: unknown) => ctx.log(`figure 8: could not drop bench_monday: ${String(error)}`))
       .finally(() => admin.end());
   }
 }

@@ -4,6 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
+import { DEMO_SLUG } from './channels';
 import { BOT_TOKEN, SIGNING_SECRET, WEBHOOK_SECRET } from './http';
 import { ROOT, sleep, waitUntil } from './util';
 
@@ -59,7 +60,19 @@ export async function startApp(options: { port: number; databaseUrl: string; sla
     if (child.process.exitCode !== null) throw new Error(`the app exited (${child.process.exitCode}); its log: ${child.logFile}\n${tail(child.logFile)}`);
     return (await getStatus(`http://127.0.0.1:${options.port}/readyz`)) === 200 || undefined;
   }, 200);
+  // An app may bind its port before it seeds the demo spec (and the default organization with it); the figures need both.
+  await waitUntil('the app to seed the demo spec', 60_000, () => specExists(options.databaseUrl, DEMO_SLUG), 200);
   return child;
+}
+
+async function specExists(databaseUrl: string, slug: string): Promise<true | undefined> {
+  const client = new PgClient({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query('SELECT 1 FROM spec WHERE slug = $1', [slug])).rowCount === 1 || undefined;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The anchor for /spec show: Bolt's ExpressReceiver, same signing secret, a /spec that only acks. */

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseJson } from '../../test/support/fake-slack';
+import { ChannelLimit, retryAfterSeconds } from './channel-limit';
 import { now } from './util';
 
 /**
@@ -43,13 +44,15 @@ export class SlackSink {
   readonly limited: LimitRecord[] = [];
   readonly responses = new Map<string, ResponseRecord>();
   readonly calls = new Map<string, number>();
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly limiter: ChannelLimit;
   private readonly history = new Map<string, { ts: string; deliveryId?: string }[]>();
   private readonly waiters = new Map<string, (response: ResponseRecord) => void>();
   private server?: http.Server;
   private clock = 1_700_000_000;
 
-  constructor(private readonly limit: { ratePerSecond: number; burst: number; latencyMs?: number }) {}
+  constructor(private readonly limit: { ratePerSecond: number; burst: number; latencyMs?: number }) {
+    this.limiter = new ChannelLimit(limit);
+  }
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -142,19 +145,12 @@ export class SlackSink {
     });
   }
 
-  /** Token bucket per channel, full at its first call. Returns Retry-After seconds when over. */
+  /** Slack's limit (see ChannelLimit). Returns Retry-After seconds when over, and records the refusal. */
   private take(channel: string, at: number): number | undefined {
-    const bucket = this.buckets.get(channel) ?? { tokens: this.limit.burst, at };
-    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((at - bucket.at) / 1000) * this.limit.ratePerSecond);
-    bucket.at = at;
-    this.buckets.set(channel, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return undefined;
-    }
-    const waitSeconds = (1 - bucket.tokens) / this.limit.ratePerSecond;
-    this.limited.push({ at, channel, earlyMs: waitSeconds * 1000, nth: (this.history.get(channel)?.length ?? 0) + 1 });
-    return Math.max(1, Math.ceil(waitSeconds));
+    const earlyMs = this.limiter.take(channel, at);
+    if (earlyMs === undefined) return undefined;
+    this.limited.push({ at, channel, earlyMs, nth: (this.history.get(channel)?.length ?? 0) + 1 });
+    return retryAfterSeconds(earlyMs);
   }
 
   private answer(method: string, args: Record<string, unknown>, at: number): Record<string, unknown> {
