@@ -10,13 +10,14 @@ export const DEFAULT_ORGANIZATION_SLUG = 'default';
 export class OrganizationService {
   constructor(private readonly db: Db) {}
 
+  /**
+   * Safe to call concurrently (replicas starting, a first command racing the start): Prisma's
+   * upsert is a read then an insert, so two at once could both insert; ON CONFLICT cannot.
+   */
   async ensureDefault(): Promise<string> {
-    const org = await this.db.organization.upsert({
-      where: { slug: DEFAULT_ORGANIZATION_SLUG },
-      create: { slug: DEFAULT_ORGANIZATION_SLUG, name: 'Default organization' },
-      update: {},
-    });
-    return org.id;
+    await this.db.$executeRaw`INSERT INTO organization (id, slug, name)
+      VALUES (gen_random_uuid(), ${DEFAULT_ORGANIZATION_SLUG}, 'Default organization') ON CONFLICT (slug) DO NOTHING`;
+    return (await this.db.organization.findUniqueOrThrow({ where: { slug: DEFAULT_ORGANIZATION_SLUG }, select: { id: true } })).id;
   }
 
   async bySlug(slug: string): Promise<string | undefined> {

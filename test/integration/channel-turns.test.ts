@@ -122,7 +122,10 @@ describe('TAKE_TURN', () => {
     const behind = await takeTurn(ids[1]!);
     expect(behind).toMatchObject({ due: false, requeued: 1 });
     expect(behind!.runAt.getTime()).toBeGreaterThan(Date.now() - 1_000);
+    expect((await jobsOf([ids[1]!])).get(ids[1]!)!.runAt).toBe(behind!.runAt.getTime());
+    // the first post ends its turn and wakes the next one: no waiting for the fallback
     await pool.query(MARK_POSTED, [ids[0], 'ts-1', 1]);
+    expect((await jobsOf([ids[1]!])).get(ids[1]!)!.runAt).toBeLessThanOrEqual(Date.now());
     expect(await takeTurn(ids[1]!)).toMatchObject({ due: true });
   });
 

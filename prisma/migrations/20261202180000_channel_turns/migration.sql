@@ -47,8 +47,6 @@ DECLARE
   -- an earlier turn whose post (or job) has been under way this long may have died with its
   -- process: it no longer holds later turns back
   v_stuck CONSTANT interval := interval '5 seconds';
-  -- behind an earlier turn still under way: look again this soon
-  v_behind CONSTANT interval := make_interval(secs => least(p_interval_ms / 2, 250) / 1000.0);
   v_target record;
   v_turn timestamptz;
   v_not_before timestamptz;
@@ -131,7 +129,9 @@ BEGIN
                ELSE EXISTS (SELECT 1 FROM graphile_worker.jobs j WHERE j.key = 'delivery:' || d.id::text
                               AND (j.locked_at IS NULL OR j.locked_at > v_now - v_stuck)) END
   ) THEN
-    RETURN QUERY SELECT v_target.id, v_target.platform, v_target.kind, v_now + v_behind, false, true;
+    -- The earlier turn wakes this one when it ends (src/store/delivery-sql.ts, endingTheTurn); this
+    -- is only the fallback for one that never ends (its process died).
+    RETURN QUERY SELECT v_target.id, v_target.platform, v_target.kind, v_now + v_stuck, false, true;
   ELSE
     RETURN QUERY SELECT v_target.id, v_target.platform, v_target.kind, v_turn, true, true;
   END IF;
