@@ -17,6 +17,8 @@ import type { TeamsMessage } from './cards/message';
 import { ConversationStore } from './conversations';
 import type { TeamsOptions } from './options';
 import { sdkLogger } from './sdk-logger';
+import { activityShapeProblem } from './activity-shape';
+import { ONE_MIB, refuse } from '../http/refusals';
 
 export const MESSAGING_ENDPOINT = '/api/messages';
 
@@ -59,7 +61,7 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
     graphScope: options.graphUrl ? `${options.graphUrl}/.default` : undefined,
   });
   const router = Router();
-  const adapter = new RouterAdapter(router);
+  const adapter = new RouterAdapter(router, services.metrics);
   // MSAL (the SDK's token client) only talks to https authorities; a plain-http login endpoint is a
   // local fake, reached with the same client-credentials request made by hand.
   const manualToken = cloud.loginEndpoint.startsWith('http://');
@@ -149,13 +151,26 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
 
 /** The SDK's HTTP adapter contract, on an express Router that the app's one server mounts. */
 class RouterAdapter implements IHttpServerAdapter {
-  constructor(private readonly router: Router) {}
+  constructor(
+    private readonly router: Router,
+    private readonly metrics: Metrics | undefined,
+  ) {}
 
   registerRoute(method: 'POST', path: string, handler: HttpRouteHandler): void {
     if (method !== 'POST') throw new Error(`unsupported method ${method}`);
-    this.router.post(path, express.json({ limit: '1mb' }), async (req, res, next) => {
+    // Oversized and malformed bodies are refused in words by the server's error handler.
+    this.router.post(path, express.json({ limit: ONE_MIB }), async (req, res, next) => {
+      // Unsigned requests go on to the SDK, which answers 401: only a request that claims to be
+      // the Bot Framework's is told what its activity lacks.
+      const problem = req.header('authorization') ? activityShapeProblem(req.body) : undefined;
+      if (problem) {
+        refuse(req, res, { status: 400, reason: 'invalid_activity', message: problem }, this.metrics);
+        return;
+      }
       try {
         const answer = await handler({ body: req.body as unknown, headers: req.headers as Record<string, string | string[]> });
+        // the SDK refused the token (and logged why, as a warning)
+        if (answer.status === 401) this.metrics?.httpRefused.inc({ route: MESSAGING_ENDPOINT, reason: 'bad_token' });
         if (answer.body === undefined) res.status(answer.status).end();
         else res.status(answer.status).json(answer.body);
       } catch (error) {
