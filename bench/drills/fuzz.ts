@@ -23,6 +23,8 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
   const connector = await new FakeBotConnector().start();
   const rig = await Rig.start({ name: 'fuzz', env: teamsEnv(connector) });
   try {
+    // the demo spec is seeded just after the port opens (later still with Teams' SDK to load)
+    await waitForDemoSpec(rig);
     await rig.subscribe(['CFUZZ'], DEMO_SPEC_SLUG);
     const statuses = { slash: new Map<number, number>(), modal: new Map<number, number>(), webhook: new Map<number, number>(), edges: new Map<number, number>() };
     const bad: string[] = [];
@@ -120,6 +122,13 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
     await rig.close();
     await connector.stop();
   }
+}
+
+async function waitForDemoSpec(rig: Rig): Promise<void> {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(200)) {
+    if ((await rig.spec('list')).text.includes(DEMO_SPEC_SLUG)) return;
+  }
+  throw new Error('the demo spec was not seeded within 30 s');
 }
 
 async function openModal(rig: Rig): Promise<SentView | undefined> {

@@ -11,12 +11,20 @@ export class OrganizationService {
   constructor(private readonly db: Db) {}
 
   async ensureDefault(): Promise<string> {
-    const org = await this.db.organization.upsert({
-      where: { slug: DEFAULT_ORGANIZATION_SLUG },
-      create: { slug: DEFAULT_ORGANIZATION_SLUG, name: 'Default organization' },
-      update: {},
-    });
-    return org.id;
+    try {
+      const org = await this.db.organization.upsert({
+        where: { slug: DEFAULT_ORGANIZATION_SLUG },
+        create: { slug: DEFAULT_ORGANIZATION_SLUG, name: 'Default organization' },
+        update: {},
+      });
+      return org.id;
+    } catch (error) {
+      // Prisma's upsert is a read then an insert: a first command racing the start-up seed (or
+      // another replica) loses the insert to the unique slug, and the row it lost to is the answer.
+      if ((error as { code?: string }).code !== 'P2002') throw error;
+      const org = await this.db.organization.findUniqueOrThrow({ where: { slug: DEFAULT_ORGANIZATION_SLUG } });
+      return org.id;
+    }
   }
 
   async bySlug(slug: string): Promise<string | undefined> {

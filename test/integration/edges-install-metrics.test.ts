@@ -66,7 +66,8 @@ describe('/metrics on the public port with METRICS_TOKEN', () => {
   it('serves the bearer of the token, refuses anyone else with 401 in words', async () => {
     expect(harness.app.metricsPort).toBeUndefined();
     expect(await metricsText()).toContain('panelist_http_refused_total');
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: METRICS_TOKEN }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { authorization: METRICS_TOKEN }];
+    for (const headers of attempts) {
       const response = await get('/metrics', headers);
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ error: expect.stringContaining('METRICS_TOKEN') });
