@@ -50,6 +50,14 @@ describe('webhook numbers the database cannot hold', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it.each(['0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '9999-12-31T23:59:59-14:00'])(
+    'never answers 5xx for a date at the edge of the calendar (%s)',
+    async (date) => {
+      const { status } = await harness.webhook(completed({ startedAt: date, completedAt: date }));
+      expect(status).toBeLessThan(500);
+    },
+  );
+
   it('still takes the largest sequence that fits', async () => {
     expect((await harness.webhook(completed({ sequence: 2_147_483_647 }))).status).toBe(202);
   });
