@@ -94,10 +94,13 @@ export function edgeInput(rig: Rig, connector: FakeBotConnector): EdgeInput {
   }
   if (choice === 5) {
     const body = chance(0.2) ? '{}' : JSON.stringify(brokenActivity(connector));
+    // a fifth carry a token the Bot Framework did not issue for this bot: 401 before the body is read
+    const forged = chance(0.2);
+    const token = forged ? connector.sign(pick([{ aud: 'someone-else' }, { iss: 'https://evil.example.com' }, { exp: now() - 3600 }])) : connector.sign();
     return {
-      kind: 'signed teams activity missing fields',
-      expect: [400],
-      send: () => status(`${rig.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${connector.sign()}` }, body }),
+      kind: forged ? 'teams activity with a forged token' : 'signed teams activity missing fields',
+      expect: [forged ? 401 : 400],
+      send: () => status(`${rig.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body }),
     };
   }
   if (choice === 6) {

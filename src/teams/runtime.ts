@@ -18,7 +18,7 @@ import { ConversationStore } from './conversations';
 import type { TeamsOptions } from './options';
 import { sdkLogger } from './sdk-logger';
 import { activityShapeProblem } from './activity-shape';
-import { ONE_MIB, refuse } from '../http/refusals';
+import { ONE_MIB } from '../http/refusals';
 
 export const MESSAGING_ENDPOINT = '/api/messages';
 
@@ -76,6 +76,8 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
     dangerouslyAllowUnauthenticatedRequests: false,
     logger: sdkLogger(logger) as never,
   });
+
+  refuseMalformedActivities(app, log, services.metrics);
 
   const conversations = new ConversationStore(services.db);
   const bot = new TeamsBot(
@@ -149,6 +151,24 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
   };
 }
 
+/**
+ * Between the SDK's JWT check and its routing (its server's onRequest, which the App sets when it
+ * is built): a validly signed body that is not an activity is a 400 naming the missing field, so it
+ * never reaches the bot, where it failed with a TypeError. A stranger without a valid token still
+ * gets the SDK's 401 first.
+ */
+function refuseMalformedActivities(app: App, log: Logger, metrics: Metrics | undefined): void {
+  const route = app.server.onRequest;
+  if (!route) throw new Error('the Teams SDK did not set its request handler');
+  app.server.onRequest = async (event) => {
+    const problem = activityShapeProblem(event.body);
+    if (!problem) return route(event);
+    metrics?.httpRefused.inc({ route: MESSAGING_ENDPOINT, reason: 'invalid_activity' });
+    log.warn({ route: MESSAGING_ENDPOINT, reason: 'invalid_activity', status: 400 }, 'request refused at the edge');
+    return { status: 400, body: { error: problem } };
+  };
+}
+
 /** The SDK's HTTP adapter contract, on an express Router that the app's one server mounts. */
 class RouterAdapter implements IHttpServerAdapter {
   constructor(
@@ -160,13 +180,6 @@ class RouterAdapter implements IHttpServerAdapter {
     if (method !== 'POST') throw new Error(`unsupported method ${method}`);
     // Oversized and malformed bodies are refused in words by the server's error handler.
     this.router.post(path, express.json({ limit: ONE_MIB }), async (req, res, next) => {
-      // Unsigned requests go on to the SDK, which answers 401: only a request that claims to be
-      // the Bot Framework's is told what its activity lacks.
-      const problem = req.header('authorization') ? activityShapeProblem(req.body) : undefined;
-      if (problem) {
-        refuse(req, res, { status: 400, reason: 'invalid_activity', message: problem }, this.metrics);
-        return;
-      }
       try {
         const answer = await handler({ body: req.body as unknown, headers: req.headers as Record<string, string | string[]> });
         // the SDK refused the token (and logged why, as a warning)

@@ -53,6 +53,12 @@ describe('POST /api/messages refuses what is not an activity', () => {
     expect(await refusedCount('invalid_activity')).toBe(refusedBefore + 1);
   });
 
+  it('answers a stranger (no token, or one not signed by the Bot Framework) 401 before looking at the body', async () => {
+    const forged = h.connector.sign({ aud: 'someone-else' });
+    expect((await h.activity({}, null)).status).toBe(401);
+    expect((await h.activity({}, forged)).status).toBe(401);
+  });
+
   it('refuses a body over 1 MiB with 413 in words', async () => {
     const { status, body } = await h.activity({ ...whole, text: 'x'.repeat(1_100_000) });
     expect(status).toBe(413);
