@@ -111,5 +111,5 @@ export function edgeInput(rig: Rig, connector: FakeBotConnector): EdgeInput {
       send: () => status(`${rig.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${connector.sign()}` }, body }),
     };
   }
-  return { kind: 'public /metrics without the token', expect: [401], send: () => status(`${rig.baseUrl}/metrics`, { headers: chance(0.5) ? {} : { authorization: `Bearer ${randomWord()}` } }) };
+  return { kind: 'public /metrics without the token', expect: [401], send: () => status(`${rig.baseUrl}/metrics`, { headers: chance(0.5) ? {} : { authorization: `Bearer ${Math.random().toString(36).slice(2)}` } }) };
 }

@@ -54,9 +54,10 @@ describe('POST /api/messages refuses what is not an activity', () => {
   });
 
   it('answers a stranger (no token, or one not signed by the Bot Framework) 401 before looking at the body', async () => {
-    const forged = h.connector.sign({ aud: 'someone-else' });
     expect((await h.activity({}, null)).status).toBe(401);
-    expect((await h.activity({}, forged)).status).toBe(401);
+    for (const claims of [{ aud: 'someone-else' }, { iss: 'https://evil.example.com' }, { exp: Math.floor(Date.now() / 1000) - 3600 }]) {
+      expect((await h.activity({}, h.connector.sign(claims))).status).toBe(401);
+    }
   });
 
   it('refuses a body over 1 MiB with 413 in words', async () => {
