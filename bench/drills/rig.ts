@@ -12,6 +12,9 @@ import { ADMIN, MEMBER, ROOT, SIGNING_SECRET, WEBHOOK_SECRET, freePort, sleep, w
 
 export * from './support';
 
+/** The drills' apps serve /metrics on their public port to this bearer (no metrics port: replicas share a host). */
+export const METRICS_TOKEN = 'drill-metrics-token-0123456789';
+
 /** Everything a drill started, so the process-wide exit hook can stop it even after a crash. */
 const live = new Set<Rig>();
 export async function closeAllRigs(): Promise<void> {
@@ -115,6 +118,12 @@ export class Rig {
     return `http://127.0.0.1:${this.appPort}`;
   }
 
+  /** GET /metrics (Prometheus text) with the drills' bearer token. */
+  async metrics(): Promise<string> {
+    const response = await fetch(`${this.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` }, signal: AbortSignal.timeout(5_000) });
+    return response.text();
+  }
+
   async startPg(): Promise<void> {
     this.pg = await startEmbeddedPostgres({ dataDir: path.join(this.dir, 'pg'), port: this.pgPort, logger: createLogger('silent') });
   }
@@ -148,6 +157,8 @@ export class Rig {
         DELIVERY_RETRY_BASE_MS: '200',
         SLACK_CHANNEL_RATE: '100',
         SLACK_CHANNEL_BURST: '100',
+        METRICS_PORT: 'off',
+        METRICS_TOKEN,
         ...this.env,
       },
     });

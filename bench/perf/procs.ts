@@ -50,6 +50,8 @@ export async function startApp(options: { port: number; databaseUrl: string; sla
     SLACK_CHANNEL_RATE: '1',
     SLACK_CHANNEL_BURST: '3',
     DEMO_SPEC_FILE: path.join(ROOT, 'fixtures/payments-platform-spec.json'),
+    // several apps may share this host: no metrics port (nothing here reads /metrics)
+    METRICS_PORT: 'off',
     ...options.env,
     ...appEnvOverrides(),
   };
