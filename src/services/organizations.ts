@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import { isNamedAdmin } from './admins';
 
 export const DEFAULT_ORGANIZATION_SLUG = 'default';
 
@@ -17,6 +18,11 @@ export class OrganizationService {
       update: {},
     });
     return org.id;
+  }
+
+  /** Whether an operator named this user an admin (`npx panelist admins add`); see AdminService. */
+  isNamedAdmin(organizationId: string, platform: string, userId: string): Promise<boolean> {
+    return isNamedAdmin(this.db, organizationId, platform, userId);
   }
 
   async bySlug(slug: string): Promise<string | undefined> {
