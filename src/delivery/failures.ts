@@ -54,7 +54,10 @@ async function pauseUnreachableChannel(deps: DeliverDeps, delivery: { id: string
     subscribers,
     ({ channelId }) =>
       `I can't post to <#${channelId}> (${reason}), so its Panelist subscriptions are paused. ` +
-      'Invite me back with `/invite @Panelist` in that channel, then run `/spec subscribe …` there again; held messages will follow.',
+      // Slack tells Panelist when it is invited back (member_joined_channel); Teams does not resume by itself.
+      (delivery.platform === 'slack'
+        ? 'Invite me back with `/invite @Panelist` in that channel and they resume; held messages will follow.'
+        : 'Invite me back with `/invite @Panelist` in that channel, then run `/spec subscribe …` there again; held messages will follow.'),
     deps.logger,
   );
 }

@@ -85,6 +85,22 @@ describe('the bot leaves a channel, and is invited back', () => {
   });
 });
 
+describe('a channel paused because a post was refused (not_in_channel)', () => {
+  it('resumes when the bot is invited back, and the held message is sent', async () => {
+    harness.slack.notInChannel.add('CNOTIN');
+    await harness.spec(`subscribe ${SPEC}`, ADMIN, { channelId: 'CNOTIN' }).then((sent) => sent.reply());
+    expect((await harness.webhook(completed({ interviewId: 'int_refused' }))).status).toBe(202);
+    await waitUntil(async () => (await deliveryIn('CNOTIN', 'int_refused'))?.status === 'paused', 'the refused delivery to pause');
+    const dm = await harness.slack.waitFor(() => dmsTo(ADMIN.id).find((m) => m.text.includes('<#CNOTIN>')));
+    expect(dm.text).toContain('Invite me back with `/invite @Panelist` in that channel and they resume');
+
+    harness.slack.notInChannel.delete('CNOTIN');
+    expect(await send({ type: 'member_joined_channel', user: 'UBOT', channel: 'CNOTIN', channel_type: 'C', team: 'T1' })).toBe(200);
+    await harness.slack.waitFor(() => harness.slack.posted('CNOTIN')[0]);
+    await waitUntil(async () => (await deliveryIn('CNOTIN', 'int_refused'))?.status === 'sent', 'the held delivery to be sent');
+  });
+});
+
 describe.each([
   ['group_left', 'GLEFT', 'Panelist was removed from the channel', 'I was removed from <#GLEFT>'],
   ['channel_archive', 'CARCH', 'the channel was archived', '<#CARCH> was archived'],
