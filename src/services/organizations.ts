@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import { isNamedAdmin } from './admins';
 
 export const DEFAULT_ORGANIZATION_SLUG = 'default';
 
@@ -18,6 +19,11 @@ export class OrganizationService {
     await this.db.$executeRaw`INSERT INTO organization (id, slug, name)
       VALUES (gen_random_uuid(), ${DEFAULT_ORGANIZATION_SLUG}, 'Default organization') ON CONFLICT (slug) DO NOTHING`;
     return (await this.db.organization.findUniqueOrThrow({ where: { slug: DEFAULT_ORGANIZATION_SLUG }, select: { id: true } })).id;
+  }
+
+  /** Whether an operator named this user an admin (`npx panelist admins add`); see AdminService. */
+  isNamedAdmin(organizationId: string, platform: string, userId: string): Promise<boolean> {
+    return isNamedAdmin(this.db, organizationId, platform, userId);
   }
 
   async bySlug(slug: string): Promise<string | undefined> {

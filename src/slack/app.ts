@@ -10,9 +10,10 @@ import { registerEditHandlers } from './edit-handlers';
 import { installFailurePage, INSTALL_PATH, REDIRECT_PATH } from './install-pages';
 import { SlackInstallationStore, SlackNotInstalledError } from './installation-store';
 import { SLACK_MAX_BODY_BYTES, slackRequestGuard } from './request-guard';
+import { registerPlatformEvents } from './platform-events';
 import type { SlackServices } from './services';
 
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history', 'team:read'];
+export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history'];
 
 export interface SlackRuntime {
   app: App;
@@ -81,16 +82,7 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
 
   registerSpecCommand(app, services, log);
   registerEditHandlers(app, services, log);
-  if (installationStore) {
-    app.event('app_uninstalled', async ({ context }) => {
-      await installationStore.deleteInstallation?.({
-        teamId: context.teamId,
-        enterpriseId: context.enterpriseId,
-        isEnterpriseInstall: Boolean(context.isEnterpriseInstall),
-      });
-      log.info({ team: context.teamId }, 'Panelist was uninstalled; installation removed');
-    });
-  }
+  registerPlatformEvents(app, config, db, installationStore, log);
   // With extendedErrorHandler on, Bolt passes { error, body, … } (its type is not exported).
   app.error((async ({ error, body }: { error: Error; body?: unknown }) => {
     let original: unknown = error;

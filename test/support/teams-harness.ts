@@ -40,7 +40,11 @@ export class TeamsHarness {
     private readonly stopAll: () => Promise<void>,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TeamsHarness> {
+  /**
+   * `namedAdmins`: who is a Panelist admin from the start, as `npx panelist admins add teams …` would
+   * make them. OWNER by default, so tests about other things have someone who may edit.
+   */
+  static async start(env: Record<string, string> = {}, { namedAdmins = [OWNER] }: { namedAdmins?: FakeMember[] } = {}): Promise<TeamsHarness> {
     const database = await createTestDatabase();
     const connector = await new FakeBotConnector().start();
     for (const m of [OWNER, MEMBER]) connector.members.set(m.id, m);
@@ -66,6 +70,8 @@ export class TeamsHarness {
     const logs = new LogCapture();
     const app = await startPanelist(config, logs.logger());
     const db = createDb(database.url, { max: 4 });
+    const organization = await db.organization.findUniqueOrThrow({ where: { slug: 'default' } });
+    await db.namedAdmin.createMany({ data: namedAdmins.map((m) => ({ organizationId: organization.id, platform: 'teams', userId: m.aadObjectId, addedBy: 'test' })) });
     const harness = new TeamsHarness(connector, database, db, app.port, app.metricsPort, async () => {
       await app.stop();
       await db.$disconnect();
