@@ -1,7 +1,9 @@
 import os from 'node:os';
 import { fuzz } from './drills/fuzz';
 import { killNine } from './drills/kill';
+import { noisyNeighbour } from './drills/noisy';
 import { postgresRestart } from './drills/pg-restart';
+import { replicas } from './drills/replicas';
 import { closeAllRigs, killAllChildrenNow } from './drills/rig';
 import { slackFaults } from './drills/slack-faults';
 import { duplicateStorm } from './drills/storm';
@@ -23,6 +25,16 @@ const DRILLS: Record<string, Drill> = {
   'teams-kill': teamsKill,
   'pg-restart': postgresRestart,
   fuzz,
+  noisy: noisyNeighbour,
+  replicas,
+};
+
+/** Minutes a drill may take (quick, full) when the default of 4 / 8 is too short for what it waits out. */
+const CEILINGS: Record<string, [number, number]> = {
+  // a 300-message backlog at Slack's 1/s
+  noisy: [4, 10],
+  // three app processes to start, then posts cut off by kill -9 wait out their 2-minute lease
+  replicas: [7, 10],
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {
@@ -49,7 +61,7 @@ async function main(): Promise<void> {
     console.log(`\n-- ${name}`);
     const started = Date.now();
     // Each drill gets a hard ceiling, so a hang becomes a FAIL instead of a stuck run.
-    const ceiling = (quick ? 4 : 8) * 60_000;
+    const ceiling = (CEILINGS[name] ?? [4, 8])[quick ? 0 : 1]! * 60_000;
     let timer: NodeJS.Timeout | undefined;
     try {
       const result = await Promise.race([

@@ -8,6 +8,8 @@ import { digestFigure } from './perf/digest';
 import { drainFigure } from './perf/drain';
 import { fanoutFigure } from './perf/fanout';
 import { ingestFigure } from './perf/ingest';
+import { MONDAY_FIGURE, mondayBudgetMinutes, mondayFigure } from './perf/monday';
+import { NOISY_FIGURE, noisyBudgetSeconds, noisyFigure } from './perf/noisy';
 import { appEnvOverrides, buildDist, machine, memoryOf, startApp, startBareBolt, type Child } from './perf/procs';
 import { changes, saveRecord, table, updateResultsMarkdown, type RunRecord } from './perf/report';
 import { appChecks } from './perf/app-checks';
@@ -20,7 +22,7 @@ import { freePort } from './perf/util';
 /**
  * `npm run bench [-- --quick] [-- --only 1,3]`: starts PostgreSQL (embedded, its own temp
  * directory), a fake Slack on 127.0.0.1 enforcing Slack's per-channel limit, the app as a child
- * process (`node dist/main.js`) and a bare Bolt app as the /spec anchor; runs figures 1–6 and prints
+ * process (`node dist/main.js`) and a bare Bolt app as the /spec anchor; runs figures 1–7 and prints
  * one table. A full run (no flags) records itself in bench/results/ and bench/RESULTS.md. Everything
  * it started is stopped at the end, on failure, on Ctrl-C, and by a watchdog.
  */
@@ -52,7 +54,8 @@ const watchdog = setTimeout(
     console.error('the benchmark ran past its time limit; stopping');
     void cleanup().finally(() => process.exit(2));
   },
-  (quick ? 8 : 14) * 60_000,
+  // figure 7 waits out a rate-limited drain of its own (~100 s quick, ~17 min full); figure 8 may wait for a quarter hour
+  ((quick ? 8 : 14) + (wanted(MONDAY_FIGURE) ? mondayBudgetMinutes(quick) : 0)) * 60_000 + (wanted(NOISY_FIGURE) ? noisyBudgetSeconds(quick) * 1000 : 0),
 );
 watchdog.unref();
 
@@ -85,7 +88,7 @@ async function main(): Promise<number> {
   log(`machine: ${info.cores} cores, ${info.memoryGiB} GiB, node ${info.node}, PostgreSQL ${info.postgres}, load ${info.loadAtStart.join(' ')}`);
 
   const probe = new Probe(pg.url, app.process.pid!);
-  const ctx: BenchContext = { appUrl: `http://127.0.0.1:${appPort}`, databaseUrl: pg.url, adminUrl: pg.url, sink, probe, quick, log };
+  const ctx: BenchContext = { appUrl: `http://127.0.0.1:${appPort}`, databaseUrl: pg.url, adminUrl: pg.url, sink, probe, quick, tempDir: temp, log };
   const rows: Row[] = [];
   const notes: string[] = [];
   if (Object.keys(overrides).length > 0) notes.push(`App settings changed for this run (BENCH_APP_*): ${JSON.stringify(overrides)}.`);
@@ -163,6 +166,19 @@ async function main(): Promise<number> {
     notes.push(...checks.notes, `App memory right after start (ready, before any load): ${memoryAtStart?.rssMiB.toFixed(0)} MiB resident.`);
     details.app = checks.details;
   });
+  await figure(7, 'noisy neighbour', async () => {
+    const { rows: r, result } = await noisyFigure(ctx);
+    rows.push(...r);
+    details.noisy = result;
+    notes.push(
+      `Noisy neighbour: ${result.backlog} events of spec A ingested in ${result.ingestSeconds.toFixed(1)} s, then ${result.quietSent} of spec B one per 2 s ` +
+        `(${result.quietAccepted} answered 202${Object.keys(result.quietRefused).length ? `, others ${JSON.stringify(result.quietRefused)}` : ''}); ` +
+        `${result.quietDuringDrain} of the quiet channel's messages arrived while the busy channel was still draining; ` +
+        `busy channel ${result.busyDelivered}/${result.backlog} in ${result.drainSeconds.toFixed(1)} s (bound ${result.boundSeconds} s), ${result.limited.busy} × 429; ` +
+        `quiet channel ${result.limited.quiet} × 429; missing: busy ${result.missing.busy}, quiet ${result.missing.quiet}; ${result.duplicates} duplicates.`,
+      describe('Per interview of the noisy neighbour (its ingest and its delivery)', result.probe),
+    );
+  });
   await app.stop();
   await bare.stop();
   await mkdir(RESULTS, { recursive: true });
@@ -174,6 +190,13 @@ async function main(): Promise<number> {
     const explain = levels.map((l) => `=== ${l.interviews} interviews ===\n${l.explain.map((e) => `--- ${e.name}\n${e.plan}`).join('\n\n')}`).join('\n\n');
     await mkdir(RESULTS, { recursive: true });
     await writeFile(path.join(RESULTS, `${quick ? 'quick' : 'full'}-digest-explain.txt`), `${explain}\n`);
+  });
+  // After the shared app has stopped: figure 8 runs an app of its own, with the digest clock on.
+  await figure(MONDAY_FIGURE, 'Monday 09:00', async () => {
+    const { rows: r, notes: n, result } = await mondayFigure(ctx);
+    rows.push(...r);
+    notes.push(...n);
+    details.monday = result;
   });
   rows.sort((a, b) => Number.parseInt(a.figure, 10) - Number.parseInt(b.figure, 10)); // stable: each figure's rows keep their order
 

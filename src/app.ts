@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createHttpApp, closeServer, listen } from './http/server';
+import { startMetricsServer } from './http/metrics-endpoint';
 import { CLI_ACTOR } from './services/actor';
 import { GrantService } from './services/grants';
 import { OrganizationService } from './services/organizations';
@@ -33,6 +34,8 @@ export const DEMO_SPEC_FILE = path.join(PROJECT_ROOT, 'fixtures', 'payments-plat
 
 export interface RunningPanelist {
   port: number;
+  /** the metrics server's port; undefined with METRICS_PORT=off */
+  metricsPort?: number;
   databaseUrl: string;
   stop(): Promise<void>;
 }
@@ -61,6 +64,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     stops.push(() => db.$disconnect());
     const organizations = new OrganizationService(db);
     // One reader for both chat platforms, so a spec's numbers are read once per TTL, not per platform.
+    const metrics = new Metrics(db);
     const specs = new SpecService(db, cachedLivePerformance(livePerformanceFromRollups(db), { ttlMs: config.livePerformanceTtlMs }));
     const slack = createSlackRuntime(
       config,
@@ -73,10 +77,10 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
         actors: new SlackActors(organizations),
       },
       logger,
+      metrics,
     );
     if (!slack && config.slack.kind === 'off') logger.warn(`Slack is off: ${config.slack.reason}`);
 
-    const metrics = new Metrics(db);
     const teams = startTeams(
       config,
       {
@@ -103,11 +107,26 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       logger,
     });
     const routers = [webhooks, ...(slack?.router ? [slack.router] : []), ...(teams ? [teams.router] : [])];
-    const httpApp = createHttpApp({ logger, isReady: () => isDatabaseReachable(db), routers, metrics });
+    // Ready once the whole start has run (seed, worker, clock), and while the database answers.
+    let started = false;
+    const httpApp = createHttpApp({
+      logger,
+      isReady: async () => started && (await isDatabaseReachable(db)),
+      routers,
+      metrics,
+      metricsToken: config.metrics.token,
+    });
     const server: http.Server = await listen(httpApp, config.port);
     stops.push(() => closeServer(server));
     const port = (server.address() as { port: number }).port;
     logger.info({ port }, `Panelist is listening on http://localhost:${port}`);
+    const metricsServer = await startMetricsServer(metrics, config.metrics, logger);
+    let metricsPort: number | undefined;
+    if (metricsServer) {
+      stops.push(() => closeServer(metricsServer));
+      metricsPort = (metricsServer.address() as { port: number }).port;
+      logger.info({ metricsPort, host: config.metrics.host }, `metrics are at http://${config.metrics.host}:${metricsPort}/metrics`);
+    }
 
     // Only now, with the configuration valid and the port bound, does this process write or take
     // work: a start that fails before here leaves every row as it found it.
@@ -129,7 +148,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       }
     }
 
-    const digests = createDigestService(config, db);
+    const digests = createDigestService(config, db, pool);
     const deps = deliveryDeps(config, db, digests, logger, metrics, teams ? { teams: teams.sender } : {}, pgRunner(pool));
     announcePlatforms(Object.keys(deps.senders), logger, metrics);
     const worker = await startDeliveryWorker(deps, {
@@ -145,7 +164,8 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       stops.push(() => clock.stop());
     }
 
-    return { port, databaseUrl, stop: stopAll };
+    started = true;
+    return { port, metricsPort, databaseUrl, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

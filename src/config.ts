@@ -65,6 +65,16 @@ const envSchema = z.object({
   SLACK_CHANNEL_BURST: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(3)),
   /** how long a spec's live-performance numbers are reused by /spec show (0 = read every time) */
   LIVE_PERFORMANCE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(5_000)),
+  /** /metrics on a server of its own (loopback by default), so the public port never serves it unasked */
+  METRICS_PORT: z.preprocess(
+    emptyToUndefined,
+    z
+      .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)], { error: 'use a port number (0 = any free port) or off' })
+      .default(9464),
+  ),
+  METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  /** a bearer token that also serves /metrics on the public port (for scrapers that only reach that port) */
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'use at least 16 characters, e.g. `openssl rand -hex 24`').optional()),
   ...teamsEnvShape,
 });
 
@@ -101,6 +111,7 @@ export interface Config {
   opsSlackChannel?: string;
   sweepIntervalMs: number;
   livePerformanceTtlMs: number;
+  metrics: { port: number | 'off'; host: string; token?: string };
   delivery: {
     concurrency: number;
     maxAttempts: number;
@@ -123,6 +134,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const env = parsed.data;
+  if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+    // The embedded PostgreSQL is for a laptop: in production it would keep data on the container's
+    // disk, unseen by other replicas and lost with the container.
+    throw new ConfigError([
+      'DATABASE_URL: required when NODE_ENV=production (the embedded PostgreSQL is for local development only); set it to your PostgreSQL, e.g. postgresql://user:password@host:5432/panelist',
+    ]);
+  }
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -141,6 +159,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     opsSlackChannel: env.OPS_SLACK_CHANNEL,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     livePerformanceTtlMs: env.LIVE_PERFORMANCE_TTL_MS,
+    metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN },
     delivery: {
       concurrency: env.DELIVERY_CONCURRENCY,
       maxAttempts: env.DELIVERY_MAX_ATTEMPTS,

@@ -78,6 +78,9 @@ const WEIRD_VALUES: (() => Json | string)[] = [
   () => 100.05,
   () => 1e-7,
   () => Number.MAX_SAFE_INTEGER + 2,
+  // PostgreSQL integer's edge (sequence): the largest that fits, and one more
+  () => 2_147_483_647,
+  () => 2_147_483_648,
   () => '',
   () => pick(UNICODE).repeat(1 + int(50)),
   () => 'x'.repeat(int(200_000)),

@@ -1,6 +1,8 @@
 import { parseJson } from '../../test/support/fake-slack';
 import { viewSubmission, type SentView } from '../../test/support/slack-views';
+import { FakeBotConnector } from '../../test/support/fake-bot-connector';
 import { fuzzCli } from './fuzz-cli';
+import { edgeInput, teamsEnv } from './fuzz-edges';
 import { chance, modalValue, pick, randomWord, slashText, webhookBody } from './fuzz-inputs';
 import { ADMIN, DEMO_SPEC_SLUG, MEMBER, Rig, sleep } from './rig';
 import { bump, pool, samples, statusLine, type DrillResult } from './tally';
@@ -11,20 +13,25 @@ const TOO_LONG = 'a command can be at most 4,000';
 
 /**
  * 10k fuzzed inputs, each signed so it reaches the parsers: `/spec` texts, edit-modal submissions
- * with random field values, and mutated webhook bodies. Every answer must be < 500, no command may
- * be answered with the "something went wrong" reference, a command over 4,000 characters must be
- * refused in its ack, and the app must be alive at the end. Then hostile operator CLI runs: each
- * must exit 1 or 2 with words, never a driver's text or a stack.
+ * with random field values, mutated webhook bodies, and (a tenth) issue 12's edges (fuzz-edges.ts:
+ * out-of-range numbers, skewed timestamps, oversized bodies, signed Teams junk, public /metrics),
+ * which must each get their expected answer. Every answer must be < 500, no command may be answered
+ * with the "something went wrong" reference, a command over 4,000 characters must be refused in its
+ * ack, and the app must be alive at the end. Then hostile operator CLI runs (fuzz-cli.ts): each must
+ * exit 1 or 2 with words, never a driver's text or a stack.
  */
 export async function fuzz(options: { quick: boolean; log: (line: string) => void }): Promise<DrillResult> {
   const started = Date.now();
   const total = options.quick ? 1_000 : 10_000;
-  const counts = { slash: Math.round(total * 0.4), modal: Math.round(total * 0.2), webhook: total - Math.round(total * 0.4) - Math.round(total * 0.2) };
-  const rig = await Rig.start({ name: 'fuzz' });
+  const edges = Math.round(total * 0.1);
+  const counts = { slash: Math.round(total * 0.4), modal: Math.round(total * 0.2), webhook: total - edges - Math.round(total * 0.4) - Math.round(total * 0.2), edges };
+  const connector = await new FakeBotConnector().start();
+  const rig = await Rig.start({ name: 'fuzz', env: teamsEnv(connector) });
   try {
-    await demoSpecSeeded(rig);
+    // the demo spec is seeded just after the port opens (later still with Teams' SDK to load)
+    await waitForDemoSpec(rig);
     await rig.subscribe(['CFUZZ'], DEMO_SPEC_SLUG);
-    const statuses = { slash: new Map<number, number>(), modal: new Map<number, number>(), webhook: new Map<number, number>() };
+    const statuses = { slash: new Map<number, number>(), modal: new Map<number, number>(), webhook: new Map<number, number>(), edges: new Map<number, number>() };
     const bad: string[] = [];
     const note = (kind: string, status: number, input: string) => {
       if (status >= 500 || status === 0) bad.push(`${kind} → ${status || 'no answer'}: ${JSON.stringify(input.slice(0, 160))}`);
@@ -80,6 +87,16 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
     });
     options.log(`  ${counts.webhook} webhook bodies: ${statusLine(statuses.webhook)}`);
 
+    // issue 12's edges: each must get its own answer, not merely a non-5xx
+    await pool(counts.edges, 4, async () => {
+      const input = edgeInput(rig, connector);
+      const status = await input.send();
+      bump(statuses.edges, status);
+      note('edge', status, input.kind);
+      if (status !== 0 && status < 500 && !input.expect.includes(status)) bad.push(`edge ${input.kind} → ${status}, expected ${input.expect.join(' or ')}`);
+    });
+    options.log(`  ${counts.edges} edge inputs: ${statusLine(statuses.edges)}`);
+
     const cli = await fuzzCli(rig.databaseUrl, options.quick ? 20 : 100);
     bad.push(...cli.bad);
     const exitLine = [...cli.exits].sort(([a], [b]) => a - b).map(([code, n]) => `exit ${code}×${n}`).join(' ');
@@ -91,7 +108,10 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
     for (const response of wentWrong) bad.push(`answer says something went wrong for ${JSON.stringify((sentTexts.get(response.id) ?? '?').slice(0, 160))}: ${String(response.body.text).slice(0, 120)}`);
     const health = rig.alive ? await rig.get('/healthz').catch(() => 0) : 0;
     const fiveHundreds = [...Object.values(statuses)].reduce((sum, map) => sum + [...map].filter(([s]) => s >= 500 || s === 0).reduce((n, [, c]) => n + c, 0), 0);
-    const pass = cli.bad.length === 0 && bad.length === 0 && fiveHundreds === 0 && wentWrong.length === 0 && health === 200 && rig.alive && rig.crashes.length === 0 && rig.errorLineCount === 0;
+    const wrongAnswers = bad.filter((line) => line.startsWith('edge ') && line.includes('expected')).length;
+    const notRefused = bad.filter((line) => line.startsWith('slash ack of')).length;
+    const pass =
+      fiveHundreds === 0 && wrongAnswers === 0 && notRefused === 0 && cli.bad.length === 0 && wentWrong.length === 0 && health === 200 && rig.alive && rig.crashes.length === 0 && rig.errorLineCount === 0;
     return {
       name: 'fuzzed input',
       pass,
@@ -101,6 +121,8 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
         ['slash commands', `${counts.slash}: ${statusLine(statuses.slash)}`],
         ['modal submissions', `${counts.modal}: ${statusLine(statuses.modal)}`],
         ['webhook bodies', `${counts.webhook}: ${statusLine(statuses.webhook)}`],
+        ['edge inputs (issue 12)', `${counts.edges}: ${statusLine(statuses.edges)}`],
+        ['edge inputs answered other than expected', wrongAnswers],
         ['5xx or no answer', fiveHundreds],
         ['CLI runs (exit codes)', `${cli.runs}: ${exitLine}`],
         ['CLI answers with driver text or a stack', cli.bad.length],
@@ -114,17 +136,15 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
     };
   } finally {
     await rig.close();
+    await connector.stop();
   }
 }
 
-/** The demo seed runs after the port is bound, so /healthz can answer before the spec exists. */
-async function demoSpecSeeded(rig: Rig): Promise<void> {
+async function waitForDemoSpec(rig: Rig): Promise<void> {
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; await sleep(200)) {
-    const ack = await rig.spec('list');
-    const text = ack.text ? String((ack.json() as { text?: unknown }).text ?? '') : await rig.reply(ack.responseId);
-    if (text.includes(DEMO_SPEC_SLUG)) return;
+    if ((await rig.spec('list')).text.includes(DEMO_SPEC_SLUG)) return;
   }
-  throw new Error(`the demo spec ${DEMO_SPEC_SLUG} was not seeded within 30 s`);
+  throw new Error('the demo spec was not seeded within 30 s');
 }
 
 async function openModal(rig: Rig): Promise<SentView | undefined> {

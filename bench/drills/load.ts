@@ -40,12 +40,17 @@ export interface DrillEvent {
   raw: string;
 }
 
-/** A distinct `interview.completed` for interview `<tag>_<index>`, spread over the specs. */
-export function makeEvent(setup: DeliverySetup, tag: string, index: number): DrillEvent {
+/**
+ * A distinct `interview.completed` for interview `<tag>_<index>`, spread over the specs (event i
+ * goes to spec i mod the number of specs). `completedAt` dates it (started 40 minutes before);
+ * otherwise the fixture's fixed times.
+ */
+export function makeEvent(setup: DeliverySetup, tag: string, index: number, completedAt?: Date): DrillEvent {
   const specIndex = index % setup.specs.length;
   const interviewId = `int_${tag}_${index}`;
   const eventId = `evt_${tag}_${index}`;
-  const body = completed({ id: eventId, interviewId, specId: setup.specs[specIndex]!.id, candidateName: `Candidate ${index}` });
+  const times = completedAt ? { completedAt: completedAt.toISOString(), startedAt: new Date(completedAt.getTime() - 40 * 60_000).toISOString() } : {};
+  const body = completed({ id: eventId, interviewId, specId: setup.specs[specIndex]!.id, candidateName: `Candidate ${index}`, ...times });
   return { eventId, interviewId, specIndex, raw: JSON.stringify(body) };
 }
 
@@ -53,12 +58,17 @@ export function channelsOf(setup: DeliverySetup, events: Map<string, DrillEvent>
   return (interview: string) => setup.specs[events.get(interview)!.specIndex]!.channels;
 }
 
+/** Where a webhook goes: a rig's app, or several apps behind something that picks one per try. */
+export interface WebhookTarget {
+  webhook(raw: string): Promise<{ status: number }>;
+}
+
 /**
  * Sends one event as the platform would: the same bytes (freshly signed) again after no answer or a
  * 503, with backoff, until any other answer or `giveUpMs`. Returns the last status (0 = never answered).
  */
 export async function sendAsPlatform(
-  rig: Rig,
+  rig: WebhookTarget,
   event: DrillEvent,
   statuses: Map<number, number>,
   giveUpMs = 90_000,
@@ -124,7 +134,20 @@ export async function deliveryStatuses(databaseUrl: string): Promise<string> {
   await client.connect();
   try {
     const result = await client.query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM delivery GROUP BY status ORDER BY status`);
-    return result.rows.map((row) => `${row.status}×${row.n}`).join(' ') || '-';
+    const counts = result.rows.map((row) => `${row.status}×${row.n}`).join(' ') || '-';
+    // What a stuck delivery is waiting for: its turn, lease and job, for the drill's report.
+    const stuck = await client.query<{ row: string }>(
+      `SELECT concat_ws(' ', d.channel_id, d.kind, 'turn', to_char(d.send_at, 'HH24:MI:SS.MS'), 'next', to_char(d.next_attempt_at, 'HH24:MI:SS.MS'),
+                        'lease', to_char(d.lease_until, 'HH24:MI:SS'), 'attempts', d.attempts, 'job', coalesce(j.task_identifier, 'none'),
+                        'run', to_char(j.run_at, 'HH24:MI:SS.MS'), 'locked', to_char(j.locked_at, 'HH24:MI:SS'), 'tries', j.attempts, d.last_error) AS row
+       FROM delivery d LEFT JOIN graphile_worker.jobs j ON j.key = 'delivery:' || d.id::text
+       WHERE d.status = 'pending' ORDER BY d.channel_id, d.send_at NULLS LAST LIMIT 4`,
+    );
+    const pace = await client.query<{ row: string }>(
+      `SELECT concat_ws(' ', channel_id, 'tat', to_char(tat, 'HH24:MI:SS.MS'), 'sent_tat', to_char(sent_tat, 'HH24:MI:SS.MS'), 'now', to_char(now(), 'HH24:MI:SS.MS')) AS row
+       FROM channel_pace WHERE channel_id IN (SELECT channel_id FROM delivery WHERE status = 'pending')`,
+    );
+    return [counts, ...stuck.rows.map((r) => `(${r.row})`), ...pace.rows.map((r) => `[${r.row}]`)].join(' ');
   } finally {
     await client.end();
   }

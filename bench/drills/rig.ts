@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../src/logger';
@@ -8,9 +8,12 @@ import { signInterviewBody } from '../../src/webhooks/signature';
 import { FakeSlack, type FakeUser } from '../../test/support/fake-slack';
 import { interactionBody, postSigned, slashCommandBody, type SignedPost } from '../../test/support/slack-requests';
 import { nodeFlagsOfStart } from '../perf/procs';
-import { ADMIN, MEMBER, ROOT, SIGNING_SECRET, WEBHOOK_SECRET, freePort, sleep } from './support';
+import { ADMIN, MEMBER, ROOT, SIGNING_SECRET, WEBHOOK_SECRET, freePort, sleep, waitForSpecs } from './support';
 
 export * from './support';
+
+/** The drills' apps serve /metrics on their public port to this bearer (no metrics port: replicas share a host). */
+export const METRICS_TOKEN = 'drill-metrics-token-0123456789';
 
 /** Everything a drill started, so the process-wide exit hook can stop it even after a crash. */
 const live = new Set<Rig>();
@@ -30,7 +33,11 @@ export interface RigOptions {
   specs?: { id: string; slug: string }[];
 }
 
-/** The real app as a child process, its own embedded PostgreSQL, and the fake Slack in this process. */
+/**
+ * The real app as a child process, its own embedded PostgreSQL, and the fake Slack in this process.
+ * `addReplica` starts more app processes on the same database and fake Slack (each a Rig of its own
+ * for its process: port, log, crashes; the database and the fake belong to the first).
+ */
 export class Rig {
   child?: ChildProcess;
   appPort = 0;
@@ -41,6 +48,8 @@ export class Rig {
   readonly crashes: string[] = [];
   /** every line the app wrote, kept after the drill in $TMPDIR/panelist-drills/ */
   logFile = '';
+  /** app processes started by addReplica, stopped by close() */
+  readonly replicas: Rig[] = [];
   private expectingExit = false;
   private exited?: Promise<void>;
 
@@ -49,6 +58,8 @@ export class Rig {
     readonly pgPort: number,
     readonly slack: FakeSlack,
     private readonly env: Record<string, string>,
+    /** set on a replica: the rig whose database and fake Slack it shares */
+    private readonly primary?: Rig,
   ) {}
 
   static async start(options: RigOptions = {}): Promise<Rig> {
@@ -74,6 +85,7 @@ export class Rig {
     try {
       await rig.startPg();
       await rig.startApp();
+      await waitForSpecs(rig.databaseUrl, seededIds(env.DEMO_SPEC_FILE!));
     } catch (error) {
       await rig.close();
       throw error;
@@ -82,12 +94,34 @@ export class Rig {
   }
 
   get databaseUrl(): string {
-    if (!this.pg) throw new Error('PostgreSQL is not running');
-    return this.pg.url;
+    const pg = (this.primary ?? this).pg;
+    if (!pg) throw new Error('PostgreSQL is not running');
+    return pg.url;
+  }
+
+  /**
+   * Another app process (`node dist-bench/src/main.js`, the same flags and environment plus `env`)
+   * on this rig's PostgreSQL and fake Slack, on a port of its own; its log is <name>-<suffix>-app.log.
+   */
+  async addReplica(suffix: string, env: Record<string, string> = {}): Promise<Rig> {
+    if (this.primary) throw new Error('add replicas to the first rig');
+    const replica = new Rig(this.dir, this.pgPort, this.slack, { ...this.env, ...env }, this);
+    replica.logFile = this.logFile.replace(/-app\.log$/, `-${suffix}-app.log`);
+    writeFileSync(replica.logFile, '');
+    this.replicas.push(replica);
+    live.add(replica);
+    await replica.startApp();
+    return replica;
   }
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.appPort}`;
+  }
+
+  /** GET /metrics (Prometheus text) with the drills' bearer token. */
+  async metrics(): Promise<string> {
+    const response = await fetch(`${this.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` }, signal: AbortSignal.timeout(5_000) });
+    return response.text();
   }
 
   async startPg(): Promise<void> {
@@ -112,7 +146,7 @@ export class Rig {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'production',
         PORT: String(this.appPort),
-        DATABASE_URL: this.pg?.url ?? `postgresql://panelist:panelist@127.0.0.1:${this.pgPort}/panelist`,
+        DATABASE_URL: (this.primary ?? this).pg?.url ?? `postgresql://panelist:panelist@127.0.0.1:${this.pgPort}/panelist`,
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_BOT_TOKEN: 'xoxb-drill-token',
         SLACK_API_URL: this.slack.apiUrl,
@@ -123,6 +157,8 @@ export class Rig {
         DELIVERY_RETRY_BASE_MS: '200',
         SLACK_CHANNEL_RATE: '100',
         SLACK_CHANNEL_BURST: '100',
+        METRICS_PORT: 'off',
+        METRICS_TOKEN,
         ...this.env,
       },
     });
@@ -200,7 +236,10 @@ export class Rig {
 
   async close(): Promise<void> {
     live.delete(this);
+    for (const replica of this.replicas) await replica.close();
     await this.stopApp().catch(() => undefined);
+    // a replica owns its process only; the database, the fake Slack and the directory are the first rig's
+    if (this.primary) return;
     await this.slack.stop().catch(() => undefined);
     await this.stopPg().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
@@ -260,4 +299,10 @@ export class Rig {
       if (!text.includes('now follows')) throw new Error(`subscribing ${channelId} to ${scope} failed: ${ack.status} ${text}`);
     }
   }
+}
+
+/** The ids of the spec documents in the file the app seeds (one document or an array of them). */
+function seededIds(file: string): string[] {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { id: string } | { id: string }[];
+  return (Array.isArray(parsed) ? parsed : [parsed]).map((doc) => doc.id);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Client } from 'pg';
 import type { FakeUser } from '../../test/support/fake-slack';
 
 /** Constants and small helpers the drills share. */
@@ -33,3 +34,23 @@ export function specDocuments(count: number): { id: string; slug: string }[] {
   return Array.from({ length: count }, (_, i) => ({ ...demo, id: randomUUID(), slug: `drill-spec-${i}` }));
 }
 
+
+/**
+ * Waits (≤ 60 s) until the specs with these ids are in the database: an app may answer /healthz
+ * before it has seeded its specs (it binds its port first), and a drill's first command needs them.
+ */
+export async function waitForSpecs(databaseUrl: string, ids: string[]): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM spec WHERE id = ANY($1::uuid[])', [ids]);
+      if (rows[0]!.n === ids.length) return;
+      if (Date.now() > deadline) throw new Error(`the app did not seed its ${ids.length} spec(s) within 60 s`);
+      await sleep(100);
+    }
+  } finally {
+    await db.end();
+  }
+}

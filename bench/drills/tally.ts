@@ -1,4 +1,4 @@
-import type { FakeSlack } from '../../test/support/fake-slack';
+import type { FakeSlack, PostedMessage } from '../../test/support/fake-slack';
 import { sleep } from './rig';
 
 /** One drill's outcome, printed the same way for every drill. */
@@ -10,23 +10,30 @@ export interface DrillResult {
   seconds: number;
 }
 
-// the report link carries the interview id verbatim (the visible id has its underscores escaped)
-const INTERVIEW = /interviews\.example\.com\/r\/([^|>"]+)/;
+// the report link carries the interview id verbatim (the visible id has its underscores escaped);
+// a result message's link is "Open the full report" (a digest links its top candidates by name)
+const INTERVIEW = /interviews\.example\.com\/r\/([^|>"]+)\|Open the full report>/;
 
 const interviewOf = new WeakMap<object, string>();
+
+/** The interview a delivered result message is about ('' for anything else, e.g. a digest). */
+export function interviewIn(message: PostedMessage): string {
+  if (message.metadata?.event_type !== 'panelist_delivery') return '';
+  let interview = interviewOf.get(message);
+  if (interview === undefined) {
+    // cached: the drain loop polls this often, and stringifying 10k messages each time costs CPU the app needs
+    interview = INTERVIEW.exec(JSON.stringify(message.blocks ?? ''))?.[1] ?? '';
+    interviewOf.set(message, interview);
+  }
+  return interview;
+}
 
 /** (interview id, channel) → how many messages the fake Slack holds for it. */
 export function arrivals(slack: FakeSlack): Map<string, number> {
   const counts = new Map<string, number>();
   for (const [channel, messages] of slack.messages) {
     for (const message of messages) {
-      if (message.metadata?.event_type !== 'panelist_delivery') continue;
-      let interview = interviewOf.get(message);
-      if (interview === undefined) {
-        // cached: the drain loop polls this often, and stringifying 10k messages each time costs CPU the app needs
-        interview = INTERVIEW.exec(JSON.stringify(message.blocks ?? ''))?.[1] ?? '';
-        interviewOf.set(message, interview);
-      }
+      const interview = interviewIn(message);
       if (!interview) continue;
       const key = `${interview} ${channel}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);

@@ -178,7 +178,7 @@ async function subscribe(rig: Rig, connector: FakeBotConnector, channel: string,
 }
 
 async function metric(rig: Rig, series: string): Promise<number> {
-  const text = await (await fetch(`${rig.baseUrl}/metrics`)).text();
+  const text = await rig.metrics();
   const line = text.split('\n').find((l) => l.startsWith(series));
   return line ? Number(line.split(' ').pop()) : 0;
 }

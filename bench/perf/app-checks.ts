@@ -41,7 +41,8 @@ export async function appChecks(ctx: BenchContext, app: Child): Promise<{ rows: 
   return { rows, notes, details: { memory, rollupCheck: check, log: levels, warnings: levels.samples } };
 }
 
-function countLevels(file: string): { warn: number; error: number; samples: string[] } {
+/** Warnings and errors in an app's JSON log, and its most frequent messages ("3× 50 digest tick failed…"). */
+export function countLevels(file: string): { warn: number; error: number; samples: string[] } {
   let text = '';
   try {
     text = readFileSync(file, 'utf8');

@@ -15,11 +15,14 @@ export async function demoSpecDocument(): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(path.join(ROOT, 'fixtures/payments-platform-spec.json'), 'utf8')) as Record<string, unknown>;
 }
 
-/** n copies of the demo spec (own ids and slugs), imported as the CLI imports a file, 20 per transaction. */
-export async function importSpecs(databaseUrl: string, n: number, prefix: string): Promise<{ id: string; slug: string }[]> {
+/**
+ * n copies of the demo spec (own ids and slugs), imported as the CLI imports a file, 20 per
+ * transaction. Ids count from `firstId`, so figures that import specs of their own keep them apart.
+ */
+export async function importSpecs(databaseUrl: string, n: number, prefix: string, firstId = 1): Promise<{ id: string; slug: string }[]> {
   const document = await demoSpecDocument();
   const specs = Array.from({ length: n }, (_, i) => ({
-    id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+    id: `00000000-0000-4000-8000-${String(firstId + i).padStart(12, '0')}`,
     slug: `${prefix}-${String(i + 1).padStart(3, '0')}`,
   }));
   const db = createDb(databaseUrl, { max: 2 });

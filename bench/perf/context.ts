@@ -12,6 +12,8 @@ export interface BenchContext {
   /** the app's CPU and SQL per unit of work */
   probe: Probe;
   quick: boolean;
+  /** the run's temp directory (removed at the end): logs of the children a figure starts itself */
+  tempDir: string;
   log(message: string): void;
 }
 

@@ -120,7 +120,7 @@ SELECT (SELECT count(*) FROM (SELECT * FROM expected_i EXCEPT SELECT * FROM actu
      (SELECT count(*) FROM interview)::int AS interviews`;
 
 /** One competency's generated score for interview number g (tenths, 30.0–100.0). */
-const score = (g: string, k: number | string) => `(300 + abs(hashint4((${g}) * 8 + ${k})) % 701)`;
+export const generatedScore = (g: string, k: number | string) => `(300 + abs(hashint4((${g}) * 8 + ${k})) % 701)`;
 
 /**
  * n interviews of one spec, started uniformly over the year before `end` (inserted in time order, as
@@ -129,7 +129,7 @@ const score = (g: string, k: number | string) => `(300 + abs(hashint4((${g}) * 8
  * scores in tenths).
  */
 export function insertInterviews(n: number, specId: string, end: Date, weights: number[]): { sql: string; params: unknown[] } {
-  const overall = weights.map((w, k) => `${w} * ${score('g', k + 1)}`).join(' + ');
+  const overall = weights.map((w, k) => `${w} * ${generatedScore('g', k + 1)}`).join(' + ');
   const sql = `
 INSERT INTO interview (id, spec_id, spec_version, status, last_sequence, candidate_id, candidate_name, started_at, completed_at,
                        abandoned_at, overall_milli, report_url, created_at, updated_at)
@@ -158,7 +158,7 @@ export function generatedScores(competencyIds: string[]): ScoreSource {
     join: `CROSS JOIN generate_series(1, ${competencyIds.length}) AS c(k)`,
     key: 'c.k',
     competency: `(ARRAY[${ids}]::text[])[c.k]`,
-    tenths: score('i.g', 'c.k'),
+    tenths: generatedScore('i.g', 'c.k'),
   };
 }
 

@@ -117,7 +117,8 @@ export async function digestFigure(ctx: BenchContext): Promise<{ rows: Row[]; le
 
 const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
 
-async function createDatabase(adminUrl: string, name: string): Promise<string> {
+/** A fresh database `name` on the benchmark's server (dropped first if a run left it); its URL. */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
   const admin = new PgClient({ connectionString: adminUrl });
   await admin.connect();
   try {

@@ -4,6 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
+import { DEMO_SLUG } from './channels';
 import { BOT_TOKEN, SIGNING_SECRET, WEBHOOK_SECRET } from './http';
 import { ROOT, sleep, waitUntil } from './util';
 
@@ -28,7 +29,12 @@ export function buildDist(): void {
   if (result.status !== 0) throw new Error(`building dist/ failed:\n${result.stdout}${result.stderr}`);
 }
 
-export async function startApp(options: { port: number; databaseUrl: string; slackApiUrl: string; logDir: string }): Promise<Child> {
+/**
+ * `env`: a figure's own settings over the benchmark's defaults (e.g. DIGEST_CLOCK=true); BENCH_APP_*
+ * overrides still win, so an experiment applies to every app the benchmark starts. `name` names
+ * the child and its log file.
+ */
+export async function startApp(options: { port: number; databaseUrl: string; slackApiUrl: string; logDir: string; env?: Record<string, string>; name?: string }): Promise<Child> {
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
@@ -44,16 +50,31 @@ export async function startApp(options: { port: number; databaseUrl: string; sla
     SLACK_CHANNEL_RATE: '1',
     SLACK_CHANNEL_BURST: '3',
     DEMO_SPEC_FILE: path.join(ROOT, 'fixtures/payments-platform-spec.json'),
+    // several apps may share this host: no metrics port (nothing here reads /metrics)
+    METRICS_PORT: 'off',
+    ...options.env,
     ...appEnvOverrides(),
   };
   // BENCH_APP_NODE_FLAGS: extra node flags for the app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (NODE_OPTIONS refuses those)
   const extra = (process.env.BENCH_APP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawnChild('app', [...nodeFlagsOfStart(), ...extra, path.join(ROOT, 'dist/main.js')], env, options.logDir);
+  const child = spawnChild(options.name ?? 'app', [...nodeFlagsOfStart(), ...extra, path.join(ROOT, 'dist/main.js')], env, options.logDir);
   await waitUntil('the app to answer /readyz', 90_000, async () => {
     if (child.process.exitCode !== null) throw new Error(`the app exited (${child.process.exitCode}); its log: ${child.logFile}\n${tail(child.logFile)}`);
     return (await getStatus(`http://127.0.0.1:${options.port}/readyz`)) === 200 || undefined;
   }, 200);
+  // An app may bind its port before it seeds the demo spec (and the default organization with it); the figures need both.
+  await waitUntil('the app to seed the demo spec', 60_000, () => specExists(options.databaseUrl, DEMO_SLUG), 200);
   return child;
+}
+
+async function specExists(databaseUrl: string, slug: string): Promise<true | undefined> {
+  const client = new PgClient({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query('SELECT 1 FROM spec WHERE slug = $1', [slug])).rowCount === 1 || undefined;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The anchor for /spec show: Bolt's ExpressReceiver, same signing secret, a /spec that only acks. */

@@ -1,13 +1,16 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseJson } from '../../test/support/fake-slack';
+import { ChannelLimit, retryAfterSeconds } from './channel-limit';
 import { now } from './util';
 
 /**
  * The benchmark's Slack: test/support/fake-slack.ts's answers, plus what a benchmark needs and the
  * test fake lacks: a timestamp on every arrival, Slack's per-channel limit enforced (token bucket;
  * 429 with Retry-After when over), and small records (a few fields per message) so 10k+ posts cost
- * little. It also receives the response_url posts of slash commands at /response/<id>.
+ * little. It also receives the response_url posts of slash commands at /response/<id>. An optional
+ * per-call latency (every Web API call is answered that long after it arrived) stands for the
+ * platform's own response time, so that "what the platform allows at N calls in flight" is a number.
  */
 export interface PostRecord {
   at: number;
@@ -15,6 +18,8 @@ export interface PostRecord {
   deliveryId?: string;
   /** the benchmark's interview id, found in the message (its "Interview `…`" context line) */
   interviewId?: string;
+  /** when its answer was written (after the sink's latency, if any); set a little after `at` */
+  answeredAt?: number;
 }
 
 export interface LimitRecord {
@@ -39,13 +44,15 @@ export class SlackSink {
   readonly limited: LimitRecord[] = [];
   readonly responses = new Map<string, ResponseRecord>();
   readonly calls = new Map<string, number>();
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly limiter: ChannelLimit;
   private readonly history = new Map<string, { ts: string; deliveryId?: string }[]>();
   private readonly waiters = new Map<string, (response: ResponseRecord) => void>();
   private server?: http.Server;
   private clock = 1_700_000_000;
 
-  constructor(private readonly limit: { ratePerSecond: number; burst: number }) {}
+  constructor(private readonly limit: { ratePerSecond: number; burst: number; latencyMs?: number }) {
+    this.limiter = new ChannelLimit(limit);
+  }
 
   get url(): string {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -104,16 +111,25 @@ export class SlackSink {
         const method = path.replace(/^\/api\//, '').split('?')[0]!;
         this.calls.set(method, (this.calls.get(method) ?? 0) + 1);
         const body = parseBody(raw, req.headers['content-type'] ?? '');
-        if (method === 'chat.postMessage' || method === 'chat.update') {
-          const retryAfter = this.take(String(body.channel), at);
-          if (retryAfter !== undefined) {
-            res.statusCode = 429;
-            res.setHeader('retry-after', String(retryAfter));
-            res.end('{"ok":false,"error":"ratelimited"}');
-            return;
-          }
+        // Slack decides (limit, message) when the call arrives and answers after its latency.
+        let answer: string;
+        let posted: PostRecord | undefined;
+        const retryAfter = method === 'chat.postMessage' || method === 'chat.update' ? this.take(String(body.channel), at) : undefined;
+        if (retryAfter !== undefined) {
+          res.statusCode = 429;
+          res.setHeader('retry-after', String(retryAfter));
+          answer = '{"ok":false,"error":"ratelimited"}';
+        } else {
+          const postsBefore = this.posts.length;
+          answer = JSON.stringify(this.answer(method, body, at));
+          posted = this.posts.length > postsBefore ? this.posts.at(-1) : undefined;
         }
-        res.end(JSON.stringify(this.answer(method, body, at)));
+        const send = () => {
+          if (posted) posted.answeredAt = now();
+          res.end(answer);
+        };
+        if (this.limit.latencyMs) setTimeout(send, this.limit.latencyMs);
+        else send();
       });
     });
     this.server.keepAliveTimeout = 30_000;
@@ -129,19 +145,12 @@ export class SlackSink {
     });
   }
 
-  /** Token bucket per channel, full at its first call. Returns Retry-After seconds when over. */
+  /** Slack's limit (see ChannelLimit). Returns Retry-After seconds when over, and records the refusal. */
   private take(channel: string, at: number): number | undefined {
-    const bucket = this.buckets.get(channel) ?? { tokens: this.limit.burst, at };
-    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((at - bucket.at) / 1000) * this.limit.ratePerSecond);
-    bucket.at = at;
-    this.buckets.set(channel, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return undefined;
-    }
-    const waitSeconds = (1 - bucket.tokens) / this.limit.ratePerSecond;
-    this.limited.push({ at, channel, earlyMs: waitSeconds * 1000, nth: (this.history.get(channel)?.length ?? 0) + 1 });
-    return Math.max(1, Math.ceil(waitSeconds));
+    const earlyMs = this.limiter.take(channel, at);
+    if (earlyMs === undefined) return undefined;
+    this.limited.push({ at, channel, earlyMs, nth: (this.history.get(channel)?.length ?? 0) + 1 });
+    return retryAfterSeconds(earlyMs);
   }
 
   private answer(method: string, args: Record<string, unknown>, at: number): Record<string, unknown> {

@@ -12,6 +12,7 @@ import { createDigestService } from '../delivery/digest-parts';
 import { renderDigestText } from '../slack/render/digest';
 import { openCliDatabase } from './database';
 import { runDigests } from './digests';
+import { ADMINS_USAGE, adminsMisuse, runAdmins } from './admins';
 import { reportFailure, UsageError } from './failure';
 
 const USAGE = `Usage: panelist <command>
@@ -22,6 +23,7 @@ const USAGE = `Usage: panelist <command>
   digests preview <spec> [--at <ISO time>]  print a spec's digest for the seven days before that time
   deliveries list [--failed]                the latest deliveries (or only dead letters)
   deliveries retry <id> | --all-failed      put failed deliveries back in the queue
+${ADMINS_USAGE}
   db migrate                                apply pending database migrations
   help                                      this text
 
@@ -50,7 +52,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     return 0;
   }
   const key = `${group} ${action ?? ''}`.trim();
-  if (!['specs import', 'specs list', 'db migrate', 'deliveries list', 'deliveries retry', 'digests run', 'digests preview'].includes(key)) {
+  if (!['specs import', 'specs list', 'db migrate', 'deliveries list', 'deliveries retry', 'digests run', 'digests preview', 'admins list', 'admins add', 'admins remove'].includes(key)) {
     throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
   }
   if (key === 'specs import' && rest.length !== 1) throw new UsageError('specs import takes one file: panelist specs import <file.json>');
@@ -58,6 +60,8 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     throw new UsageError('deliveries retry takes one delivery id, or --all-failed.');
   }
   if (key === 'digests preview' && rest.length !== 1) throw new UsageError('digests preview takes one spec: panelist digests preview <spec> [--at <ISO time>]');
+  const adminsProblem = group === 'admins' ? adminsMisuse(action!, rest) : undefined;
+  if (adminsProblem) throw new UsageError(adminsProblem);
   const at = values.at === undefined ? new Date() : new Date(values.at);
   if (Number.isNaN(at.getTime())) throw new UsageError(`--at "${values.at}" is not a time; write ISO 8601, e.g. 2026-11-23T09:00:00Z.`);
 
@@ -77,6 +81,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     const organizationId =
       values.org === DEFAULT_ORGANIZATION_SLUG ? await organizations.ensureDefault() : await organizations.bySlug(values.org!);
     if (!organizationId) throw new UsageError(`No organization "${values.org}".`);
+    if (group === 'admins') return await runAdmins(db, organizationId, values.org!, action!, rest, out);
     if (key === 'digests preview') {
       out(renderDigestText(await createDigestService(config, db).preview(organizationId, rest[0]!, at)));
       return 0;

@@ -34,7 +34,7 @@ export async function deliver(deps: DeliverDeps, platform: string, deliveryId: s
   // since the state may have moved meanwhile.
   const [leased] = await sql.query<LeasedDelivery>(LEASE_DELIVERY, [deliveryId]);
   if (!leased) {
-    await deps.db.$executeRaw(addDeliverJob({ id: deliveryId, platform }, new Date(Date.now() + LEASE_RETRY_MS)));
+    await deps.db.$executeRaw(addDeliverJob({ id: deliveryId, platform, kind: turn.kind }, new Date(Date.now() + LEASE_RETRY_MS)));
     return;
   }
   let released = false;

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { HOLD_CHANNEL, type LeasedDelivery } from '../store/delivery-sql';
+import { pauseChannel } from '../services/paused-channels';
 import { addDeliverJob } from '../store/queue';
 import { paceOf, type DeliverDeps } from './deps';
+import { tellPausedSubscribers } from './pause-notice';
 import type { SendError } from './sender';
 
 /** A failed attempt decides what happens next: hold the channel, back off, pause, or dead-letter. */
@@ -9,7 +11,7 @@ export async function handleFailure(deps: DeliverDeps, delivery: LeasedDelivery,
   const { db } = deps;
   const current = await db.delivery.findUniqueOrThrow({ where: { id: delivery.id }, include: { subscription: true } });
   if (error.kind === 'gone') {
-    await pauseChannel(deps, current, error.message);
+    await pauseUnreachableChannel(deps, current, error.message);
     return;
   }
   if (error.kind === 'permanent' || current.attempts >= deps.policy.maxAttempts) {
@@ -44,32 +46,18 @@ export async function markFailed(deps: DeliverDeps, deliveryId: string, reason: 
 }
 
 /** The channel cannot take messages: pause its subscriptions and pending messages, and say so. */
-async function pauseChannel(
-  deps: DeliverDeps,
-  delivery: { id: string; platform: string; workspaceId: string; channelId: string; subscription: { createdBy: string } | null },
-  reason: string,
-): Promise<void> {
-  const now = new Date();
-  await deps.db.$transaction([
-    deps.db.subscription.updateMany({
-      where: { platform: delivery.platform, channelId: delivery.channelId, pausedAt: null },
-      data: { pausedAt: now, pausedReason: reason },
-    }),
-    deps.db.delivery.updateMany({
-      where: { platform: delivery.platform, channelId: delivery.channelId, status: 'pending' },
-      data: { status: 'paused', lastError: reason, sendAt: null, updatedAt: now },
-    }),
-  ]);
+async function pauseUnreachableChannel(deps: DeliverDeps, delivery: { id: string; platform: string; channelId: string }, reason: string): Promise<void> {
+  const subscribers = await pauseChannel(deps.db, delivery, reason);
   deps.logger.warn({ deliveryId: delivery.id, channel: delivery.channelId, reason }, 'channel cannot take messages; its subscriptions are paused');
-  const sender = deps.senders[delivery.platform];
-  if (delivery.subscription && sender?.notifyUser) {
-    await sender
-      .notifyUser(
-        delivery.workspaceId,
-        delivery.subscription.createdBy,
-        `I can't post to <#${delivery.channelId}> (${reason}), so its Panelist subscriptions are paused. ` +
-          'Invite me back with `/invite @Panelist` in that channel, then run `/spec subscribe …` there again; held messages will follow.',
-      )
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not tell the subscriber about the pause'));
-  }
+  await tellPausedSubscribers(
+    deps.senders[delivery.platform],
+    subscribers,
+    ({ channelId }) =>
+      `I can't post to <#${channelId}> (${reason}), so its Panelist subscriptions are paused. ` +
+      // Slack tells Panelist when it is invited back (member_joined_channel); Teams does not resume by itself.
+      (delivery.platform === 'slack'
+        ? 'Invite me back with `/invite @Panelist` in that channel and they resume; held messages will follow.'
+        : 'Invite me back with `/invite @Panelist` in that channel, then run `/spec subscribe …` there again; held messages will follow.'),
+    deps.logger,
+  );
 }

@@ -119,14 +119,15 @@ export class SlackSender implements ChatSender {
   }
 
   private async client(workspaceId: string): Promise<WebClient> {
-    let client = this.clients.get(workspaceId);
+    let token: string;
+    try {
+      token = await this.tokenFor(workspaceId);
+    } catch (error) {
+      throw new SendError('permanent', error instanceof Error ? error.message : String(error));
+    }
+    // Keyed by token, not workspace: a workspace that installs again has a new token, and the old one was revoked.
+    let client = this.clients.get(token);
     if (!client) {
-      let token: string;
-      try {
-        token = await this.tokenFor(workspaceId);
-      } catch (error) {
-        throw new SendError('permanent', error instanceof Error ? error.message : String(error));
-      }
       client = new WebClient(token, {
         slackApiUrl: this.options.slackApiUrl,
         logger: this.options.logger,
@@ -134,7 +135,7 @@ export class SlackSender implements ChatSender {
         rejectRateLimitedCalls: true,
         timeout: this.options.timeoutMs ?? 10_000,
       });
-      this.clients.set(workspaceId, client);
+      this.clients.set(token, client);
     }
     return client;
   }

@@ -75,7 +75,7 @@ function taskList(deps: DeliverDeps): TaskList {
     // Jobs queued before tasks named their platform move under their platform's task.
     [LEGACY_DELIVER_TASK]: async (payload) => {
       const { deliveryId } = payload as { deliveryId: string };
-      const delivery = await deps.db.delivery.findUnique({ where: { id: deliveryId }, select: { id: true, platform: true } });
+      const delivery = await deps.db.delivery.findUnique({ where: { id: deliveryId }, select: { id: true, platform: true, kind: true } });
       if (delivery) await deps.db.$executeRaw(addDeliverJob(delivery));
     },
   };
@@ -95,7 +95,7 @@ function taskList(deps: DeliverDeps): TaskList {
  * them would reorder the queue and bunch a channel's messages into bursts Slack refuses.
  */
 export async function sweepLostDeliveries(db: Db): Promise<number> {
-  const lost = await db.$queryRaw<{ id: string; platform: string }[]>(lostDeliveries());
+  const lost = await db.$queryRaw<{ id: string; platform: string; kind: string }[]>(lostDeliveries());
   for (const delivery of lost) {
     await db.$transaction([
       db.delivery.update({ where: { id: delivery.id }, data: { nextAttemptAt: new Date(), updatedAt: new Date() } }),
@@ -107,7 +107,7 @@ export async function sweepLostDeliveries(db: Db): Promise<number> {
 
 function lostDeliveries(): Prisma.Sql {
   return Prisma.sql`
-    SELECT d.id, d.platform FROM delivery d
+    SELECT d.id, d.platform, d.kind FROM delivery d
     WHERE (d.status = 'pending' OR (d.status = 'sent' AND d.rendered_version < d.content_version))
       AND d.next_attempt_at < now() - interval '1 minute'
       AND d.updated_at < now() - interval '1 minute'

@@ -79,6 +79,13 @@ export interface EventIssue {
 
 export type InterviewEventParse = { ok: true; event: InterviewEvent } | { ok: false; issues: EventIssue[] };
 
+/**
+ * The largest sequence stored (PostgreSQL `integer`). Without this bound a larger whole number
+ * passed the schema and failed the insert: a 500 the platform retried forever. Two billion events
+ * for one interview is far beyond any real one, so the bound is a 400 rather than a wider column.
+ */
+export const MAX_SEQUENCE = 2_147_483_647;
+
 const identifier = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 
 // RFC 3339 as the contract's example writes it; an offset (or Z) is required because a local
@@ -113,8 +120,10 @@ const commonData = z.object({
   spec_id: z.uuid({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a UUID') }),
   sequence: z
     .number({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a whole number') })
-    .int({ error: (issue) => (Number.isInteger(issue.input) ? 'is too large' : 'must be a whole number') })
-    .min(0, 'must be 0 or more'),
+    .min(0, 'must be 0 or more')
+    .max(MAX_SEQUENCE, `must be at most ${MAX_SEQUENCE}`)
+    // not .int(): it also refuses integers beyond 2^53 as "not an integer", a second, wrong issue
+    .refine(Number.isInteger, 'must be a whole number'),
 });
 
 const envelope = <T extends z.ZodType, D extends z.ZodType>(type: T, data: D) =>

@@ -3,12 +3,16 @@ import http from 'node:http';
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics';
+import { publicMetricsHandler } from './metrics-endpoint';
+import { bodyParserRefusal, refuse } from './refusals';
 
 export interface HttpDeps {
   logger: Logger;
   isReady(): Promise<boolean>;
   routers: Router[];
   metrics?: Metrics;
+  /** METRICS_TOKEN: serves /metrics on this port to a bearer of it; unset = not served here */
+  metricsToken?: string;
 }
 
 /** The one HTTP server (DESIGN.md endpoints): each route is thin and hands off to its adapter. */
@@ -29,23 +33,17 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const ready = await deps.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unreachable' });
   });
-  app.get('/metrics', async (_req, res) => {
-    if (!deps.metrics) {
-      res.status(404).end();
-      return;
-    }
-    res.setHeader('content-type', deps.metrics.registry.contentType);
-    res.end(await deps.metrics.registry.metrics());
-  });
+  app.get('/metrics', publicMetricsHandler(deps.metrics, deps.metricsToken));
   for (const router of deps.routers) app.use(router);
 
   app.use((req, res) => {
     res.status(404).json({ error: `No route for ${req.method} ${req.path}` });
   });
-  app.use((error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = (error as { status?: number }).status;
-    if (status && status >= 400 && status < 500) {
-      res.status(status).json({ error: (error as Error).message });
+  app.use((error: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    // A client's mistake (oversized or malformed body, …) is refused in words, never logged as an error.
+    const refusal = bodyParserRefusal(error, '1 MiB');
+    if (refusal) {
+      refuse(req, res, refusal, deps.metrics);
       return;
     }
     (res.locals.log as Logger).error({ err: error }, 'request failed');

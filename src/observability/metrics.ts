@@ -60,6 +60,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly httpRefused = new Counter({
+    name: 'panelist_http_refused_total',
+    help: 'Requests refused at the edge before reaching Panelist (bad signature or token, stale or future timestamp, malformed or oversized body, cancelled install), by route and reason',
+    labelNames: ['route', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly platformsServed = new Gauge({
     name: 'panelist_delivery_platform_served',
     help: 'Whether this replica takes the platform’s deliveries (1) or leaves them queued for a replica with its credentials (0)',
@@ -68,7 +75,8 @@ export class Metrics {
   });
 
   constructor(db: Db | undefined) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'panelist_process_' });
+    // prom-client's default names already start with process_ or nodejs_: the prefix only namespaces them.
+    collectDefaultMetrics({ register: this.registry, prefix: 'panelist_' });
     if (!db) return;
     new Gauge({
       name: 'panelist_queue_jobs',

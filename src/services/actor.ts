@@ -1,4 +1,4 @@
-/** Who is acting, as the chat adapter established it. `isAdmin`: workspace admin/owner or team owner. */
+/** Who is acting, as the chat adapter established it. `isAdmin`: Slack workspace admin/owner, or a named Teams admin. */
 export interface Actor {
   platform: 'slack' | 'teams' | 'cli';
   userId: string;

@@ -45,7 +45,7 @@ export class DeliveryService {
     if ('id' in target && !UUID.test(target.id)) throw noDelivery(target.id);
     return this.db.$transaction(async (tx) => {
       const where = 'id' in target ? { id: target.id } : { status: 'failed' };
-      const rows = await tx.delivery.findMany({ where, select: { id: true, status: true, platform: true } });
+      const rows = await tx.delivery.findMany({ where, select: { id: true, status: true, platform: true, kind: true } });
       if ('id' in target && rows.length === 0) throw noDelivery(target.id);
       const retried: string[] = [];
       for (const row of rows) {

@@ -1,27 +1,30 @@
-import { lastOccurrence, nextOccurrence, periodEndingAt, type DigestTime } from '../domain/digest-schedule';
 import type { Competency } from '../domain/spec';
 import type { Db, Tx } from '../store/db';
-import { createDeliveries } from '../store/deliveries';
 import { BUCKET_MS } from '../store/rollups';
+import { prismaTransaction, type SqlTransaction } from '../store/sql-transaction';
+import { claimDigests, DEFAULT_CLAIM_BATCH, DEFAULT_CLAIM_DELIVERIES, type ClaimedDigest } from './digest-claims';
 import { specSection } from './digest-data';
 import type { DigestView } from './digest-views';
 import { ALL_SPECS } from './permissions';
 import { findSpec } from './spec-lookup';
 
 export const DIGEST_KIND = 'digest';
-/** A digest later than this after its scheduled time is marked late. */
-const LATE_AFTER_MS = 10 * 60 * 1000;
+export type { ClaimedDigest };
 
 export interface DigestOptions {
   /** how many messages a digest of n specs needs (the renderer's split), so each part is one delivery */
   messagesFor(specCount: number): number;
   /** e.g. https://interviews.example.com/specs/{id} — SPEC_URL_TEMPLATE */
   specUrlTemplate?: string;
+  /** schedules claimed per transaction (DEFAULT_CLAIM_BATCH) */
+  claimBatchSize?: number;
+  /** deliveries created per transaction (DEFAULT_CLAIM_DELIVERIES) */
+  claimDeliveries?: number;
 }
 
 /**
  * The weekly digest. Postgres decides what is due and who sends it: a digest row per
- * (schedule, period) under a unique key, claimed in a transaction that also queues its deliveries.
+ * (schedule, period) under a unique key, claimed in a batch transaction that also queues its deliveries.
  * Replicas racing for the same period insert one row; a replica back from downtime claims only the
  * latest period (late), once.
  */
@@ -29,56 +32,28 @@ export class DigestService {
   constructor(
     private readonly db: Db,
     private readonly options: DigestOptions,
+    /** where claims run: the app's `pg` pool (pgTransaction); Prisma's connection by default */
+    private readonly claimsIn: SqlTransaction = prismaTransaction(db),
   ) {}
 
   /**
-   * Claims every digest due at `now`. The scheduler passes `onlyDue` (schedules whose next time has
-   * come, skipping locked ones); `npx panelist digests run --at` considers every enabled schedule.
+   * Claims every digest due at `now`, in batches of short transactions (see claimDigests). The
+   * scheduler passes `onlyDue` (schedules whose next time has come, skipping locked ones);
+   * `npx panelist digests run --at` considers every enabled schedule. `onBatch` hears each batch's
+   * digests as soon as it commits.
    */
-  async claimDue(now: Date, mode: { onlyDue: boolean } = { onlyDue: true }): Promise<ClaimedDigest[]> {
-    return this.db.$transaction(async (tx) => {
-      const schedules = mode.onlyDue
-        ? await tx.$queryRaw<ScheduleRow[]>`
-            SELECT * FROM digest_schedule WHERE enabled AND next_run_at <= ${now}
-            ORDER BY next_run_at LIMIT 500 FOR UPDATE SKIP LOCKED`
-        : await tx.$queryRaw<ScheduleRow[]>`SELECT * FROM digest_schedule WHERE enabled FOR UPDATE`;
-      const claimed: ClaimedDigest[] = [];
-      for (const schedule of schedules) {
-        const time: DigestTime = { weekday: schedule.weekday, minuteOfDay: schedule.minute_of_day, timeZone: schedule.time_zone };
-        const occurrence = lastOccurrence(time, now);
-        const latenessMs = now.getTime() - occurrence.getTime();
-        const id = await this.claimOne(tx, schedule, time, occurrence, latenessMs > LATE_AFTER_MS);
-        if (id) claimed.push({ id, scheduledFor: occurrence, latenessMs, late: latenessMs > LATE_AFTER_MS });
-        if (mode.onlyDue) {
-          await tx.digestSchedule.update({ where: { id: schedule.id }, data: { nextRunAt: nextOccurrence(time, now) } });
-        }
-      }
-      return claimed;
-    });
-  }
-
-  private async claimOne(tx: Tx, schedule: ScheduleRow, time: DigestTime, occurrence: Date, late: boolean): Promise<string | undefined> {
-    const subscriptions = await tx.subscription.findMany({
-      where: { platform: schedule.platform, channelId: schedule.channel_id },
-      orderBy: [{ private: 'desc' }, { createdAt: 'asc' }],
-    });
-    if (subscriptions.length === 0) return undefined;
-    const specs = await specsFollowed(tx, schedule.organization_id, subscriptions.map((s) => s.scope));
-    const parts = Math.max(1, this.options.messagesFor(specs.length));
-    const period = periodEndingAt(time, occurrence);
-    const inserted = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO digest (id, schedule_id, period_start, period_end, late, parts)
-      VALUES (gen_random_uuid(), ${schedule.id}::uuid, ${period.start}, ${period.end}, ${late}, ${parts})
-      ON CONFLICT (schedule_id, period_end) DO NOTHING RETURNING id`;
-    const digest = inserted[0];
-    if (!digest) return undefined;
-    const target = subscriptions[0]!;
-    for (let part = 1; part <= parts; part += 1) {
-      await createDeliveries(tx, DIGEST_KIND, `${digest.id}:${part}`, [
-        { subscriptionId: target.id, platform: schedule.platform, workspaceId: schedule.workspace_id, channelId: schedule.channel_id },
-      ]);
-    }
-    return digest.id;
+  async claimDue(
+    now: Date,
+    mode: { onlyDue: boolean } = { onlyDue: true },
+    onBatch?: (claimed: ClaimedDigest[]) => void,
+  ): Promise<ClaimedDigest[]> {
+    const settings = {
+      kind: DIGEST_KIND,
+      messagesFor: this.options.messagesFor,
+      batchSize: this.options.claimBatchSize ?? DEFAULT_CLAIM_BATCH,
+      maxDeliveries: this.options.claimDeliveries ?? DEFAULT_CLAIM_DELIVERIES,
+    };
+    return claimDigests(this.claimsIn, settings, now, mode.onlyDue, onBatch);
   }
 
   /** The digest as its channel will see it (names hidden if any of the channel's subscriptions is private). */
@@ -125,24 +100,6 @@ export class DigestService {
       specs: sections.map(({ active: _active, ...section }) => section),
     };
   }
-}
-
-export interface ClaimedDigest {
-  id: string;
-  scheduledFor: Date;
-  latenessMs: number;
-  late: boolean;
-}
-
-interface ScheduleRow {
-  id: string;
-  organization_id: string;
-  platform: string;
-  workspace_id: string;
-  channel_id: string;
-  weekday: number;
-  minute_of_day: number;
-  time_zone: string;
 }
 
 interface SpecInfo {

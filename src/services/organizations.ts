@@ -1,4 +1,5 @@
-import { isUniqueViolation, type Db } from '../store/db';
+import type { Db } from '../store/db';
+import { isNamedAdmin } from './admins';
 
 export const DEFAULT_ORGANIZATION_SLUG = 'default';
 
@@ -10,19 +11,19 @@ export const DEFAULT_ORGANIZATION_SLUG = 'default';
 export class OrganizationService {
   constructor(private readonly db: Db) {}
 
+  /**
+   * Safe to call concurrently (replicas starting, a first command racing the start): Prisma's
+   * upsert is a read then an insert, so two at once could both insert; ON CONFLICT cannot.
+   */
   async ensureDefault(): Promise<string> {
-    try {
-      const org = await this.db.organization.upsert({
-        where: { slug: DEFAULT_ORGANIZATION_SLUG },
-        create: { slug: DEFAULT_ORGANIZATION_SLUG, name: 'Default organization' },
-        update: {},
-      });
-      return org.id;
-    } catch (error) {
-      // Two first uses at once (the demo seed and a first command): both upserts insert, one loses.
-      if (!isUniqueViolation(error)) throw error;
-      return (await this.db.organization.findUniqueOrThrow({ where: { slug: DEFAULT_ORGANIZATION_SLUG } })).id;
-    }
+    await this.db.$executeRaw`INSERT INTO organization (id, slug, name)
+      VALUES (gen_random_uuid(), ${DEFAULT_ORGANIZATION_SLUG}, 'Default organization') ON CONFLICT (slug) DO NOTHING`;
+    return (await this.db.organization.findUniqueOrThrow({ where: { slug: DEFAULT_ORGANIZATION_SLUG }, select: { id: true } })).id;
+  }
+
+  /** Whether an operator named this user an admin (`npx panelist admins add`); see AdminService. */
+  isNamedAdmin(organizationId: string, platform: string, userId: string): Promise<boolean> {
+    return isNamedAdmin(this.db, organizationId, platform, userId);
   }
 
   async bySlug(slug: string): Promise<string | undefined> {

@@ -4,7 +4,7 @@ import type { Actor, ActorContext } from './actor';
 
 export const ALL_SPECS = '*';
 
-/** Admins/owners edit everything; others edit the specs they were granted (or all, if granted all). */
+/** Admins (Slack: workspace admins/owners; Teams: named admins) edit everything; others edit the specs they were granted (or all, if granted all). */
 export async function canEditSpec(db: Db | Tx, context: ActorContext, specId: string): Promise<boolean> {
   if (context.actor.isAdmin) return true;
   const grant = await db.specGrant.findFirst({
@@ -23,13 +23,19 @@ export async function assertCanEditSpec(db: Db | Tx, context: ActorContext, spec
   if (!(await canEditSpec(db, context, spec.id))) {
     throw new PanelistError(
       'forbidden',
-      `You can read \`${spec.slug}\` but not change it. A workspace admin can let you: \`grant @you ${spec.slug}\`.`,
+      `You can read \`${spec.slug}\` but not change it. ${adminsName(context.actor)} can let you: \`grant @you ${spec.slug}\`.`,
     );
   }
 }
 
 export function assertAdmin(actor: Actor, what: string): void {
   if (!actor.isAdmin) {
-    throw new PanelistError('forbidden', `Only workspace admins and owners can ${what}.`);
+    const who = actor.platform === 'teams' ? 'Panelist admins (whoever runs Panelist names them)' : 'workspace admins and owners';
+    throw new PanelistError('forbidden', `Only ${who} can ${what}.`);
   }
+}
+
+/** Who the admins are, in the actor's platform's words (see "Who can edit" in the README). */
+function adminsName(actor: Actor): string {
+  return actor.platform === 'teams' ? 'A Panelist admin' : 'A workspace admin';
 }

@@ -1,8 +1,8 @@
 import type { Db } from '../store/db';
-import { addDeliverJob } from '../store/queue';
 import type { ActorContext } from './actor';
 import { recordAudit } from './audit';
 import { ensureDigestSchedule } from './digest-schedules';
+import { resumeChannel } from './paused-channels';
 import { ALL_SPECS } from './permissions';
 import { findSpec } from './spec-lookup';
 
@@ -44,18 +44,10 @@ export class SubscriptionService {
         update: { private: isPrivate, pausedAt: null, pausedReason: null },
       });
       // The bot is back in the channel: everything held for it resumes, whichever subscription it came from.
-      const resumed = await tx.subscription.updateMany({
-        where: { platform: channel.platform, channelId: channel.channelId, pausedAt: { not: null } },
-        data: { pausedAt: null, pausedReason: null },
-      });
-      const held = await tx.delivery.findMany({ where: { platform: channel.platform, channelId: channel.channelId, status: 'paused' }, select: { id: true, platform: true } });
-      for (const { id, platform } of held) {
-        await tx.delivery.update({ where: { id }, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() } });
-        await tx.$executeRaw(addDeliverJob({ id, platform }));
-      }
+      const resumed = await resumeChannel(tx, channel);
       await ensureDigestSchedule(tx, context, channel);
       await recordAudit(tx, context, { action: 'subscription.add', specId: spec?.id, detail: { channel: channel.channelId, private: isPrivate } });
-      return { created: !before, resumed: Boolean(before?.pausedAt) || resumed.count > 0, info: info(subscription, spec) };
+      return { created: !before, resumed: Boolean(before?.pausedAt) || resumed.subscriptions > 0, info: info(subscription, spec) };
     });
   }
 

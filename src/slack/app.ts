@@ -1,15 +1,19 @@
 import { App, ExpressReceiver, type InstallationStore } from '@slack/bolt';
-import type { Router } from 'express';
+import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { Metrics } from '../observability/metrics';
 import type { Db } from '../store/db';
 import { boltLogger } from './bolt-logger';
 import { registerSpecCommand } from './commands';
 import { registerEditHandlers } from './edit-handlers';
+import { installFailurePage, INSTALL_PATH, REDIRECT_PATH } from './install-pages';
 import { SlackInstallationStore, SlackNotInstalledError } from './installation-store';
+import { SLACK_MAX_BODY_BYTES, slackRequestGuard } from './request-guard';
+import { registerPlatformEvents } from './platform-events';
 import type { SlackServices } from './services';
 
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history', 'team:read'];
+export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history'];
 
 export interface SlackRuntime {
   app: App;
@@ -20,7 +24,7 @@ export interface SlackRuntime {
 }
 
 /** The Bolt app for the configured mode, or undefined when Slack is off. */
-export function createSlackRuntime(config: Config, db: Db, services: SlackServices, logger: Logger): SlackRuntime | undefined {
+export function createSlackRuntime(config: Config, db: Db, services: SlackServices, logger: Logger, metrics?: Metrics): SlackRuntime | undefined {
   const mode = config.slack;
   if (mode.kind === 'off') return undefined;
   const log = logger.child({ component: 'slack' });
@@ -48,6 +52,8 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
       signingSecret: mode.signingSecret,
       endpoints: '/slack/events',
       logger: boltLogger(log),
+      // the guard in front has read the body already, within this limit; this one is a backstop
+      bodyLimit: SLACK_MAX_BODY_BYTES,
       ...(mode.kind === 'oauth'
         ? {
             clientId: mode.clientId,
@@ -56,10 +62,11 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
             installationStore,
             scopes: SLACK_BOT_SCOPES,
             installerOptions: {
-              installPath: '/slack/install',
-              redirectUriPath: '/slack/oauth_redirect',
+              installPath: INSTALL_PATH,
+              redirectUriPath: REDIRECT_PATH,
               directInstall: true,
               clientOptions,
+              callbackOptions: { failure: installFailurePage(metrics, log) },
             },
           }
         : {}),
@@ -75,16 +82,7 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
 
   registerSpecCommand(app, services, log);
   registerEditHandlers(app, services, log);
-  if (installationStore) {
-    app.event('app_uninstalled', async ({ context }) => {
-      await installationStore.deleteInstallation?.({
-        teamId: context.teamId,
-        enterpriseId: context.enterpriseId,
-        isEnterpriseInstall: Boolean(context.isEnterpriseInstall),
-      });
-      log.info({ team: context.teamId }, 'Panelist was uninstalled; installation removed');
-    });
-  }
+  registerPlatformEvents(app, config, db, installationStore, log);
   // With extendedErrorHandler on, Bolt passes { error, body, … } (its type is not exported).
   app.error((async ({ error, body }: { error: Error; body?: unknown }) => {
     let original: unknown = error;
@@ -108,7 +106,7 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
 
   return {
     app,
-    router: receiver?.router as Router | undefined,
+    router: receiver ? Router().use(slackRequestGuard(mode.signingSecret, metrics, log), receiver.router as Router) : undefined,
     start: async () => {
       if (mode.appToken) await app.start();
     },

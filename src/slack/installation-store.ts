@@ -1,4 +1,5 @@
 import type { Installation, InstallationQuery, InstallationStore, Logger } from '@slack/bolt';
+import { resumeWorkspace } from '../services/paused-channels';
 import type { Db } from '../store/db';
 import { SecretBox, SecretBoxError } from '../store/secret-box';
 
@@ -59,6 +60,11 @@ export class SlackInstallationStore implements InstallationStore {
       update: columns,
     });
     logger?.debug(`Stored Slack installation ${installationKey}`);
+    // Installed again after an uninstall or a revoked token: what was paused for that resumes.
+    if (!installation.isEnterpriseInstall && installation.team?.id) {
+      const resumed = await resumeWorkspace(this.db, 'slack', installation.team.id);
+      if (resumed.channels > 0) logger?.info(`Resumed ${resumed.channels} channel(s) of ${installationKey}, ${resumed.deliveries} held message(s)`);
+    }
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>, logger?: Logger): Promise<AnyInstallation> {

@@ -1,52 +1,16 @@
-import type { Tx } from './db';
-import { addDeliverJob, deliverJobSpecSql, QUEUE_SCHEMA } from './queue';
+import { deliverJobSpecSql, QUEUE_SCHEMA } from './queue';
 import type { SqlParams } from './sql-runner';
-
-export interface DeliveryTarget {
-  subscriptionId: string;
-  platform: string;
-  workspaceId: string;
-  channelId: string;
-}
-
-/**
- * One delivery per (kind, subject, channel), created with its job in the caller's transaction.
- * Returns the ids it created: a channel that already has this message gets nothing new.
- */
-export async function createDeliveries<T extends DeliveryTarget>(
-  tx: Tx,
-  kind: string,
-  subjectId: string,
-  targets: T[],
-  status: (target: T) => 'pending' | 'paused' = () => 'pending',
-): Promise<string[]> {
-  const created: string[] = [];
-  for (const target of targets) {
-    const rows = await tx.$queryRaw<{ id: string; status: string }[]>`
-      INSERT INTO delivery (id, kind, subject_id, subscription_id, platform, workspace_id, channel_id, status)
-      VALUES (gen_random_uuid(), ${kind}, ${subjectId}, ${target.subscriptionId}::uuid, ${target.platform},
-              ${target.workspaceId}, ${target.channelId}, ${status(target)})
-      ON CONFLICT (kind, subject_id, channel_id) DO NOTHING
-      RETURNING id, status`;
-    for (const row of rows) {
-      created.push(row.id);
-      if (row.status === 'pending') await tx.$executeRaw(addDeliverJob({ id: row.id, platform: target.platform }));
-    }
-  }
-  return created;
-}
 
 /**
  * CTEs that, inside one statement, queue an interview result for every channel following one of
- * `scopes` (the spec, all specs) with createDeliveries' semantics, and, for a rescore, first bump
- * what the existing messages must show (content_version) and wake their jobs. Jobs go in with one
- * add_jobs call (what add_job does for one). Placeholders come from `p`; the statement's main
- * query must select from `queued`, because a CTE that only reads runs only when read.
+ * `scopes` (the spec, all specs): one delivery per (kind, subject, channel), each with its job, and,
+ * for a rescore, first bump what the existing messages must show (content_version) and wake their
+ * jobs. Jobs go in with one add_jobs call. Placeholders come from `p`; the statement's main query
+ * must select from `queued`, because a CTE that only reads runs only when read.
  *
  * A channel following both the spec and all specs gets one delivery, under its private subscription
- * if either is private, else its oldest: DISTINCT ON picks that one before the insert, as the row
- * insert order (private first, then oldest) did for createDeliveries. A channel that already has the
- * message gets nothing new (ON CONFLICT DO NOTHING); a paused subscription's delivery waits as
+ * if either is private, else its oldest (DISTINCT ON picks that one before the insert). A channel
+ * that already has the message gets nothing new (ON CONFLICT DO NOTHING); a paused subscription's delivery waits as
  * 'paused', without a job. The refresh sees only deliveries that existed before this statement,
  * exactly as when it ran first on its own.
  */
@@ -78,7 +42,7 @@ created AS (
 queued AS (
   SELECT ${QUEUE_SCHEMA}.add_jobs(jobs.specs)
   FROM (
-    SELECT array_agg(${deliverJobSpecSql('due.id', 'due.platform')}) AS specs
+    SELECT array_agg(${deliverJobSpecSql('due.id', 'due.platform', `${kind}::text`)}) AS specs
     FROM (SELECT id, platform FROM refreshed WHERE status IN ('pending', 'sent')
           UNION ALL SELECT id, platform FROM created WHERE status = 'pending') due
   ) jobs

@@ -76,6 +76,7 @@ const HAS_WORK = `d.status NOT IN ('failed', 'paused', 'cancelled')
 export interface Turn {
   runAt: Date;
   due: boolean;
+  kind: string;
 }
 
 /**
@@ -86,7 +87,7 @@ function requeuedTo(turns: string, options: { columns: string; later: string }):
   return `
   WITH turns AS (${turns}),
   requeued AS (
-    SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('t.delivery_id', 't.platform', 't.run_at')}))
+    SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('t.delivery_id', 't.platform', 't.kind', 't.run_at')}))
     FROM turns t WHERE ${options.later} HAVING count(*) > 0)
   SELECT ${options.columns}, (SELECT count(*) FROM requeued)::int AS requeued FROM turns t WHERE t.delivery_id = $1::uuid`;
 }
@@ -98,7 +99,7 @@ function requeuedTo(turns: string, options: { columns: string; later: string }):
  * The database's clock decides, so every replica paces a channel as one.
  */
 export const TAKE_TURN = requeuedTo('SELECT * FROM panelist_take_turn($1::uuid, $2::int, $3::int)', {
-  columns: 't.run_at AS "runAt", t.due',
+  columns: 't.run_at AS "runAt", t.due, t.kind',
   later: 'NOT t.due',
 });
 
@@ -137,20 +138,31 @@ export const LEASE_DELIVERY = `
 export const MARK_ATTEMPT = `UPDATE delivery SET attempted_at = now(), attempts = attempts + 1, updated_at = now() WHERE id = $1::uuid`;
 
 /**
- * The channel's own clock of what reached it: `update` (returning platform and channel_id) recorded
- * a post or an update, so the channel's next turn is measured from now too (see panelist_take_turn).
+ * A turn ends: `update` (of delivery $1) recorded a post or an update (`clock`: the channel's own
+ * clock of what reached it moves, see panelist_take_turn), or gave the lease back. The channel's
+ * next due turn, which waits for this one to end, is woken now instead of looking again later.
  */
-function movingTheChannelsClock(update: string): string {
-  return `WITH recorded AS (${update} RETURNING platform, channel_id)
-  UPDATE channel_pace p SET sent_tat = greatest(p.sent_tat, now()) + make_interval(secs => p.interval_ms / 1000.0)
-  FROM recorded r WHERE p.platform = r.platform AND p.channel_id = r.channel_id`;
+function endingTheTurn(update: string, options: { clock: boolean }): string {
+  const clock = options.clock
+    ? `UPDATE channel_pace p SET sent_tat = greatest(p.sent_tat, now()) + make_interval(secs => p.interval_ms / 1000.0)
+       FROM ended e WHERE p.platform = e.platform AND p.channel_id = e.channel_id RETURNING 1`
+    : 'SELECT 1 WHERE false';
+  return `WITH ended AS (${update} RETURNING id, platform, channel_id),
+  clock AS (${clock}),
+  next AS (
+    SELECT n.id, n.platform, n.kind FROM delivery n JOIN ended e ON n.channel_id = e.channel_id AND n.platform = e.platform
+    WHERE n.send_at <= now() AND n.status IN ('pending', 'sent') AND n.id <> e.id
+    ORDER BY n.send_at, n.created_at, n.id LIMIT 1),
+  woken AS (
+    SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('next.id', 'next.platform', 'next.kind')})) FROM next HAVING count(*) > 0)
+  SELECT (SELECT count(*) FROM clock)::int AS clocked, (SELECT count(*) FROM woken)::int AS woken`;
 }
 
 /** $1 id, $2 message id, $3 content version shown. Posted: the failure streak, the turn and the lease end with it. */
-export const MARK_POSTED = movingTheChannelsClock(`
+export const MARK_POSTED = endingTheTurn(`
   UPDATE delivery SET message_id = $2, status = 'sent', posted_at = now(), rendered_version = $3,
          attempts = 0, last_error = NULL, updated_at = now(), lease_until = NULL, send_at = NULL
-  WHERE id = $1::uuid`);
+  WHERE id = $1::uuid`, { clock: true });
 
 /** $1 id, $2 message id. An earlier attempt's post was found; rendered 0, so the run goes on to update it. */
 export const MARK_FOUND = `
@@ -161,13 +173,13 @@ export const MARK_FOUND = `
  * $1 id, $2 content version shown. Updated in place; only ever forward, so a slower update of older
  * content never marks newer content as shown. Ends the turn and the lease either way.
  */
-export const MARK_UPDATED = movingTheChannelsClock(`
+export const MARK_UPDATED = endingTheTurn(`
   UPDATE delivery SET rendered_version = greatest(rendered_version, $2), send_at = NULL,
          status = CASE WHEN rendered_version < $2 THEN 'sent' ELSE status END,
          attempts = CASE WHEN rendered_version < $2 THEN 0 ELSE attempts END,
          last_error = CASE WHEN rendered_version < $2 THEN NULL ELSE last_error END,
          updated_at = now(), lease_until = NULL
-  WHERE id = $1::uuid`);
+  WHERE id = $1::uuid`, { clock: true });
 
-/** $1 id. */
-export const RELEASE_LEASE = `UPDATE delivery SET lease_until = NULL WHERE id = $1::uuid`;
+/** $1 id. The attempt ended without a post (a failure, nothing to send): the lease goes back. */
+export const RELEASE_LEASE = endingTheTurn(`UPDATE delivery SET lease_until = NULL WHERE id = $1::uuid`, { clock: false });

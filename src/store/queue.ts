@@ -22,27 +22,36 @@ export function deliverTask(platform: string): string {
 }
 
 /**
+ * graphile-worker runs lower numbers first. A weekly digest can wait a few seconds; an interview's
+ * result should not wait behind ten thousand of them on a Monday morning.
+ */
+export const DIGEST_JOB_PRIORITY = 10;
+const priorityOf = (kind: string): number | null => (kind === 'digest' ? DIGEST_JOB_PRIORITY : null);
+const PRIORITY_SQL = (kindSql: string) => `CASE WHEN ${kindSql} = 'digest' THEN ${DIGEST_JOB_PRIORITY} END`;
+
+/**
  * Queues (or re-queues) the job that drives one delivery. The job key makes it one job per
  * delivery: adding again while it waits just moves its run time; adding while it runs queues a
  * follow-up, so a rescore that lands mid-send is never lost.
  */
-export function addDeliverJob(delivery: { id: string; platform: string }, runAt?: Date): Prisma.Sql {
+export function addDeliverJob(delivery: { id: string; platform: string; kind: string }, runAt?: Date): Prisma.Sql {
   return Prisma.sql`SELECT ${Prisma.raw(QUEUE_SCHEMA)}.add_job(
     ${deliverTask(delivery.platform)},
     json_build_object('deliveryId', ${delivery.id}::text),
     run_at => ${runAt ?? null}::timestamptz,
     max_attempts => 25,
-    job_key => ${DELIVER_JOB_KEY_PREFIX + delivery.id}
+    job_key => ${DELIVER_JOB_KEY_PREFIX + delivery.id},
+    priority => ${priorityOf(delivery.kind)}::int
   )`;
 }
 
 /**
- * SQL for one delivery's job_spec, from SQL expressions for its id, platform and run time (NULL =
- * now): what addDeliverJob queues, for statements that add many jobs with one add_jobs call.
+ * SQL for one delivery's job_spec, from SQL expressions for its id, platform, kind and run time
+ * (NULL = now): what addDeliverJob queues, for statements that add many jobs with one add_jobs call.
  */
-export function deliverJobSpecSql(idSql: string, platformSql: string, runAtSql = 'NULL'): string {
+export function deliverJobSpecSql(idSql: string, platformSql: string, kindSql: string, runAtSql = 'NULL'): string {
   return `ROW('${DELIVER_TASK_PREFIX}' || ${platformSql}, json_build_object('deliveryId', ${idSql}::text), NULL, ${runAtSql}::timestamptz, 25,
-    '${DELIVER_JOB_KEY_PREFIX}' || ${idSql}::text, NULL, NULL)::${QUEUE_SCHEMA}.job_spec`;
+    '${DELIVER_JOB_KEY_PREFIX}' || ${idSql}::text, ${PRIORITY_SQL(kindSql)}, NULL)::${QUEUE_SCHEMA}.job_spec`;
 }
 
 /** Queue depth for metrics and the CLI: jobs waiting, and how many of them are due now. */

@@ -26,12 +26,13 @@ export interface TeamsUser {
 /**
  * Who a Teams user is to Panelist. The organization: this bot is single-tenant (TEAMS_TENANT_ID), and
  * its tenant joins the default organization (where the demo spec and CLI imports go); activities from
- * any other tenant are refused. Admin: a team owner, as the team's roster says (`userRole: "owner"`);
- * in group and personal chats nobody is an owner, so only grants let people edit there. Cached for a
- * minute, as in Slack.
+ * any other tenant are refused. Admin: only a user an operator named (`npx panelist admins add teams
+ * <object id>`). Owning a team is not enough: anyone may create a team and own it, and that says
+ * nothing about who runs hiring. Others edit what they are granted. The roster's name is cached for a
+ * minute; admin is read on every command, so `admins add|remove` takes effect on the next one.
  */
 export class TeamsActors {
-  private readonly cache = new Map<string, { actor: Actor; expires: number }>();
+  private readonly names = new Map<string, { name: string | undefined; expires: number }>();
 
   constructor(
     private readonly organizations: OrganizationService,
@@ -47,19 +48,21 @@ export class TeamsActors {
 
   async resolve(tenantId: string | undefined, user: TeamsUser, teamId: string | undefined, roster: RosterLookup): Promise<ActorContext> {
     const organizationId = await this.organizationFor(tenantId);
-    const key = `${teamId ?? '-'}:${user.aadObjectId}`;
-    const cached = this.cache.get(key);
-    if (cached && cached.expires > Date.now()) return { organizationId, actor: cached.actor };
-    let isAdmin = false;
-    let name = user.name;
-    if (teamId) {
-      // The team's roster (its id is the General channel's conversation id) knows owners.
-      const member = await roster(teamId, user.id);
-      isAdmin = member?.userRole?.toLowerCase() === 'owner';
-      name = member?.name ?? name;
-    }
+    const name = await this.nameOf(user, teamId, roster);
+    const isAdmin = await this.organizations.isNamedAdmin(organizationId, 'teams', user.aadObjectId);
     const actor: Actor = { platform: 'teams', userId: user.aadObjectId, name, isAdmin };
-    this.cache.set(key, { actor, expires: Date.now() + TTL_MS });
     return { organizationId, actor };
+  }
+
+  /** The name the team's roster gives (its id is the General channel's conversation id), else the activity's. */
+  private async nameOf(user: TeamsUser, teamId: string | undefined, roster: RosterLookup): Promise<string | undefined> {
+    if (!teamId) return user.name;
+    const key = `${teamId}:${user.aadObjectId}`;
+    const cached = this.names.get(key);
+    if (cached && cached.expires > Date.now()) return cached.name;
+    const member = await roster(teamId, user.id);
+    const name = member?.name ?? user.name;
+    this.names.set(key, { name, expires: Date.now() + TTL_MS });
+    return name;
   }
 }

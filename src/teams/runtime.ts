@@ -17,6 +17,8 @@ import type { TeamsMessage } from './cards/message';
 import { ConversationStore } from './conversations';
 import type { TeamsOptions } from './options';
 import { sdkLogger } from './sdk-logger';
+import { activityShapeProblem } from './activity-shape';
+import { ONE_MIB } from '../http/refusals';
 
 export const MESSAGING_ENDPOINT = '/api/messages';
 
@@ -59,7 +61,7 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
     graphScope: options.graphUrl ? `${options.graphUrl}/.default` : undefined,
   });
   const router = Router();
-  const adapter = new RouterAdapter(router);
+  const adapter = new RouterAdapter(router, services.metrics);
   // MSAL (the SDK's token client) only talks to https authorities; a plain-http login endpoint is a
   // local fake, reached with the same client-credentials request made by hand.
   const manualToken = cloud.loginEndpoint.startsWith('http://');
@@ -74,6 +76,8 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
     dangerouslyAllowUnauthenticatedRequests: false,
     logger: sdkLogger(logger) as never,
   });
+
+  refuseMalformedActivities(app, log, services.metrics);
 
   const conversations = new ConversationStore(services.db);
   const bot = new TeamsBot(
@@ -147,15 +151,39 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
   };
 }
 
+/**
+ * Between the SDK's JWT check and its routing (its server's onRequest, which the App sets when it
+ * is built): a validly signed body that is not an activity is a 400 naming the missing field, so it
+ * never reaches the bot, where it failed with a TypeError. A stranger without a valid token still
+ * gets the SDK's 401 first.
+ */
+function refuseMalformedActivities(app: App, log: Logger, metrics: Metrics | undefined): void {
+  const route = app.server.onRequest;
+  if (!route) throw new Error('the Teams SDK did not set its request handler');
+  app.server.onRequest = async (event) => {
+    const problem = activityShapeProblem(event.body);
+    if (!problem) return route(event);
+    metrics?.httpRefused.inc({ route: MESSAGING_ENDPOINT, reason: 'invalid_activity' });
+    log.warn({ route: MESSAGING_ENDPOINT, reason: 'invalid_activity', status: 400 }, 'request refused at the edge');
+    return { status: 400, body: { error: problem } };
+  };
+}
+
 /** The SDK's HTTP adapter contract, on an express Router that the app's one server mounts. */
 class RouterAdapter implements IHttpServerAdapter {
-  constructor(private readonly router: Router) {}
+  constructor(
+    private readonly router: Router,
+    private readonly metrics: Metrics | undefined,
+  ) {}
 
   registerRoute(method: 'POST', path: string, handler: HttpRouteHandler): void {
     if (method !== 'POST') throw new Error(`unsupported method ${method}`);
-    this.router.post(path, express.json({ limit: '1mb' }), async (req, res, next) => {
+    // Oversized and malformed bodies are refused in words by the server's error handler.
+    this.router.post(path, express.json({ limit: ONE_MIB }), async (req, res, next) => {
       try {
         const answer = await handler({ body: req.body as unknown, headers: req.headers as Record<string, string | string[]> });
+        // the SDK refused the token (and logged why, as a warning)
+        if (answer.status === 401) this.metrics?.httpRefused.inc({ route: MESSAGING_ENDPOINT, reason: 'bad_token' });
         if (answer.body === undefined) res.status(answer.status).end();
         else res.status(answer.status).json(answer.body);
       } catch (error) {

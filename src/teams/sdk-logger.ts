@@ -23,7 +23,10 @@ export function sdkLogger(logger: Logger, name = 'teams-sdk'): SdkLogger {
     const [first, ...rest] = msg;
     const err = msg.find((m): m is Error => m instanceof Error);
     const text = [first, ...rest].filter((m) => !(m instanceof Error)).map((m) => (typeof m === 'string' ? m : safeJson(m))).join(' ');
-    if (err) log[level]({ err }, text);
+    // The SDK logs every token it refuses as an error with a stack; anyone can send one, so it is a
+    // warning with the reason (the request is answered 401 and counted as refused at the edge).
+    if (err && level === 'error' && (name.endsWith('jwt-validator') || isRefusedToken(err, text))) log.warn({ reason: err.message }, text);
+    else if (err) log[level]({ err }, text);
     else log[level](text);
   };
   return {
@@ -35,6 +38,12 @@ export function sdkLogger(logger: Logger, name = 'teams-sdk'): SdkLogger {
     log: (level, ...msg) => write(level, msg),
     child: (child) => sdkLogger(logger, `${name}/${child}`),
   };
+}
+
+const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
+function isRefusedToken(err: Error, text: string): boolean {
+  return JWT_ERRORS.has(err.name) || /^JWT (validation|verification) failed/.test(text);
 }
 
 function safeJson(value: unknown): string {

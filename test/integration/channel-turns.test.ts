@@ -23,12 +23,12 @@ let nextChannel = 0;
 const newChannel = () => `CTURN${nextChannel++}`;
 
 /** `count` waiting deliveries in `channel`, created one millisecond apart (their order of creation). */
-async function backlog(channel: string, count: number, platform = 'slack'): Promise<string[]> {
+async function backlog(channel: string, count: number, kind = 'interview.result'): Promise<string[]> {
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO delivery (id, kind, subject_id, platform, workspace_id, channel_id, created_at, next_attempt_at)
-     SELECT gen_random_uuid(), 'interview.result', $1 || n, $2, 'T1', $3, now() - interval '1 minute' + n * interval '1 millisecond', now() - interval '1 minute'
+     SELECT gen_random_uuid(), $5, $1 || n, $2, 'T1', $3, now() - interval '1 minute' + n * interval '1 millisecond', now() - interval '1 minute'
      FROM generate_series(1, $4::int) n ORDER BY n RETURNING id`,
-    [`int_${randomUUID()}_`, platform, channel, count],
+    [`int_${randomUUID()}_`, 'slack', channel, count, kind],
   );
   return rows.map((row) => row.id);
 }
@@ -41,12 +41,12 @@ async function turnsOf(ids: string[]): Promise<Map<string, number>> {
   return new Map(rows.map((row) => [row.id, row.send_at?.getTime() ?? Number.NaN]));
 }
 
-async function jobsOf(ids: string[]): Promise<Map<string, { runAt: number; task: string }>> {
-  const { rows } = await pool.query<{ key: string; run_at: Date; task_identifier: string }>(
-    `SELECT key, run_at, task_identifier FROM graphile_worker.jobs WHERE key = ANY($1::text[])`,
+async function jobsOf(ids: string[]): Promise<Map<string, { runAt: number; task: string; priority: number }>> {
+  const { rows } = await pool.query<{ key: string; run_at: Date; task_identifier: string; priority: number }>(
+    `SELECT key, run_at, task_identifier, priority FROM graphile_worker.jobs WHERE key = ANY($1::text[])`,
     [ids.map((id) => `delivery:${id}`)],
   );
-  return new Map(rows.map((row) => [row.key.slice('delivery:'.length), { runAt: row.run_at.getTime(), task: row.task_identifier }]));
+  return new Map(rows.map((row) => [row.key.slice('delivery:'.length), { runAt: row.run_at.getTime(), task: row.task_identifier, priority: row.priority }]));
 }
 
 describe('TAKE_TURN', () => {
@@ -61,7 +61,14 @@ describe('TAKE_TURN', () => {
     for (let i = 3; i < times.length; i += 1) expect(times[i]! - start).toBe((i - 2) * 1_000);
     // the later turns' jobs wait for them, under their platform's task
     const jobs = await jobsOf(ids.slice(3));
-    for (const id of ids.slice(3)) expect(jobs.get(id)).toEqual({ runAt: turns.get(id), task: 'deliver:slack' });
+    for (const id of ids.slice(3)) expect(jobs.get(id)).toEqual({ runAt: turns.get(id), task: 'deliver:slack', priority: 0 });
+  });
+
+  it('keeps a weekly digest’s job behind interview results (a lower priority) when it moves it', async () => {
+    const ids = await backlog(newChannel(), 5, 'digest');
+    await takeTurn(ids[0]!);
+    const jobs = await jobsOf(ids.slice(3));
+    expect([...jobs.values()].map((job) => job.priority)).toEqual([10, 10]);
   });
 
   it('confirms a turn already given instead of giving another, and says it is not due yet', async () => {
@@ -115,7 +122,10 @@ describe('TAKE_TURN', () => {
     const behind = await takeTurn(ids[1]!);
     expect(behind).toMatchObject({ due: false, requeued: 1 });
     expect(behind!.runAt.getTime()).toBeGreaterThan(Date.now() - 1_000);
+    expect((await jobsOf([ids[1]!])).get(ids[1]!)!.runAt).toBe(behind!.runAt.getTime());
+    // the first post ends its turn and wakes the next one: no waiting for the fallback
     await pool.query(MARK_POSTED, [ids[0], 'ts-1', 1]);
+    expect((await jobsOf([ids[1]!])).get(ids[1]!)!.runAt).toBeLessThanOrEqual(Date.now());
     expect(await takeTurn(ids[1]!)).toMatchObject({ due: true });
   });
 

@@ -74,7 +74,7 @@ describe('no channel waits behind another', () => {
 describe('a replica only takes work it can do', () => {
   it('leaves Slack deliveries queued and untouched while it has no Slack credentials, for a replica that has them', async () => {
     await harness.restart({ SLACK_SIGNING_SECRET: '', SLACK_BOT_TOKEN: '' });
-    const metrics = await (await fetch(`${harness.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(harness.metricsUrl)).text();
     expect(metrics).toContain('panelist_delivery_platform_served{platform="slack"} 0');
 
     expect((await harness.webhook(completed({ specId: QUIET_SPEC_ID, interviewId: 'int_no_slack' }))).status).toBe(202);

@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 async function metrics(): Promise<string> {
-  const response = await fetch(`${harness.baseUrl}/metrics`);
+  const response = await fetch(harness.metricsUrl);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/plain');
   return response.text();

@@ -21,7 +21,7 @@ function oauthV2Access(): Record<string, unknown> {
     ok: true,
     access_token: TEAM2_TOKEN,
     token_type: 'bot',
-    scope: 'commands,chat:write,users:read,channels:read,groups:read,channels:history,groups:history,team:read',
+    scope: 'commands,chat:write,users:read,channels:read,groups:read,channels:history,groups:history',
     bot_user_id: 'UBOT2',
     app_id: 'A0PANELIST',
     team: { id: 'T2', name: 'Beta' },

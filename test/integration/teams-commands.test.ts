@@ -78,7 +78,7 @@ describe('Teams commands, through POST /api/messages and the fake Bot Connector'
   it('grant and revoke: owners only; a mention becomes the user’s AAD object id', async () => {
     const mention = { type: 'mention', text: '<at>Bob Member</at>', mentioned: { id: MEMBER.id, name: MEMBER.name } };
     const notOwner = await h.ask('grant <at>Bob Member</at> senior-backend-payments', MEMBER, { entities: [mention] });
-    expect(notOwner.body.text).toContain('Only workspace admins and owners can grant edit rights');
+    expect(notOwner.body.text).toContain('Only Panelist admins (whoever runs Panelist names them) can grant edit rights');
     const granted = await h.ask('grant <at>Bob Member</at> senior-backend-payments', OWNER, { entities: [mention] });
     expect(granted.body.text).toBe('✅ Bob Member can now edit `senior-backend-payments`.');
     const rows = await h.db.specGrant.findMany({ where: { platform: 'teams' } });

@@ -41,7 +41,7 @@ describe('a Teams post whose answer was lost', () => {
     // OData's spaces as %20, not a form's `+`
     expect(search?.rawQuery).toContain('$filter=lastModifiedDateTime%20gt%20');
     expect(h.connector.tokenRequests.some((t) => t.scope === `${h.connector.graphUrl}/.default`)).toBe(true);
-    expect(await (await fetch(`${h.baseUrl}/metrics`)).text()).toMatch(/panelist_teams_post_searches_total\{result="found"\} [1-9]/);
+    expect(await (await fetch(h.metricsUrl)).text()).toMatch(/panelist_teams_post_searches_total\{result="found"\} [1-9]/);
 
     // a later rescore updates that same message
     const better = EXAMPLE_SCORES.map((s) => ({ ...s, score: 90 }));
@@ -121,7 +121,7 @@ describe('a Teams post whose answer was lost', () => {
     expect(posts).toHaveLength(2);
     expect(row.messageId).toBe(posts[1]!.id);
     // what the engineer on call alerts on
-    const metrics = await (await fetch(`${h.baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(h.metricsUrl)).text();
     expect(metrics).toMatch(/panelist_teams_post_searches_total\{result="unsearchable"\} [1-9]/);
   });
 
@@ -146,7 +146,7 @@ describe('a Teams post whose answer was lost', () => {
     await h.db.$executeRaw`UPDATE delivery SET message_id = NULL, status = 'pending', rendered_version = 0, posted_at = NULL,
       attempted_at = now() - interval '5 seconds', lease_until = NULL WHERE id = ${sent.id}::uuid`;
     const searchesBefore = h.connector.graph.requests.length;
-    await h.db.$executeRaw(addDeliverJob({ id: sent.id, platform: 'teams' }));
+    await h.db.$executeRaw(addDeliverJob({ id: sent.id, platform: 'teams', kind: 'interview.result' }));
     const row = await settled('int_crash', channel('crash'));
     const posts = postsOf(channel('crash'), 'int_crash');
     expect(posts).toHaveLength(1);

@@ -37,6 +37,8 @@ export interface PostedMessage {
   blocks?: unknown;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
   updates: number;
+  /** Date.now() when the post arrived */
+  at: number;
 }
 
 export class FakeSlack {
@@ -50,6 +52,8 @@ export class FakeSlack {
   readonly messages = new Map<string, PostedMessage[]>();
   /** channels the bot is not in: posting there answers not_in_channel */
   readonly notInChannel = new Set<string>();
+  /** Decides at call time whether a call misbehaves (e.g. a per-channel rate limit); scripted faults come first. */
+  gate?: (method: string, args: Record<string, unknown>) => Fault | undefined;
   private clock = 1_700_000_000;
   private server?: http.Server;
   private nextId = 1;
@@ -108,7 +112,7 @@ export class FakeSlack {
         }
         const method = path.replace(/^\/api\//, '').split('?')[0]!;
         this.calls.push({ method, args: body, headers: req.headers });
-        const fault = this.channelFaults.get(`${method} ${String(body.channel)}`)?.shift() ?? this.faults.get(method)?.shift();
+        const fault = this.channelFaults.get(`${method} ${String(body.channel)}`)?.shift() ?? this.faults.get(method)?.shift() ?? this.gate?.(method, body);
         void this.respond(res, method, body, fault);
       });
     });
@@ -163,7 +167,7 @@ export class FakeSlack {
         if (this.notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
         const ts = `${(this.clock += 1)}.000100`;
         const list = this.messages.get(channel) ?? [];
-        list.push({ ts, channel, text: String(args.text ?? ''), blocks: parseJson(args.blocks), metadata: parseJson(args.metadata) as PostedMessage['metadata'], updates: 0 });
+        list.push({ ts, channel, text: String(args.text ?? ''), blocks: parseJson(args.blocks), metadata: parseJson(args.metadata) as PostedMessage['metadata'], updates: 0, at: Date.now() });
         this.messages.set(channel, list);
         return { ok: true, channel, ts };
       }

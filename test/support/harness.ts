@@ -1,9 +1,9 @@
 import { startPanelist, type RunningPanelist } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
 import { signInterviewBody } from '../../src/webhooks/signature';
 import { createTestDatabase, type TestDatabase } from './database';
 import { FakeSlack, type FakeUser } from './fake-slack';
+import { LogCapture } from './log-capture';
 import { interactionBody, postSigned, slashCommandBody, type SignedPost } from './slack-requests';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -23,24 +23,27 @@ export class Harness {
     readonly slack: FakeSlack,
     readonly database: TestDatabase,
     private env: Record<string, string>,
+    /** every warning and error the app logged */
+    readonly logs: LogCapture,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<Harness> {
     const database = await createTestDatabase();
     const slack = await new FakeSlack().start();
     for (const user of [ADMIN, MEMBER, OTHER]) slack.users.set(user.id, user);
-    const app = await Harness.boot(database, slack, env);
-    return new Harness(app, slack, database, env);
+    const logs = new LogCapture();
+    const app = await Harness.boot(database, slack, env, logs);
+    return new Harness(app, slack, database, env, logs);
   }
 
   /** Stops the app and starts it again on the same database and fake Slack (a deploy, a crash). */
   async restart(env: Record<string, string> = {}): Promise<void> {
     await this.app.stop();
     this.env = { ...this.env, ...env };
-    this.app = await Harness.boot(this.database, this.slack, this.env);
+    this.app = await Harness.boot(this.database, this.slack, this.env, this.logs);
   }
 
-  private static async boot(database: TestDatabase, slack: FakeSlack, env: Record<string, string>): Promise<RunningPanelist> {
+  private static async boot(database: TestDatabase, slack: FakeSlack, env: Record<string, string>, logs: LogCapture): Promise<RunningPanelist> {
     const config = loadConfig({
       DATABASE_URL: database.url,
       PORT: '0',
@@ -53,13 +56,20 @@ export class Harness {
       // fast pacing keeps tests quick; test/integration/channel-turns.test.ts covers the real limit
       SLACK_CHANNEL_RATE: '50',
       SLACK_CHANNEL_BURST: '10',
+      // a free loopback port per app: test files run side by side
+      METRICS_PORT: '0',
       ...env,
     });
-    return startPanelist(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+    return startPanelist(config, logs.logger());
   }
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.app.port}`;
+  }
+
+  /** GET here for the metrics: the loopback metrics server, not the public port. */
+  get metricsUrl(): string {
+    return `http://127.0.0.1:${this.app.metricsPort}/metrics`;
   }
 
   /**

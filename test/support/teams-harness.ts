@@ -1,7 +1,7 @@
 import { startPanelist } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createDigestService } from '../../src/delivery/digest-parts';
-import { createLogger } from '../../src/logger';
+import { LogCapture } from './log-capture';
 import { createDb, type Db } from '../../src/store/db';
 import { signInterviewBody } from '../../src/webhooks/signature';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -36,10 +36,15 @@ export class TeamsHarness {
     readonly database: TestDatabase,
     readonly db: Db,
     readonly port: number,
+    readonly metricsPort: number | undefined,
     private readonly stopAll: () => Promise<void>,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TeamsHarness> {
+  /**
+   * `namedAdmins`: who is a Panelist admin from the start, as `npx panelist admins add teams …` would
+   * make them. OWNER by default, so tests about other things have someone who may edit.
+   */
+  static async start(env: Record<string, string> = {}, { namedAdmins = [OWNER] }: { namedAdmins?: FakeMember[] } = {}): Promise<TeamsHarness> {
     const database = await createTestDatabase();
     const connector = await new FakeBotConnector().start();
     for (const m of [OWNER, MEMBER]) connector.members.set(m.id, m);
@@ -59,22 +64,34 @@ export class TeamsHarness {
       TEAMS_SERVICE_URL: connector.serviceUrl,
       TEAMS_GRAPH_URL: connector.graphUrl,
       TEAMS_SEARCH_DELAY_MS: '50',
+      METRICS_PORT: '0',
       ...env,
     });
-    const app = await startPanelist(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+    const logs = new LogCapture();
+    const app = await startPanelist(config, logs.logger());
     const db = createDb(database.url, { max: 4 });
-    const harness = new TeamsHarness(connector, database, db, app.port, async () => {
+    const organization = await db.organization.findUniqueOrThrow({ where: { slug: 'default' } });
+    await db.namedAdmin.createMany({ data: namedAdmins.map((m) => ({ organizationId: organization.id, platform: 'teams', userId: m.aadObjectId, addedBy: 'test' })) });
+    const harness = new TeamsHarness(connector, database, db, app.port, app.metricsPort, async () => {
       await app.stop();
       await db.$disconnect();
     });
     harness.digests = createDigestService(config, db);
+    harness.logs = logs;
     return harness;
   }
 
   digests!: ReturnType<typeof createDigestService>;
+  /** every warning and error the app logged */
+  logs!: LogCapture;
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** GET here for the metrics: the loopback metrics server, not the public port. */
+  get metricsUrl(): string {
+    return `http://127.0.0.1:${this.metricsPort}/metrics`;
   }
 
   /** POSTs an activity to /api/messages with a token signed as the Bot Framework signs it. */

@@ -239,3 +239,35 @@ describe('Teams', () => {
     ]);
   });
 });
+
+describe('production needs its own PostgreSQL', () => {
+  it('refuses NODE_ENV=production without DATABASE_URL, naming it, instead of starting an embedded PostgreSQL', () => {
+    const refused = problems({ NODE_ENV: 'production' });
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatch(/^DATABASE_URL: required when NODE_ENV=production/);
+    expect(problems({ NODE_ENV: 'production', DATABASE_URL: '' })[0]).toMatch(/^DATABASE_URL/);
+  });
+
+  it('starts in production with DATABASE_URL, and in development without it', () => {
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db:5432/panelist' }).databaseUrl).toBe('postgresql://u:p@db:5432/panelist');
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+  });
+});
+
+describe('metrics exposure', () => {
+  it('defaults to a loopback port of its own, 9464, and no token (so not on the public port)', () => {
+    expect(loadConfig({}).metrics).toEqual({ port: 9464, host: '127.0.0.1', token: undefined });
+  });
+
+  it('reads a port, 0 (any free port), off, a host and a token', () => {
+    expect(loadConfig({ METRICS_PORT: '9100', METRICS_HOST: '0.0.0.0' }).metrics).toMatchObject({ port: 9100, host: '0.0.0.0' });
+    expect(loadConfig({ METRICS_PORT: '0' }).metrics.port).toBe(0);
+    expect(loadConfig({ METRICS_PORT: 'off', METRICS_TOKEN: 'a-long-enough-token' }).metrics).toMatchObject({ port: 'off', token: 'a-long-enough-token' });
+  });
+
+  it('refuses a port that is not one, and a token too short to be a secret', () => {
+    expect(problems({ METRICS_PORT: 'many' })[0]).toMatch(/^METRICS_PORT: use a port number/);
+    expect(problems({ METRICS_PORT: '70000' })[0]).toMatch(/^METRICS_PORT/);
+    expect(problems({ METRICS_TOKEN: 'short' })[0]).toMatch(/^METRICS_TOKEN: use at least 16 characters/);
+  });
+});

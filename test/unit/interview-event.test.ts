@@ -176,7 +176,12 @@ describe('parseInterviewEvent', () => {
     body.data.sequence = -1;
     expect(issues(body)).toEqual([{ path: 'data.sequence', message: 'must be 0 or more' }]);
     body.data.sequence = 2 ** 53;
-    expect(issues(body)).toEqual([{ path: 'data.sequence', message: 'is too large' }]);
+    expect(issues(body)).toEqual([{ path: 'data.sequence', message: 'must be at most 2147483647' }]);
+    // the largest the integer column holds, and one more
+    body.data.sequence = 2_147_483_647;
+    expect(parseInterviewEvent(body).ok).toBe(true);
+    body.data.sequence = 2_147_483_648;
+    expect(issues(body)).toEqual([{ path: 'data.sequence', message: 'must be at most 2147483647' }]);
   });
 
   it('refuses an empty or overlong id', () => {

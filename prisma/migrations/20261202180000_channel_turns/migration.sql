@@ -38,7 +38,7 @@ CREATE INDEX "delivery_channel_id_send_at_idx" ON "delivery"("channel_id", "send
 -- (due = the turn is now), and the target (is_target) with due = send it now.
 -- Nothing is returned when the target has nothing left to do.
 CREATE FUNCTION panelist_take_turn(p_delivery uuid, p_interval_ms integer, p_burst integer)
-RETURNS TABLE (delivery_id uuid, platform text, run_at timestamptz, due boolean, is_target boolean)
+RETURNS TABLE (delivery_id uuid, platform text, kind text, run_at timestamptz, due boolean, is_target boolean)
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 DECLARE
@@ -47,8 +47,6 @@ DECLARE
   -- an earlier turn whose post (or job) has been under way this long may have died with its
   -- process: it no longer holds later turns back
   v_stuck CONSTANT interval := interval '5 seconds';
-  -- behind an earlier turn still under way: look again this soon
-  v_behind CONSTANT interval := make_interval(secs => least(p_interval_ms / 2, 250) / 1000.0);
   v_target record;
   v_turn timestamptz;
   v_not_before timestamptz;
@@ -59,7 +57,7 @@ DECLARE
   v_given integer;
 BEGIN
   FOR pass IN 1..2 LOOP
-    SELECT d.id, d.platform, d.channel_id, d.send_at, d.created_at INTO v_target FROM delivery d
+    SELECT d.id, d.platform, d.kind, d.channel_id, d.send_at, d.created_at INTO v_target FROM delivery d
     WHERE d.id = p_delivery AND d.status NOT IN ('failed', 'paused', 'cancelled')
       AND (d.message_id IS NULL OR d.rendered_version < d.content_version);
     IF NOT FOUND THEN RETURN; END IF;
@@ -102,9 +100,9 @@ BEGIN
           next_attempt_at = greatest(v_now, v_tat + (w.k - 1) * v_interval - v_tolerance)
       FROM waiting w
       WHERE d.id = w.id
-      RETURNING d.id, d.platform, d.send_at
+      RETURNING d.id, d.platform, d.kind, d.send_at
     )
-    SELECT g.id, g.platform, g.send_at, g.send_at <= v_now, false FROM given g WHERE g.id <> p_delivery;
+    SELECT g.id, g.platform, g.kind, g.send_at, g.send_at <= v_now, false FROM given g WHERE g.id <> p_delivery;
     GET DIAGNOSTICS v_given = ROW_COUNT;
     UPDATE channel_pace p SET tat = v_tat + (v_given + 1) * v_interval
     WHERE p.platform = v_target.platform AND p.channel_id = v_target.channel_id;
@@ -114,14 +112,14 @@ BEGIN
   IF v_turn > v_now THEN
     UPDATE delivery d SET next_attempt_at = v_turn
     WHERE d.id = p_delivery AND d.next_attempt_at IS DISTINCT FROM v_turn;
-    RETURN QUERY SELECT v_target.id, v_target.platform, v_turn, false, true;
+    RETURN QUERY SELECT v_target.id, v_target.platform, v_target.kind, v_turn, false, true;
     RETURN;
   END IF;
   -- The channel's posts as they were recorded (and any 429) may ask for a little longer.
   SELECT greatest(p.sent_tat - v_tolerance, p.blocked_until) INTO v_not_before FROM channel_pace p
   WHERE p.platform = v_target.platform AND p.channel_id = v_target.channel_id;
   IF v_not_before > v_now THEN
-    RETURN QUERY SELECT v_target.id, v_target.platform, v_not_before, false, true;
+    RETURN QUERY SELECT v_target.id, v_target.platform, v_target.kind, v_not_before, false, true;
   ELSIF EXISTS (
     SELECT 1 FROM delivery d
     WHERE d.channel_id = v_target.channel_id AND d.platform = v_target.platform AND d.id <> p_delivery
@@ -131,9 +129,11 @@ BEGIN
                ELSE EXISTS (SELECT 1 FROM graphile_worker.jobs j WHERE j.key = 'delivery:' || d.id::text
                               AND (j.locked_at IS NULL OR j.locked_at > v_now - v_stuck)) END
   ) THEN
-    RETURN QUERY SELECT v_target.id, v_target.platform, v_now + v_behind, false, true;
+    -- The earlier turn wakes this one when it ends (src/store/delivery-sql.ts, endingTheTurn); this
+    -- is only the fallback for one that never ends (its process died).
+    RETURN QUERY SELECT v_target.id, v_target.platform, v_target.kind, v_now + v_stuck, false, true;
   ELSE
-    RETURN QUERY SELECT v_target.id, v_target.platform, v_turn, true, true;
+    RETURN QUERY SELECT v_target.id, v_target.platform, v_target.kind, v_turn, true, true;
   END IF;
 END;
 $$;
@@ -144,7 +144,7 @@ $$;
 -- the deliveries whose turn moved (the refused one included) and their turns (run_at), for their
 -- jobs to move too. The refused delivery keeps its place as the channel's earliest turn.
 CREATE FUNCTION panelist_hold_channel(p_delivery uuid, p_for_ms integer, p_interval_ms integer, p_burst integer)
-RETURNS TABLE (delivery_id uuid, platform text, run_at timestamptz)
+RETURNS TABLE (delivery_id uuid, platform text, kind text, run_at timestamptz)
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 DECLARE
@@ -173,7 +173,7 @@ BEGIN
       next_attempt_at = CASE WHEN d.id = p_delivery THEN v_until ELSE d.send_at + v_shift END
   WHERE d.channel_id = v_target.channel_id AND d.platform = v_target.platform
     AND (d.id = p_delivery OR (d.send_at IS NOT NULL AND d.status IN ('pending', 'sent')))
-  RETURNING d.id, d.platform, d.send_at;
+  RETURNING d.id, d.platform, d.kind, d.send_at;
 
   SELECT max(d.send_at) INTO v_last FROM delivery d
   WHERE d.channel_id = v_target.channel_id AND d.platform = v_target.platform AND d.send_at IS NOT NULL

@@ -77,7 +77,7 @@ export function helpCard(): TeamsMessage {
     new FactSet(...Object.values(COMMAND_USAGE).map((usage) => new Fact(usage.split(' ')[0]!, usage))),
     wrap(
       '`<spec>` is a slug (`senior-backend-payments`) or the start of its id. Weights: `0.3`, `0.30` or `30%`; they must total 1.00. ' +
-        'Everyone can read specs; team owners, and people they `grant`, can change them. Every change is a new version you can `revert`.',
+        'Everyone can read specs; Panelist admins, and people they `grant`, can change them. Every change is a new version you can `revert`.',
     ),
   ).withVersion('1.5');
   return cardMessage(card, 'Panelist commands: ' + Object.keys(COMMAND_USAGE).join(', '));

@@ -1,0 +1,95 @@
+import type { App, InstallationStore } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { tellPausedSubscribers } from '../delivery/pause-notice';
+import { SlackSender } from '../delivery/slack-sender';
+import { pauseChannel, pauseWorkspace, resumeChannel, WORKSPACE_PAUSE_REASONS } from '../services/paused-channels';
+import type { Db } from '../store/db';
+import { boltLogger } from './bolt-logger';
+import { slackTokenLookup } from './tokens';
+
+/** What a channel event means for the channel's subscriptions, and what the subscriber is told. */
+const CHANNEL_GONE = {
+  removed: {
+    reason: 'Panelist was removed from the channel',
+    tell: (channel: string) =>
+      `I was removed from <#${channel}>, so its Panelist subscriptions are paused. ` +
+      'Invite me back with `/invite @Panelist` in that channel and they resume; the messages held meanwhile follow.',
+  },
+  archived: {
+    reason: 'the channel was archived',
+    tell: (channel: string) =>
+      `<#${channel}> was archived, so its Panelist subscriptions are paused. ` +
+      'If it is unarchived, invite me back with `/invite @Panelist` there and they resume; the messages held meanwhile follow.',
+  },
+  deleted: {
+    reason: 'the channel was deleted',
+    tell: (channel: string) => `<#${channel}> was deleted, so its Panelist subscriptions are paused and nothing more is posted for it.`,
+  },
+} as const;
+
+/**
+ * Slack's platform events (the manifest's bot_events), all idempotent because Slack retries:
+ * - app_uninstalled, tokens_revoked (bot token): the workspace's token is dead. OAuth mode removes
+ *   the installation; either mode pauses the workspace's subscriptions and deliveries, so nothing
+ *   dead-letters against a dead token. OAuth: installing again resumes them (installation-store.ts).
+ *   Single-token mode has no install flow to notice: a channel resumes when the bot is invited back
+ *   (member_joined_channel) or someone runs `/spec subscribe` there.
+ * - tokens_revoked (user tokens only): forgets that user's token; the bot keeps working.
+ * - channel_left/group_left, channel_archive/group_archive, channel_deleted/group_deleted: the
+ *   channel's subscriptions and pending deliveries pause, and each subscriber gets a DM.
+ * - member_joined_channel for the bot itself: the channel resumes and held messages are sent.
+ */
+export function registerPlatformEvents(app: App, config: Config, db: Db, installationStore: InstallationStore | undefined, log: Logger): void {
+  const tokenFor = slackTokenLookup(config, db);
+  const sender = tokenFor ? new SlackSender(tokenFor, { slackApiUrl: config.slackApiUrl, logger: boltLogger(log) }) : undefined;
+
+  const workspaceTokenGone = async (
+    context: { teamId?: string; enterpriseId?: string; isEnterpriseInstall?: boolean },
+    why: (typeof WORKSPACE_PAUSE_REASONS)[number],
+  ) => {
+    if (installationStore) {
+      await installationStore.deleteInstallation?.({ teamId: context.teamId, enterpriseId: context.enterpriseId, isEnterpriseInstall: Boolean(context.isEnterpriseInstall) });
+    }
+    if (!context.teamId) {
+      log.warn({ enterprise: context.enterpriseId, why }, 'an org-wide installation lost its token; its workspaces are not paused one by one');
+      return;
+    }
+    const paused = await pauseWorkspace(db, 'slack', context.teamId, why);
+    log.info({ team: context.teamId, why, ...paused, installationRemoved: Boolean(installationStore) }, 'the workspace token is gone; its subscriptions are paused');
+    if (!installationStore) log.warn({ team: context.teamId }, 'SLACK_BOT_TOKEN no longer works for this workspace: reinstall the app, set the new token, restart');
+  };
+
+  app.event('app_uninstalled', async ({ context }) => workspaceTokenGone(context, 'app_uninstalled'));
+
+  app.event('tokens_revoked', async ({ event, context }) => {
+    if ((event.tokens.bot ?? []).length > 0) {
+      await workspaceTokenGone(context, 'tokens_revoked');
+      return;
+    }
+    // Panelist asks for no user scopes, but an installer's token may still have been stored.
+    for (const userId of event.tokens.oauth ?? []) {
+      await installationStore?.deleteInstallation?.({ teamId: context.teamId, enterpriseId: context.enterpriseId, isEnterpriseInstall: Boolean(context.isEnterpriseInstall), userId });
+    }
+  });
+
+  const channelGone = async (channel: string, what: keyof typeof CHANNEL_GONE) => {
+    const { reason, tell } = CHANNEL_GONE[what];
+    const subscribers = await pauseChannel(db, { platform: 'slack', channelId: channel }, reason);
+    if (subscribers.length > 0) log.info({ channel, reason }, 'channel paused');
+    await tellPausedSubscribers(sender, subscribers, () => tell(channel), log);
+  };
+  app.event('channel_left', async ({ event }) => channelGone(event.channel, 'removed'));
+  app.event('group_left', async ({ event }) => channelGone(event.channel, 'removed'));
+  app.event('channel_archive', async ({ event }) => channelGone(event.channel, 'archived'));
+  app.event('group_archive', async ({ event }) => channelGone(event.channel, 'archived'));
+  app.event('channel_deleted', async ({ event }) => channelGone(event.channel, 'deleted'));
+  app.event('group_deleted', async ({ event }) => channelGone(event.channel, 'deleted'));
+
+  app.event('member_joined_channel', async ({ event, context }) => {
+    // Someone else joining says nothing about Panelist's subscriptions.
+    if (!context.botUserId || event.user !== context.botUserId) return;
+    const resumed = await db.$transaction((tx) => resumeChannel(tx, { platform: 'slack', channelId: event.channel }));
+    if (resumed.subscriptions > 0) log.info({ channel: event.channel, ...resumed }, 'invited back: the channel resumed');
+  });
+}
