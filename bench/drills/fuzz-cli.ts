@@ -57,6 +57,7 @@ export async function fuzzCli(databaseUrl: string, runs: number): Promise<{ runs
       () => ['digests', 'preview', pick(['nope', randomWord(300), '58fd', '%']), '--at', pick(['2026-11-23T09:00:00Z', 'yesterday', '9'.repeat(30)])],
       () => ['specs', 'list', '--org', pick(['nope', randomWord(200), '%'])],
       () => [pick(['deliveries', 'specs', 'db', 'digests']), randomWord(), '--frobnicate'],
+      () => ['admins', pick(['add', 'remove']), pick(['teams', 'slack', randomWord()]), pick(['1', "'; --", randomWord(300), randomUUID(), '\u0000'])],
     ];
     for (let i = 0; i < runs; i += 1) {
       const args = pick(argumentSets)();
