@@ -31,7 +31,7 @@ export type TokenLookup = (workspaceId: string) => Promise<string>;
  */
 export class SlackSender implements ChatSender {
   readonly platform = 'slack';
-  /** One client per workspace, for the most recently used `maxClients`; a dropped one is made again. */
+  /** One client per token (a reinstall brings a new one), for the most recently used `maxClients`; a dropped one is made again. */
   private readonly clients: LRUCache<string, WebClient>;
 
   constructor(
