@@ -3,7 +3,7 @@ import type { Db, Tx } from '../store/db';
 import { BUCKET_MS } from '../store/rollups';
 import { prismaTransaction, type SqlTransaction } from '../store/sql-transaction';
 import { claimDigests, DEFAULT_CLAIM_BATCH, DEFAULT_CLAIM_DELIVERIES, type ClaimedDigest } from './digest-claims';
-import { specSection } from './digest-data';
+import { DigestSectionCache, type SectionSpec } from './digest-section-cache';
 import type { DigestView } from './digest-views';
 import { ALL_SPECS } from './permissions';
 import { findSpec } from './spec-lookup';
@@ -29,12 +29,16 @@ export interface DigestOptions {
  * latest period (late), once.
  */
 export class DigestService {
+  private readonly sections: DigestSectionCache;
+
   constructor(
     private readonly db: Db,
     private readonly options: DigestOptions,
     /** where claims run: the app's `pg` pool (pgTransaction); Prisma's connection by default */
     private readonly claimsIn: SqlTransaction = prismaTransaction(db),
-  ) {}
+  ) {
+    this.sections = new DigestSectionCache(db);
+  }
 
   /**
    * Claims every digest due at `now`, in batches of short transactions (see claimDigests). The
@@ -85,7 +89,7 @@ export class DigestService {
   ): Promise<DigestView> {
     const sections = await Promise.all(
       specs.map((spec) =>
-        specSection(this.db, spec, period, {
+        this.sections.section(spec, period, {
           hideNames: options.hideNames,
           specUrl: this.options.specUrlTemplate ? this.options.specUrlTemplate.replace('{id}', spec.id).replace('{slug}', spec.slug) : null,
         }),
@@ -102,12 +106,7 @@ export class DigestService {
   }
 }
 
-interface SpecInfo {
-  id: string;
-  slug: string;
-  title: string;
-  competencies: Competency[];
-}
+type SpecInfo = SectionSpec;
 
 async function specsFollowed(db: Db | Tx, organizationId: string, scopes: string[]): Promise<SpecInfo[]> {
   const all = scopes.includes(ALL_SPECS);
@@ -121,6 +120,12 @@ async function specsFollowed(db: Db | Tx, organizationId: string, scopes: string
   });
   return specs.map((spec) => {
     const version = versions.find((v) => v.specId === spec.id);
-    return { id: spec.id, slug: spec.slug, title: version?.title ?? spec.slug, competencies: (version?.competencies as unknown as Competency[]) ?? [] };
+    return {
+      id: spec.id,
+      slug: spec.slug,
+      title: version?.title ?? spec.slug,
+      competencies: (version?.competencies as unknown as Competency[]) ?? [],
+      version: spec.currentVersion,
+    };
   });
 }

@@ -168,6 +168,20 @@ describe('what a channel sees', () => {
     for (const name of ['Alan', 'Grace', 'Ada']) expect(JSON.stringify(message)).not.toContain(name);
   });
 
+  it('shares one reading of a week between channels, names shown to a public one and hidden from a private one', async () => {
+    await subscribe('CSHAREPRIV', 'subscribe senior-backend-payments private');
+    await subscribe('CSHAREPUB', 'subscribe senior-backend-payments');
+    for (const channel of ['CSHAREPRIV', 'CSHAREPUB']) await subscribe(channel, 'digest monday 09:00 UTC');
+    await cli(['digests', 'run', '--at', '2026-11-23T09:05:00Z']);
+    const [hidden] = await digestsFor('CSHAREPRIV');
+    const [shown] = await digestsFor('CSHAREPUB');
+    const digests = service();
+    const names = async (id: string) => (await digests.view(id))!.specs[0]!.top.map((t) => t.candidateName);
+    expect(await names(hidden!.id)).toEqual([null, null, null]);
+    expect((await names(shown!.id)).every((name) => typeof name === 'string' && name.length > 0)).toBe(true);
+    expect(await names(hidden!.id)).toEqual([null, null, null]);
+  });
+
   it('says a quiet week in a short message', async () => {
     await subscribe('CQUIET', 'subscribe senior-backend-payments');
     await subscribe('CQUIET', 'digest monday 09:00 UTC');
