@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { Db } from '../store/db';
 import { Prisma } from '../store/db';
 import { addDeliverJob, DELIVER_JOB_KEY_PREFIX, deliverTask, LEGACY_DELIVER_TASK, QUEUE_SCHEMA } from '../store/queue';
+import { WAKE_STALLED_CHANNELS } from '../store/delivery-sql';
 import { foldClosedRollups } from '../store/rollup-fold';
 import { deliver } from './deliver';
 import type { DeliverDeps } from './deps';
@@ -31,6 +32,7 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
   await runner.start();
   const sweep = () =>
     sweepLostDeliveries(deps.db)
+      .then(() => deps.sql.query(WAKE_STALLED_CHANNELS, []))
       .then(() => alertDeadLetters(deps.db, deps.senders.slack, options.opsChannel, deps.logger))
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'delivery sweep failed'));
   // Folding is housekeeping for the digest's reads: it runs on the ticks only (not before start-up

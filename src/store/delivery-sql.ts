@@ -1,4 +1,4 @@
-import { deliverJobSpecSql, QUEUE_SCHEMA } from './queue';
+import { DELIVER_JOB_KEY_PREFIX, deliverJobSpecSql, QUEUE_SCHEMA } from './queue';
 
 /**
  * The delivery run's statements, as text for a SqlRunner (plain `pg` in the app): a fresh post is
@@ -183,3 +183,22 @@ export const MARK_UPDATED = endingTheTurn(`
 
 /** $1 id. The attempt ended without a post (a failure, nothing to send): the lease goes back. */
 export const RELEASE_LEASE = endingTheTurn(`UPDATE delivery SET lease_until = NULL WHERE id = $1::uuid`, { clock: false });
+
+/**
+ * The sweeper's nudge for a broken chain of turns (panelist_take_turn): in each channel whose
+ * earliest turn passed more than 5 s ago and is not being posted, that delivery's job runs now. A
+ * turn whose process died then no longer holds the ones behind it, which wait for a wake-up.
+ */
+export const WAKE_STALLED_CHANNELS = `
+  WITH stalled AS (
+    SELECT DISTINCT ON (d.platform, d.channel_id) d.id, d.platform, d.kind, d.lease_until, d.updated_at
+    FROM delivery d
+    WHERE d.send_at < now() - interval '5 seconds' AND d.status IN ('pending', 'sent')
+    ORDER BY d.platform, d.channel_id, d.send_at, d.created_at, d.id),
+  woken AS (
+    SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('s.id', 's.platform', 's.kind')}))
+    FROM stalled s
+    WHERE NOT coalesce(s.lease_until > now() AND s.updated_at > now() - interval '5 seconds', false)
+      AND NOT EXISTS (SELECT 1 FROM ${QUEUE_SCHEMA}.jobs j WHERE j.key = '${DELIVER_JOB_KEY_PREFIX}' || s.id::text AND j.locked_at > now() - interval '5 seconds')
+    HAVING count(*) > 0)
+  SELECT (SELECT count(*) FROM woken)::int AS woken`;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { HOLD_CHANNEL, LEASE_DELIVERY, MARK_POSTED, TAKE_TURN } from '../../src/store/delivery-sql';
+import { HOLD_CHANNEL, LEASE_DELIVERY, MARK_POSTED, TAKE_TURN, WAKE_STALLED_CHANNELS } from '../../src/store/delivery-sql';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /**
@@ -141,6 +141,27 @@ describe('TAKE_TURN', () => {
     const late = await takeTurn(ids[3]!);
     expect(late).toMatchObject({ due: false, requeued: 1 });
     expect(late!.runAt.getTime()).toBeGreaterThan(Date.now() + 500);
+  });
+
+  it('costs a backlog one wake-up per message: only the turn right behind the running one comes back on its own', async () => {
+    const ids = await backlog(newChannel(), 3);
+    await takeTurn(ids[0]!);
+    await pool.query(LEASE_DELIVERY, [ids[0]]);
+    const next = await takeTurn(ids[1]!);
+    const further = await takeTurn(ids[2]!);
+    expect(next!.runAt.getTime() - Date.now()).toBeLessThan(10_000);
+    expect(further!.runAt.getTime() - Date.now()).toBeGreaterThan(5 * 60_000);
+  });
+
+  it('is nudged by the sweeper when the chain broke: a channel whose earliest turn passed long ago runs it now', async () => {
+    const ids = await backlog(newChannel(), 2);
+    await takeTurn(ids[0]!);
+    await takeTurn(ids[1]!);
+    // the first turn's job died with its process; the second waits far back in the line
+    await pool.query(`UPDATE delivery SET send_at = now() - interval '30 seconds' WHERE id = ANY($1::uuid[])`, [ids]);
+    await pool.query(`SELECT graphile_worker.add_job('deliver:slack', json_build_object('deliveryId', $1::text), run_at => now() + interval '10 minutes', job_key => 'delivery:' || $1)`, [ids[0]]);
+    await pool.query(WAKE_STALLED_CHANNELS, []);
+    expect((await jobsOf([ids[0]!])).get(ids[0]!)!.runAt).toBeLessThanOrEqual(Date.now());
   });
 
   it('ends with the post it was for, so an update later waits for a turn of its own', async () => {

@@ -47,6 +47,9 @@ DECLARE
   -- an earlier turn whose post (or job) has been under way this long may have died with its
   -- process: it no longer holds later turns back
   v_stuck CONSTANT interval := interval '5 seconds';
+  -- further back in the line: the chain wakes it (this is only the last resort)
+  v_parked CONSTANT interval := interval '10 minutes';
+  v_blockers integer;
   v_target record;
   v_turn timestamptz;
   v_not_before timestamptz;
@@ -120,18 +123,25 @@ BEGIN
   WHERE p.platform = v_target.platform AND p.channel_id = v_target.channel_id;
   IF v_not_before > v_now THEN
     RETURN QUERY SELECT v_target.id, v_target.platform, v_target.kind, v_not_before, false, true;
-  ELSIF EXISTS (
-    SELECT 1 FROM delivery d
-    WHERE d.channel_id = v_target.channel_id AND d.platform = v_target.platform AND d.id <> p_delivery
-      AND d.status IN ('pending', 'sent') AND d.send_at IS NOT NULL
-      AND (d.send_at, d.created_at, d.id) < (v_turn, v_target.created_at, v_target.id)
-      AND CASE WHEN d.lease_until > v_now THEN d.updated_at > v_now - v_stuck
-               ELSE EXISTS (SELECT 1 FROM graphile_worker.jobs j WHERE j.key = 'delivery:' || d.id::text
-                              AND (j.locked_at IS NULL OR j.locked_at > v_now - v_stuck)) END
-  ) THEN
-    -- The earlier turn wakes this one when it ends (src/store/delivery-sql.ts, endingTheTurn); this
-    -- is only the fallback for one that never ends (its process died).
-    RETURN QUERY SELECT v_target.id, v_target.platform, v_target.kind, v_now + v_stuck, false, true;
+    RETURN;
+  ELSE
+    SELECT count(*) INTO v_blockers FROM (
+      SELECT 1 FROM delivery d
+      WHERE d.channel_id = v_target.channel_id AND d.platform = v_target.platform AND d.id <> p_delivery
+        AND d.status IN ('pending', 'sent') AND d.send_at IS NOT NULL
+        AND (d.send_at, d.created_at, d.id) < (v_turn, v_target.created_at, v_target.id)
+        AND CASE WHEN d.lease_until > v_now THEN d.updated_at > v_now - v_stuck
+                 ELSE EXISTS (SELECT 1 FROM graphile_worker.jobs j WHERE j.key = 'delivery:' || d.id::text
+                                AND (j.locked_at IS NULL OR j.locked_at > v_now - v_stuck)) END
+      LIMIT 2) b;
+  END IF;
+  IF v_blockers > 0 THEN
+    -- Each earlier turn wakes the next when it ends (src/store/delivery-sql.ts, endingTheTurn), so
+    -- a backlog costs one wake-up per message. Only the turn right behind the running one comes
+    -- back on its own after v_stuck, in case that one never ends (its process died); the rest
+    -- wait for the chain, or for the sweeper (wakeStalledChannels) should it break.
+    RETURN QUERY SELECT v_target.id, v_target.platform, v_target.kind,
+      v_now + CASE WHEN v_blockers = 1 THEN v_stuck ELSE v_parked END, false, true;
   ELSE
     RETURN QUERY SELECT v_target.id, v_target.platform, v_target.kind, v_turn, true, true;
   END IF;
