@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { Harness } from '../support/harness';
+import { Harness, oauthModeEnv } from '../support/harness';
 
 /**
  * Issue 12, OAuth mode: a person who cancels on Slack's consent screen gets a page saying so and
@@ -13,11 +12,7 @@ let sql: Client;
 
 beforeAll(async () => {
   harness = await Harness.start({
-    SLACK_BOT_TOKEN: '',
-    SLACK_CLIENT_ID: '123.456',
-    SLACK_CLIENT_SECRET: 'client-secret',
-    SLACK_STATE_SECRET: 'state-secret',
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ...oauthModeEnv(),
     METRICS_PORT: 'off',
     METRICS_TOKEN,
   });

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { ADMIN, Harness, SIGNING_SECRET } from '../support/harness';
+import { ADMIN, Harness, SIGNING_SECRET, oauthModeEnv } from '../support/harness';
 import { slackSignature } from '../support/slack-requests';
 
 /**
@@ -65,13 +64,7 @@ async function beginInstall(): Promise<{ state: string; cookie: string }> {
 }
 
 beforeAll(async () => {
-  harness = await Harness.start({
-    SLACK_BOT_TOKEN: '',
-    SLACK_CLIENT_ID: '123.456',
-    SLACK_CLIENT_SECRET: 'client-secret',
-    SLACK_STATE_SECRET: 'state-secret',
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-  });
+  harness = await Harness.start(oauthModeEnv());
   harness.slack.on('oauth.v2.access', oauthV2Access);
   sql = new Client({ connectionString: harness.database.url });
   await sql.connect();

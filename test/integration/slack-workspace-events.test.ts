@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { ADMIN, Harness, SIGNING_SECRET } from '../support/harness';
+import { ADMIN, Harness, SIGNING_SECRET, oauthModeEnv } from '../support/harness';
 import { completed } from '../support/interview-events';
 import { eventCallback, postEvent, waitUntil } from '../support/slack-events';
 
@@ -17,13 +16,7 @@ let sql: Client;
 let issuedToken = FIRST_TOKEN;
 
 beforeAll(async () => {
-  harness = await Harness.start({
-    SLACK_BOT_TOKEN: '',
-    SLACK_CLIENT_ID: '123.456',
-    SLACK_CLIENT_SECRET: 'client-secret',
-    SLACK_STATE_SECRET: 'state-secret',
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-  });
+  harness = await Harness.start(oauthModeEnv());
   harness.slack.on('oauth.v2.access', () => ({
     ok: true,
     access_token: issuedToken,

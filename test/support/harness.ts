@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startPanelist, type RunningPanelist } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { signInterviewBody } from '../../src/webhooks/signature';
@@ -8,6 +9,17 @@ import { interactionBody, postSigned, slashCommandBody, type SignedPost } from '
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const WEBHOOK_SECRET = 'test-webhook-secret';
+
+/** The variables of OAuth mode (many workspaces, installations stored encrypted), with a fresh key. */
+export function oauthModeEnv(): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: '',
+    SLACK_CLIENT_ID: '123.456',
+    SLACK_CLIENT_SECRET: 'client-secret',
+    SLACK_STATE_SECRET: 'state-secret',
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  };
+}
 
 export const ADMIN: FakeUser = { id: 'UADMIN', name: 'alice', is_admin: true };
 export const MEMBER: FakeUser = { id: 'UMEMBER', name: 'bob' };
