@@ -60,7 +60,8 @@ export async function fuzzCli(databaseUrl: string, runs: number): Promise<{ runs
       () => ['admins', pick(['add', 'remove']), pick(['teams', 'slack', randomWord()]), pick(['1', "'; --", randomWord(300), randomUUID(), '\u0000'])],
     ];
     for (let i = 0; i < runs; i += 1) {
-      const args = pick(argumentSets)();
+      // argv cannot carry NUL (the operating system's strings end there): what a shell could send
+      const args = pick(argumentSets)().map((arg) => arg.replaceAll('\u0000', '\u0001'));
       const answer = await runCli(databaseUrl, args);
       exits.set(answer.code ?? -1, (exits.get(answer.code ?? -1) ?? 0) + 1);
       if (answer.code === null || answer.code > 2 || DRIVER_TEXT.test(answer.output)) {
