@@ -20,6 +20,9 @@ CREATE INDEX "delivery_channel_id_status_created_at_idx" ON "delivery"("channel_
 -- CreateIndex
 CREATE INDEX "delivery_channel_id_send_at_idx" ON "delivery"("channel_id", "send_at");
 
+-- CreateIndex
+CREATE INDEX "delivery_send_at_idx" ON "delivery"("send_at");
+
 -- Turns in a channel's rate limit, shared by every replica (hand-written; the schema diff ignores
 -- functions). A delivery waits for its turn by being rescheduled to it, never by sleeping in a
 -- worker slot. Turns follow the generic cell rate algorithm: one every p_interval_ms, with
