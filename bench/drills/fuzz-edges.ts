@@ -88,7 +88,7 @@ export function edgeInput(rig: Rig, connector: FakeBotConnector): EdgeInput {
     return { kind: 'unsigned slack junk', expect: [401], send: () => status(events, init) };
   }
   if (choice === 4) {
-    const query = pick(['error=access_denied', `error=${encodeURIComponent(`<script>${randomWord()}</script>`)}`, 'code=x&state=y', '', `state=${randomWord()}`]);
+    const query = pick(['error=access_denied', `error=${encodeURIComponent(`<script>${randomWord().replace(/[\ud800-\udfff]/g, '?')}</script>`)}`, 'code=x&state=y', '', `state=${randomWord()}`]);
     // single-workspace mode has no OAuth routes: 404; OAuth mode answers 200 (cancelled) or 400
     return { kind: 'oauth redirect junk', expect: [200, 400, 404], send: () => status(`${rig.baseUrl}/slack/oauth_redirect?${query}`, { method: 'GET' }) };
   }
