@@ -47,7 +47,12 @@ describe('GET /metrics and the ops channel', () => {
     expect(alert.text).toContain('CBROKEN: Slack refused the message: invalid_blocks');
     expect(alert.text).toContain('npx panelist deliveries retry --all-failed');
 
-    const text = await metrics();
+    // the send is counted once it is recorded, just after Slack answers: wait for the count, not the post
+    let text = await metrics();
+    for (let tries = 0; tries < 200 && (value(text, 'panelist_delivery_attempts_total{platform="slack",result="sent"}') ?? 0) < 2; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      text = await metrics();
+    }
     expect(value(text, 'panelist_delivery_attempts_total{platform="slack",result="sent"}')).toBeGreaterThanOrEqual(2);
     expect(value(text, 'panelist_delivery_attempts_total{platform="slack",result="permanent"}')).toBe(1);
     expect(value(text, 'panelist_delivery_dead_letters_total{platform="slack",kind="interview.result"}')).toBe(1);
