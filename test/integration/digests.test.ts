@@ -137,8 +137,12 @@ describe('exactly once, whoever runs the clock', () => {
     } finally {
       await other.$disconnect();
     }
+    // once every delivery of the channel has settled, nothing more can be posted: count then
     await harness.slack.waitFor(() => harness.slack.posted('CRACE')[0]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const unsettled = async () =>
+      Number((await sql.query(`SELECT count(*) AS n FROM delivery WHERE channel_id = 'CRACE' AND status = 'pending'`)).rows[0].n);
+    for (let tries = 0; tries < 400 && (await unsettled()) > 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await unsettled()).toBe(0);
     expect(harness.slack.posted('CRACE')).toHaveLength(1);
   });
 

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { ADMIN, Harness, SIGNING_SECRET, oauthModeEnv } from '../support/harness';
+import { ADMIN, Harness, SIGNING_SECRET, oauthAccessAnswer, oauthModeEnv } from '../support/harness';
 import { slackSignature } from '../support/slack-requests';
 
 /**
@@ -16,18 +16,7 @@ let sql: Client;
 
 /** Slack's oauth.v2.access answer for a bot install into workspace T2 (Beta). */
 function oauthV2Access(): Record<string, unknown> {
-  return {
-    ok: true,
-    access_token: TEAM2_TOKEN,
-    token_type: 'bot',
-    scope: 'commands,chat:write,users:read,channels:read,groups:read,channels:history,groups:history',
-    bot_user_id: 'UBOT2',
-    app_id: 'A0PANELIST',
-    team: { id: 'T2', name: 'Beta' },
-    enterprise: null,
-    is_enterprise_install: false,
-    authed_user: { id: 'UADMIN' },
-  };
+  return oauthAccessAnswer(TEAM2_TOKEN, 'UADMIN');
 }
 
 function get(path: string, headers: Record<string, string> = {}): Promise<Response> {

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { ADMIN, Harness, SIGNING_SECRET, oauthModeEnv } from '../support/harness';
+import { ADMIN, Harness, SIGNING_SECRET, oauthAccessAnswer, oauthModeEnv } from '../support/harness';
 import { completed } from '../support/interview-events';
 import { eventCallback, postEvent, waitUntil } from '../support/slack-events';
 
@@ -17,18 +17,7 @@ let issuedToken = FIRST_TOKEN;
 
 beforeAll(async () => {
   harness = await Harness.start(oauthModeEnv());
-  harness.slack.on('oauth.v2.access', () => ({
-    ok: true,
-    access_token: issuedToken,
-    token_type: 'bot',
-    scope: 'commands,chat:write,users:read,channels:read,groups:read,channels:history,groups:history',
-    bot_user_id: 'UBOT2',
-    app_id: 'A0PANELIST',
-    team: { id: 'T2', name: 'Beta' },
-    enterprise: null,
-    is_enterprise_install: false,
-    authed_user: { id: ADMIN.id },
-  }));
+  harness.slack.on('oauth.v2.access', () => oauthAccessAnswer(issuedToken, ADMIN.id));
   sql = new Client({ connectionString: harness.database.url });
   await sql.connect();
   await install();

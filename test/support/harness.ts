@@ -21,6 +21,22 @@ export function oauthModeEnv(): Record<string, string> {
   };
 }
 
+/** What the fake Slack's oauth.v2.access answers: an install of workspace T2 with `token`. */
+export function oauthAccessAnswer(token: string, installerId: string): Record<string, unknown> {
+  return {
+    ok: true,
+    access_token: token,
+    token_type: 'bot',
+    scope: 'commands,chat:write,users:read,channels:read,groups:read,channels:history,groups:history',
+    bot_user_id: 'UBOT2',
+    app_id: 'A0PANELIST',
+    team: { id: 'T2', name: 'Beta' },
+    enterprise: null,
+    is_enterprise_install: false,
+    authed_user: { id: installerId },
+  };
+}
+
 export const ADMIN: FakeUser = { id: 'UADMIN', name: 'alice', is_admin: true };
 export const MEMBER: FakeUser = { id: 'UMEMBER', name: 'bob' };
 export const OTHER: FakeUser = { id: 'UOTHER', name: 'carol' };
