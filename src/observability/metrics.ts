@@ -67,6 +67,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly slackPlatformEvents = new Counter({
+    name: 'panelist_slack_platform_events_total',
+    help: 'Slack platform events handled (app_uninstalled, tokens_revoked, channel events), by type and outcome: applied, or stale (sent before the installation was last written, so ignored)',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly platformsServed = new Gauge({
     name: 'panelist_delivery_platform_served',
     help: 'Whether this replica takes the platform’s deliveries (1) or leaves them queued for a replica with its credentials (0)',

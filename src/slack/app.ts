@@ -29,7 +29,7 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
   if (mode.kind === 'off') return undefined;
   const log = logger.child({ component: 'slack' });
   const clientOptions = config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : undefined;
-  const installationStore: InstallationStore | undefined =
+  const installationStore: SlackInstallationStore | undefined =
     mode.kind === 'oauth' ? new SlackInstallationStore(db, mode.encryptionKey) : undefined;
 
   let app: App;
@@ -82,7 +82,7 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
 
   registerSpecCommand(app, services, log);
   registerEditHandlers(app, services, log);
-  registerPlatformEvents(app, config, db, installationStore, log);
+  registerPlatformEvents(app, config, db, installationStore, log, metrics);
   // With extendedErrorHandler on, Bolt passes { error, body, … } (its type is not exported).
   app.error((async ({ error, body }: { error: Error; body?: unknown }) => {
     let original: unknown = error;

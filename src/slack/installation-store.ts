@@ -114,6 +114,19 @@ export class SlackInstallationStore implements InstallationStore {
     logger?.info(`Removed user ${query.userId}'s token from Slack installation ${installationKey}`);
   }
 
+  /**
+   * Removes the installation only if it was written before `sentAt` (when Slack sent the
+   * app_uninstalled or tokens_revoked). Slack retries events and handlers run after the ack, so
+   * an old event can arrive after the workspace installed again; it must not remove the new
+   * installation. `newer` means the event was stale and nothing changed.
+   */
+  async deleteInstallationWrittenBefore(teamId: string, sentAt: Date): Promise<'removed' | 'absent' | 'newer'> {
+    const { count } = await this.db.slackInstallation.deleteMany({ where: { installationKey: teamId, updatedAt: { lte: sentAt } } });
+    if (count > 0) return 'removed';
+    const remaining = await this.db.slackInstallation.count({ where: { installationKey: teamId } });
+    return remaining > 0 ? 'newer' : 'absent';
+  }
+
   private async forgetUserToken(installationKey: string, userId: string): Promise<void> {
     // Compare-and-set on the ciphertext (fresh IV per write, so it changes on every store) instead
     // of a row lock: a concurrent re-install wins and this retries against what it wrote.

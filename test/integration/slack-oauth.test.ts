@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { ADMIN, Harness, SIGNING_SECRET, oauthAccessAnswer, oauthModeEnv } from '../support/harness';
+import { platformEventsHandled, waitUntil } from '../support/slack-events';
 import { slackSignature } from '../support/slack-requests';
 
 /**
@@ -192,6 +193,7 @@ describe('uninstalling', () => {
 
     // Slack retries events: a second delivery is harmless
     expect((await postEvent({ ...event })).status).toBe(200);
+    await waitUntil(async () => (await platformEventsHandled(harness.metricsUrl, 'app_uninstalled', 'applied')) === 2, 'the retry to be handled');
 
     const sent = await harness.spec('list', ADMIN, { teamId: 'T2' });
     expect(sent.ack.status).toBeLessThan(500);
@@ -218,5 +220,23 @@ describe('uninstalling', () => {
     });
     expect(forged.status).toBe(401);
     expect(await installationRow('T2')).toBeDefined();
+  });
+
+  it('keeps a newer installation when a retry of an older app_uninstalled arrives late', async () => {
+    expect(await installationRow('T2')).toBeDefined();
+    const sentBeforeInstall = Math.floor(Date.now() / 1000) - 60;
+    const late = {
+      team_id: 'T2',
+      api_app_id: 'A0PANELIST',
+      event: { type: 'app_uninstalled', event_ts: `${sentBeforeInstall}.000100` },
+      type: 'event_callback',
+      event_id: 'Ev0UNINSTALL',
+      event_time: sentBeforeInstall,
+      authorizations: [{ enterprise_id: null, team_id: 'T2', user_id: 'UBOT2', is_bot: true, is_enterprise_install: false }],
+    };
+    expect((await postEvent(late)).status).toBe(200);
+    await waitUntil(async () => (await platformEventsHandled(harness.metricsUrl, 'app_uninstalled', 'stale')) === 1, 'the late event to be handled');
+    expect(await installationRow('T2')).toBeDefined();
+    expect((await (await harness.spec('list', ADMIN, { teamId: 'T2' })).reply()).text).not.toContain('not installed');
   });
 });

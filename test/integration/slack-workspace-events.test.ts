@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { ADMIN, Harness, SIGNING_SECRET, oauthAccessAnswer, oauthModeEnv } from '../support/harness';
 import { completed } from '../support/interview-events';
-import { eventCallback, postEvent, waitUntil } from '../support/slack-events';
+import { eventCallback, platformEventsHandled, postEvent, waitUntil } from '../support/slack-events';
 
 /**
  * OAuth mode: a workspace whose bot token is revoked (or which uninstalls) is removed and its
@@ -75,6 +75,7 @@ describe('a workspace loses its token and installs again', () => {
 
     // app_uninstalled follows tokens_revoked in Slack; handled the same, harmlessly
     expect(await send({ type: 'app_uninstalled' })).toBe(200);
+    await waitUntil(async () => (await platformEventsHandled(harness.metricsUrl, 'app_uninstalled', 'applied')) === 1, 'app_uninstalled to be handled');
     expect((await harness.webhook(completed({ interviewId: 'int_while_uninstalled' }))).status).toBe(202);
     await waitUntil(async () => (await delivery('CHIRE', 'int_while_uninstalled'))?.status === 'paused', 'the held delivery');
     expect(harness.slack.posted('CHIRE')).toHaveLength(1);

@@ -47,3 +47,10 @@ export async function waitUntil<T>(probe: () => Promise<T | undefined | null | f
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** How many Slack platform events of `type` the app has finished handling with `outcome` (from /metrics). */
+export async function platformEventsHandled(metricsUrl: string, type: string, outcome: 'applied' | 'stale'): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`panelist_slack_platform_events_total{type="${type}",outcome="${outcome}"}`));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
