@@ -3,8 +3,9 @@ import { paceOf, type DeliverDeps } from './deps';
 import { interviewResultView } from '../services/interview-results';
 import { DIGEST_KIND } from '../services/digests';
 import { RESULT_KIND } from '../services/interview-apply';
-import { LEASE_DELIVERY, MARK_ATTEMPT, MARK_FOUND, MARK_POSTED, MARK_UPDATED, RELEASE_LEASE, TAKE_TURN, type LeasedDelivery, type Turn } from '../store/delivery-sql';
-import { addDeliverJob } from '../store/queue';
+import type { LeasedDelivery } from '../store/delivery-sql';
+import { leaseDelivery, markAttempt, markFound, markPosted, markUpdated, releaseLease, takeTurn } from '../store/delivery-steps';
+import { enqueueDelivery } from '../store/queue';
 import { handleFailure, markFailed } from './failures';
 import { SendError, type ChatSender, type DeliveryContent } from './sender';
 
@@ -23,7 +24,7 @@ export async function deliver(deps: DeliverDeps, platform: string, deliveryId: s
   // The worker registers `deliver:<platform>` only for the platforms it has a sender for.
   if (!sender) throw new Error(`no sender for platform ${platform} in this process`);
   const pace = paceOf(deps, platform);
-  const [turn] = await sql.query<Turn>(TAKE_TURN, [deliveryId, pace.intervalMs, pace.burst]);
+  const turn = await takeTurn(sql, deliveryId, pace);
   if (!turn) return;
   if (!turn.due) {
     log.debug({ runAt: turn.runAt }, 'waiting for its turn in the channel');
@@ -32,16 +33,16 @@ export async function deliver(deps: DeliverDeps, platform: string, deliveryId: s
   // One worker at a time talks to the platform about a delivery (a sweeper's re-queue may run
   // beside the original job). The lease expires if its holder dies. Taking it re-reads the row,
   // since the state may have moved meanwhile.
-  const [leased] = await sql.query<LeasedDelivery>(LEASE_DELIVERY, [deliveryId]);
+  const leased = await leaseDelivery(sql, deliveryId);
   if (!leased) {
-    await deps.db.$executeRaw(addDeliverJob({ id: deliveryId, platform, kind: turn.kind }, new Date(Date.now() + LEASE_RETRY_MS)));
+    await enqueueDelivery(deps.db, { id: deliveryId, platform, kind: turn.kind }, new Date(Date.now() + LEASE_RETRY_MS));
     return;
   }
   let released = false;
   try {
     released = await attempt(deps, sender, leased, log);
   } finally {
-    if (!released) await sql.query(RELEASE_LEASE, [deliveryId]);
+    if (!released) await releaseLease(sql, deliveryId);
   }
 }
 
@@ -64,7 +65,7 @@ async function attempt(deps: DeliverDeps, sender: ChatSender, delivery: LeasedDe
         log.info({ messageId }, 'found the message an earlier attempt posted; not posting again');
         deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'found' });
         // The found message may show older content; rendered 0 makes the next step update it.
-        await sql.query(MARK_FOUND, [deliveryId, messageId]);
+        await markFound(sql, deliveryId, messageId);
       }
     }
     const content = await loadContent(deps, delivery);
@@ -77,16 +78,16 @@ async function attempt(deps: DeliverDeps, sender: ChatSender, delivery: LeasedDe
       return false;
     }
     if (!messageId) {
-      if (searched) await sql.query(MARK_ATTEMPT, [deliveryId]);
+      if (searched) await markAttempt(sql, deliveryId);
       const posted = await sender.post(target, deliveryId, content);
-      await sql.query(MARK_POSTED, [deliveryId, posted, version]);
+      await markPosted(sql, deliveryId, posted, version);
       log.info({ channel: delivery.channelId, messageId: posted }, 'delivered');
       deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'sent' });
       deps.metrics?.deliveryLag.observe({ platform: delivery.platform, kind: delivery.kind }, (Date.now() - delivery.createdAt.getTime()) / 1000);
       return true;
     }
     await sender.update(target, messageId, deliveryId, content);
-    await sql.query(MARK_UPDATED, [deliveryId, version]);
+    await markUpdated(sql, deliveryId, version);
     log.info({ channel: delivery.channelId, messageId }, 'message updated');
     deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'updated' });
     return true;

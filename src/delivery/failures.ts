@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import { HOLD_CHANNEL, type LeasedDelivery } from '../store/delivery-sql';
+import type { LeasedDelivery } from '../store/delivery-sql';
+import { holdChannel } from '../store/delivery-steps';
 import { pauseChannel } from '../services/paused-channels';
-import { addDeliverJob } from '../store/queue';
+import { enqueueDelivery } from '../store/queue';
 import { paceOf, type DeliverDeps } from './deps';
 import { tellPausedSubscribers } from './pause-notice';
 import type { SendError } from './sender';
@@ -22,7 +23,7 @@ export async function handleFailure(deps: DeliverDeps, delivery: LeasedDelivery,
     // Every replica's turns in this channel move back together, this delivery's first.
     const waitMs = error.retryAfterMs ?? 1_000;
     const pace = paceOf(deps, delivery.platform);
-    await deps.sql.query(HOLD_CHANNEL, [delivery.id, waitMs, pace.intervalMs, pace.burst]);
+    await holdChannel(deps.sql, delivery.id, waitMs, pace);
     await db.delivery.update({ where: { id: delivery.id }, data: { lastError: error.message, updatedAt: new Date() } });
     log.warn({ channel: delivery.channelId, attempts: current.attempts, retryInMs: waitMs }, 'the platform asked us to slow down; the channel waits');
     return;
@@ -32,10 +33,10 @@ export async function handleFailure(deps: DeliverDeps, delivery: LeasedDelivery,
   // a sender may ask for a floor: time for a lost post to become searchable
   const delay = Math.max(jittered, error.retryAfterMs ?? 0);
   const runAt = new Date(Date.now() + delay);
-  await db.$transaction([
-    db.delivery.update({ where: { id: delivery.id }, data: { lastError: error.message, nextAttemptAt: runAt, sendAt: null, updatedAt: new Date() } }),
-    db.$executeRaw(addDeliverJob(delivery, runAt)),
-  ]);
+  await db.$transaction(async (tx) => {
+    await tx.delivery.update({ where: { id: delivery.id }, data: { lastError: error.message, nextAttemptAt: runAt, sendAt: null, updatedAt: new Date() } });
+    await enqueueDelivery(tx, delivery, runAt);
+  });
   log.warn({ kind: error.kind, attempts: current.attempts, retryInMs: delay, err: error.message }, 'delivery attempt failed; will retry');
 }
 

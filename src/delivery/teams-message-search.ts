@@ -1,5 +1,5 @@
 import { ADAPTIVE_CARD } from '../teams/cards/message';
-import type { ConversationRef } from '../teams/conversations';
+import type { ConversationRef } from '../store/teams-conversations';
 import { SendError } from './sender';
 
 /** The SDK's Graph HTTP client (`app.graph.http`): base URL `{graph}/v1.0`, the app's Graph token. */

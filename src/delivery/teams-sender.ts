@@ -3,7 +3,7 @@ import type { Metrics } from '../observability/metrics';
 import { interviewCard } from '../teams/cards/interview';
 import { digestCard, digestPartHasContent } from '../teams/cards/digest';
 import { deliveryTag, tagDelivery, textMessage, type TeamsMessage } from '../teams/cards/message';
-import type { ConversationRef, ConversationStore } from '../teams/conversations';
+import type { ConversationRef, ConversationStore } from '../store/teams-conversations';
 import type { MessageSearch } from './teams-message-search';
 import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from './sender';
 

@@ -1,9 +1,8 @@
 import type { TaskList } from 'graphile-worker';
 import type { Pool } from 'pg';
 import type { Db } from '../store/db';
-import { Prisma } from '../store/db';
-import { addDeliverJob, DELIVER_JOB_KEY_PREFIX, deliverTask, LEGACY_DELIVER_TASK, QUEUE_SCHEMA } from '../store/queue';
-import { WAKE_STALLED_CHANNELS } from '../store/delivery-sql';
+import { wakeStalledChannels } from '../store/delivery-steps';
+import { deliverTask, enqueueDelivery, findLostDeliveries, LEGACY_DELIVER_TASK } from '../store/queue';
 import { foldClosedRollups } from '../store/rollup-fold';
 import { deliver } from './deliver';
 import type { DeliverDeps } from './deps';
@@ -32,7 +31,7 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
   await runner.start();
   const sweep = () =>
     sweepLostDeliveries(deps.db)
-      .then(() => deps.sql.query(WAKE_STALLED_CHANNELS, []))
+      .then(() => wakeStalledChannels(deps.sql))
       .then(() => alertDeadLetters(deps.db, deps.senders.slack, options.opsChannel, deps.logger))
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'delivery sweep failed'));
   // Folding is housekeeping for the digest's reads: it runs on the ticks only (not before start-up
@@ -78,7 +77,7 @@ function taskList(deps: DeliverDeps): TaskList {
     [LEGACY_DELIVER_TASK]: async (payload) => {
       const { deliveryId } = payload as { deliveryId: string };
       const delivery = await deps.db.delivery.findUnique({ where: { id: deliveryId }, select: { id: true, platform: true, kind: true } });
-      if (delivery) await deps.db.$executeRaw(addDeliverJob(delivery));
+      if (delivery) await enqueueDelivery(deps.db, delivery);
     },
   };
   for (const platform of Object.keys(deps.senders)) {
@@ -97,26 +96,12 @@ function taskList(deps: DeliverDeps): TaskList {
  * them would reorder the queue and bunch a channel's messages into bursts Slack refuses.
  */
 export async function sweepLostDeliveries(db: Db): Promise<number> {
-  const lost = await db.$queryRaw<{ id: string; platform: string; kind: string }[]>(lostDeliveries());
+  const lost = await findLostDeliveries(db);
   for (const delivery of lost) {
-    await db.$transaction([
-      db.delivery.update({ where: { id: delivery.id }, data: { nextAttemptAt: new Date(), updatedAt: new Date() } }),
-      db.$executeRaw(addDeliverJob(delivery)),
-    ]);
+    await db.$transaction(async (tx) => {
+      await tx.delivery.update({ where: { id: delivery.id }, data: { nextAttemptAt: new Date(), updatedAt: new Date() } });
+      await enqueueDelivery(tx, delivery);
+    });
   }
   return lost.length;
-}
-
-function lostDeliveries(): Prisma.Sql {
-  return Prisma.sql`
-    SELECT d.id, d.platform, d.kind FROM delivery d
-    WHERE (d.status = 'pending' OR (d.status = 'sent' AND d.rendered_version < d.content_version))
-      AND d.next_attempt_at < now() - interval '1 minute'
-      AND d.updated_at < now() - interval '1 minute'
-      AND (d.lease_until IS NULL OR d.lease_until < now())
-      AND NOT EXISTS (
-        SELECT 1 FROM ${Prisma.raw(QUEUE_SCHEMA)}.jobs j
-        WHERE j.key = ${DELIVER_JOB_KEY_PREFIX} || d.id::text
-          AND (j.locked_at > now() - interval '2 minutes' OR (j.locked_at IS NULL AND j.attempts < j.max_attempts)))
-    LIMIT 1000`;
 }

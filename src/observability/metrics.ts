@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Db } from '../store/db';
+import { oldestPendingDeliveryAge, unsentDeliveryCounts } from '../store/deliveries';
 import { queueDepth } from '../store/queue';
 
 /**
@@ -91,9 +92,9 @@ export class Metrics {
       labelNames: ['state'] as const,
       registers: [this.registry],
       async collect() {
-        const [row] = await db.$queryRaw<{ waiting: number; due: number }[]>(queueDepth());
-        this.set({ state: 'waiting' }, row?.waiting ?? 0);
-        this.set({ state: 'due' }, row?.due ?? 0);
+        const depth = await queueDepth(db);
+        this.set({ state: 'waiting' }, depth.waiting);
+        this.set({ state: 'due' }, depth.due);
       },
     });
     new Gauge({
@@ -102,10 +103,9 @@ export class Metrics {
       labelNames: ['status'] as const,
       registers: [this.registry],
       async collect() {
-        const rows = await db.$queryRaw<{ status: string; count: number }[]>`
-          SELECT status, count(*)::int AS count FROM delivery WHERE status <> 'sent' GROUP BY status`;
+        const counts = await unsentDeliveryCounts(db);
         this.reset();
-        for (const status of ['pending', 'failed', 'paused']) this.set({ status }, rows.find((r) => r.status === status)?.count ?? 0);
+        for (const status of ['pending', 'failed', 'paused']) this.set({ status }, counts.get(status) ?? 0);
       },
     });
     new Gauge({
@@ -113,9 +113,7 @@ export class Metrics {
       help: 'Age of the oldest delivery still pending: delivery lag as it builds up',
       registers: [this.registry],
       async collect() {
-        const [row] = await db.$queryRaw<{ age: number | null }[]>`
-          SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM delivery WHERE status = 'pending'`;
-        this.set(row?.age ?? 0);
+        this.set(await oldestPendingDeliveryAge(db));
       },
     });
   }

@@ -13,4 +13,11 @@ export interface ActorContext {
   actor: Actor;
 }
 
+/** A chat channel: where subscriptions, schedules and messages belong. */
+export interface ChannelRef {
+  platform: 'slack' | 'teams';
+  workspaceId: string;
+  channelId: string;
+}
+
 export const CLI_ACTOR: Actor = { platform: 'cli', userId: 'cli', name: 'panelist CLI', isAdmin: true };

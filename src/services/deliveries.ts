@@ -1,6 +1,6 @@
 import { PanelistError } from '../domain/errors';
 import type { Db } from '../store/db';
-import { addDeliverJob } from '../store/queue';
+import { enqueueDelivery } from '../store/queue';
 
 export interface DeliveryRow {
   id: string;
@@ -54,7 +54,7 @@ export class DeliveryService {
           continue;
         }
         await tx.delivery.update({ where: { id: row.id }, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() } });
-        await tx.$executeRaw(addDeliverJob(row));
+        await enqueueDelivery(tx, row);
         retried.push(row.id);
       }
       return retried;

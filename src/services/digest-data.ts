@@ -1,6 +1,7 @@
 import { averageOfMilli } from '../domain/digest-math';
 import type { Competency } from '../domain/spec';
 import type { Db } from '../store/db';
+import { topCompletedInterviews } from '../store/rollup-reads';
 import type { DigestSpecSection } from './digest-views';
 import { competencyAverages, interviewTotals } from './rollup-sums';
 
@@ -21,14 +22,7 @@ export async function specSection(
     interviewTotals(db, spec.id, previousPeriod),
     competencyAverages(db, spec.id, period),
   ]);
-  const top =
-    current.completed === 0
-      ? []
-      : await db.$queryRaw<{ id: string; candidate_name: string | null; overall_milli: number; report_url: string | null }[]>`
-          SELECT id, candidate_name, overall_milli, report_url FROM interview
-          WHERE spec_id = ${spec.id}::uuid AND status = 'completed' AND overall_milli IS NOT NULL
-            AND completed_at >= ${period.start} AND completed_at < ${period.end}
-          ORDER BY overall_milli DESC, completed_at ASC LIMIT ${options.topN ?? 3}`;
+  const top = current.completed === 0 ? [] : await topCompletedInterviews(db, spec.id, period, options.topN ?? 3);
   return {
     specId: spec.id,
     slug: spec.slug,
@@ -37,10 +31,10 @@ export async function specSection(
     competencies: spec.competencies.map((c) => ({ id: c.id, name: c.name, average: competencies.get(c.id)?.average ?? null, n: competencies.get(c.id)?.n ?? 0 })),
     previous,
     top: top.map((row) => ({
-      candidateName: options.hideNames ? null : row.candidate_name,
-      overall: averageOfMilli(BigInt(row.overall_milli), 1)!,
+      candidateName: options.hideNames ? null : row.candidateName,
+      overall: averageOfMilli(BigInt(row.overallMilli), 1)!,
       interviewId: row.id,
-      reportUrl: row.report_url,
+      reportUrl: row.reportUrl,
     })),
     specUrl: options.specUrl,
     active: current.started + current.completed + current.abandoned > 0,

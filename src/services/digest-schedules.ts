@@ -1,8 +1,8 @@
 import { DEFAULT_DIGEST_TIME, nextOccurrence, type DigestTime } from '../domain/digest-schedule';
 import type { Db, Tx } from '../store/db';
-import type { ActorContext } from './actor';
+import { insertDigestScheduleIfAbsent } from '../store/digest-schedule-rows';
+import type { ActorContext, ChannelRef } from './actor';
 import { recordAudit } from './audit';
-import type { ChannelRef } from './subscriptions';
 
 export interface ScheduleInfo {
   time: DigestTime;
@@ -52,18 +52,19 @@ export class DigestScheduleService {
   }
 }
 
-/**
- * Called when a channel first subscribes: it gets the default weekly time if it has none. One
- * atomic statement, because two subscribes in one channel at once would both find no schedule
- * and the second insert would abort its transaction.
- */
+/** Called when a channel first subscribes: it gets the default weekly time if it has none. */
 export async function ensureDigestSchedule(tx: Tx, context: ActorContext, channel: ChannelRef): Promise<void> {
   const time: DigestTime = { ...DEFAULT_DIGEST_TIME, timeZone: defaultZone(context) };
-  await tx.$executeRaw`
-    INSERT INTO digest_schedule (id, organization_id, platform, workspace_id, channel_id, weekday, minute_of_day, time_zone, next_run_at)
-    VALUES (gen_random_uuid(), ${context.organizationId}::uuid, ${channel.platform}, ${channel.workspaceId}, ${channel.channelId},
-            ${time.weekday}, ${time.minuteOfDay}, ${time.timeZone}, ${nextOccurrence(time, new Date())})
-    ON CONFLICT (platform, channel_id) DO NOTHING`;
+  await insertDigestScheduleIfAbsent(tx, {
+    organizationId: context.organizationId,
+    platform: channel.platform,
+    workspaceId: channel.workspaceId,
+    channelId: channel.channelId,
+    weekday: time.weekday,
+    minuteOfDay: time.minuteOfDay,
+    timeZone: time.timeZone,
+    nextRunAt: nextOccurrence(time, new Date()),
+  });
 }
 
 function defaultZone(context: ActorContext): string {

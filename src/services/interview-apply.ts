@@ -3,7 +3,7 @@ import type { InterviewEvent } from '../domain/interview-event';
 import { toTenths } from '../domain/interview-event';
 import { checkScoresAgainst, overallThousandths } from '../domain/scoring';
 import type { Competency } from '../domain/spec';
-import { LOCK_INTERVIEW, MARK_EVENT, READ_INTERVIEW, writeInterview, type InterviewState } from '../store/ingest-sql';
+import { lockInterview, markEventStatus, readInterview, saveInterview } from '../store/ingest-sql';
 import { applyRollupChange, type InterviewFacts } from '../store/rollups';
 import type { SqlRunner } from '../store/sql-runner';
 import { ALL_SPECS } from './permissions';
@@ -25,23 +25,18 @@ export async function applyInterviewEvent(
   spec: { id: string; organizationId: string },
   options: { locked?: boolean } = {},
 ): Promise<'applied' | 'stale'> {
-  if (!options.locked) await sql.query(LOCK_INTERVIEW, [event.interviewId]);
-  const [state] = await sql.query<InterviewState>(READ_INTERVIEW, [
-    event.interviewId,
-    spec.id,
-    event.startedAt ?? event.occurredAt,
-    event.scores !== undefined,
-  ]);
-  const existing = state!.existing ? state! : undefined;
+  if (!options.locked) await lockInterview(sql, event.interviewId);
+  const state = await readInterview(sql, event.interviewId, spec.id, event.startedAt ?? event.occurredAt, event.scores !== undefined);
+  const existing = state.existing ? state : undefined;
   if (existing && event.sequence <= existing.last_sequence!) return 'stale';
   const scores = event.scores ? toTenths(event.scores) : undefined;
-  const specVersion = state!.version;
+  const specVersion = state.version;
   if (specVersion === null) throw new Error(`Spec ${spec.id} has no version.`);
 
   let overallMilli: number | undefined;
   if (scores) {
-    if (!state!.competencies) throw new Error(`Spec ${spec.id} has no version ${specVersion}.`);
-    const competencies = state!.competencies as Competency[];
+    if (!state.competencies) throw new Error(`Spec ${spec.id} has no version ${specVersion}.`);
+    const competencies = state.competencies as Competency[];
     const problems = checkScoresAgainst(competencies, scores);
     if (problems.length > 0) {
       throw new PanelistError('invalid_input', `Scores do not fit version ${specVersion} of the spec: ${problems.join('; ')}.`);
@@ -57,7 +52,7 @@ export async function applyInterviewEvent(
     status === 'completed'
       ? { kind: RESULT_KIND, organizationId: spec.organizationId, scopes: [spec.id, ALL_SPECS], refresh: event.type === 'interview.rescored' }
       : undefined;
-  const write = writeInterview({
+  await saveInterview(sql, {
     interviewId: event.interviewId,
     specId: spec.id,
     specVersion,
@@ -73,7 +68,6 @@ export async function applyInterviewEvent(
     ...(scores ? { scores: scores.map((s) => ({ competencyId: s.competencyId, scoreTenths: s.score, rationale: s.rationale ?? null })) } : {}),
     ...(fanOut ? { fanOut } : {}),
   });
-  await sql.query(write.text, write.values);
 
   const before: InterviewFacts | undefined = existing && {
     startedAt: existing.started_at,
@@ -99,7 +93,7 @@ export async function applyInterviewEvent(
 }
 
 export async function markEvent(sql: SqlRunner, eventId: string, status: 'applied' | 'stale' | 'rejected'): Promise<void> {
-  await sql.query(MARK_EVENT, [eventId, status]);
+  await markEventStatus(sql, eventId, status);
 }
 
 /** Terminal states stay terminal; a rescore implies the interview was completed. */

@@ -1,10 +1,11 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { isPanelistError } from '../domain/errors';
 import { impossibleScores, type InterviewEvent } from '../domain/interview-event';
 import { isConnectionLoss } from '../store/connection-loss';
 import { isDatabaseReachable } from '../store/db';
-import { EARLIER_BODY_HASH, RECORD_EVENT, type RecordedEvent } from '../store/ingest-sql';
-import { pgRunner, type SqlRunner } from '../store/sql-runner';
+import { earlierBodyHash, recordEvent } from '../store/ingest-sql';
+import type { SqlRunner } from '../store/sql-runner';
+import { pgTransaction, type SqlTransaction } from '../store/sql-transaction';
 import { applyInterviewEvent, markEvent } from './interview-apply';
 
 export type IngestOutcome =
@@ -29,31 +30,21 @@ const UNREACHABLE_AFTER_CONNECT_FAILURE_MS = 2_000;
  */
 export class InterviewIngestService {
   private connectFailedAt = Number.NEGATIVE_INFINITY;
+  private readonly transaction: SqlTransaction;
 
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly pool: Pool) {
+    // createPool listens for 'error' on checked-out connections too: a lost server only fails the query.
+    this.transaction = pgTransaction(pool, { onConnectFailure: () => (this.connectFailedAt = performance.now()) });
+  }
 
   async ingest(event: InterviewEvent, bodyHash: string, body: unknown): Promise<IngestOutcome> {
     const impossible = impossibleScores(event);
     if (impossible.length > 0) return { status: 'impossible', problems: impossible };
-    // createPool listens for 'error' on checked-out connections too: a lost server only fails the query.
-    const client = await this.connect();
-    let reusable = false;
     try {
-      await client.query('BEGIN');
-      const outcome = await record(pgRunner(client), event, bodyHash, body);
-      await client.query('COMMIT');
-      reusable = true;
-      return outcome;
+      return await this.transaction((sql) => record(sql, event, bodyHash, body));
     } catch (error) {
-      // A connection that cannot even roll back is broken: it leaves the pool instead of returning.
-      reusable = await client.query('ROLLBACK').then(
-        () => true,
-        () => false,
-      );
       if (isPanelistError(error) && error.code === 'invalid_input') return { status: 'impossible', problems: [error.message] };
       throw error;
-    } finally {
-      client.release(!reusable);
     }
   }
 
@@ -70,35 +61,18 @@ export class InterviewIngestService {
     if (performance.now() - this.connectFailedAt < UNREACHABLE_AFTER_CONNECT_FAILURE_MS) return false;
     return isDatabaseReachable(this.pool, timeoutMs);
   }
-
-  private async connect(): Promise<PoolClient> {
-    try {
-      return await this.pool.connect();
-    } catch (error) {
-      this.connectFailedAt = performance.now();
-      throw error;
-    }
-  }
 }
 
 async function record(sql: SqlRunner, event: InterviewEvent, bodyHash: string, body: unknown): Promise<IngestOutcome> {
-  const [row] = await sql.query<RecordedEvent>(RECORD_EVENT, [
-    event.eventId,
-    event.type,
-    event.interviewId,
-    event.specId,
-    event.sequence,
-    bodyHash,
-    JSON.stringify(body),
-  ]);
-  if (!row!.recorded) {
-    // The copy already stored committed after RECORD_EVENT's snapshot was taken: look again.
-    const earlier = row!.earlier_hash ?? (await sql.query<{ body_hash: string }>(EARLIER_BODY_HASH, [event.eventId]))[0]?.body_hash;
+  const row = await recordEvent(sql, { ...event, bodyHash, body });
+  if (!row.recorded) {
+    // The copy already stored committed after the record statement's snapshot was taken: look again.
+    const earlier = row.earlier_hash ?? (await earlierBodyHash(sql, event.eventId));
     if (earlier === undefined) throw new Error(`Event ${event.eventId} conflicted with a row that is not there.`);
     return earlier === bodyHash ? { status: 'duplicate' } : { status: 'conflict' };
   }
-  if (!row!.spec_id || !row!.organization_id) return { status: 'parked' };
-  const result = await applyInterviewEvent(sql, event, { id: row!.spec_id, organizationId: row!.organization_id }, { locked: true });
+  if (!row.spec_id || !row.organization_id) return { status: 'parked' };
+  const result = await applyInterviewEvent(sql, event, { id: row.spec_id, organizationId: row.organization_id }, { locked: true });
   if (result === 'stale') await markEvent(sql, event.eventId, 'stale');
   return { status: 'accepted', applied: result === 'applied' };
 }

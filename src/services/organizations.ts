@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import { insertOrganizationIfAbsent, lockWorkspaceLinks } from '../store/organization-rows';
 import { isNamedAdmin } from './admins';
 
 export const DEFAULT_ORGANIZATION_SLUG = 'default';
@@ -11,13 +12,9 @@ export const DEFAULT_ORGANIZATION_SLUG = 'default';
 export class OrganizationService {
   constructor(private readonly db: Db) {}
 
-  /**
-   * Safe to call concurrently (replicas starting, a first command racing the start): Prisma's
-   * upsert is a read then an insert, so two at once could both insert; ON CONFLICT cannot.
-   */
+  /** Safe to call concurrently: see insertOrganizationIfAbsent. */
   async ensureDefault(): Promise<string> {
-    await this.db.$executeRaw`INSERT INTO organization (id, slug, name)
-      VALUES (gen_random_uuid(), ${DEFAULT_ORGANIZATION_SLUG}, 'Default organization') ON CONFLICT (slug) DO NOTHING`;
+    await insertOrganizationIfAbsent(this.db, DEFAULT_ORGANIZATION_SLUG, 'Default organization');
     return (await this.db.organization.findUniqueOrThrow({ where: { slug: DEFAULT_ORGANIZATION_SLUG }, select: { id: true } })).id;
   }
 
@@ -35,8 +32,7 @@ export class OrganizationService {
     if (linked) return linked.organizationId;
     const defaultId = await this.ensureDefault();
     return this.db.$transaction(async (tx) => {
-      // Serialise first-time links so two workspaces never both claim the default organization.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('panelist.slack_workspace_link'))`;
+      await lockWorkspaceLinks(tx);
       const again = await tx.slackWorkspace.findUnique({ where: { teamId } });
       if (again) return again.organizationId;
       const defaultTaken = await tx.slackWorkspace.findFirst({ where: { organizationId: defaultId } });

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../store/db';
-import { addDeliverJob } from '../store/queue';
+import { enqueueDelivery } from '../store/queue';
 
 /**
  * Pausing and resuming the channels Panelist posts to. A paused subscription makes new deliveries
@@ -64,7 +64,7 @@ export async function resumeChannel(tx: Tx, channel: ChannelKey): Promise<{ subs
   const held = await tx.delivery.findMany({ where: { platform: channel.platform, channelId: channel.channelId, status: 'paused' }, select: { id: true, platform: true, kind: true } });
   for (const { id, platform, kind } of held) {
     await tx.delivery.update({ where: { id }, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() } });
-    await tx.$executeRaw(addDeliverJob({ id, platform, kind }));
+    await enqueueDelivery(tx, { id, platform, kind });
   }
   return { subscriptions: resumed.count, deliveries: held.length };
 }

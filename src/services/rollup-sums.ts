@@ -1,10 +1,8 @@
 import { averageOfMilli, averageOfTenths } from '../domain/digest-math';
-import { Prisma, type Db } from '../store/db';
+import type { Db } from '../store/db';
+import { sumCompetencyRollups, sumInterviewRollups, type Period } from '../store/rollup-reads';
 
-export interface Period {
-  start: Date;
-  end: Date;
-}
+export type { Period };
 
 export interface RollupTotals {
   started: number;
@@ -16,36 +14,21 @@ export interface RollupTotals {
   averageScore: string | null;
 }
 
-/**
- * Sums of a spec's 15-minute rollups over its shards, for one period or (without one) all time:
- * what the weekly digest and the spec page's live numbers are both made of.
- */
+/** A spec's interview totals for one period or (without one) all time: what the digest and the spec page show. */
 export async function interviewTotals(db: Db, specId: string, period?: Period): Promise<RollupTotals> {
-  const [row] = await db.$queryRaw<{ started: number; completed: number; abandoned: number; sum: bigint; n: number }[]>`
-    SELECT coalesce(sum(started), 0)::int AS started, coalesce(sum(completed), 0)::int AS completed,
-           coalesce(sum(abandoned), 0)::int AS abandoned, coalesce(sum(score_sum_milli), 0)::bigint AS sum,
-           coalesce(sum(score_n), 0)::int AS n
-    FROM interview_rollup WHERE spec_id = ${specId}::uuid ${within(period)}`;
-  const completed = row?.completed ?? 0;
-  const abandoned = row?.abandoned ?? 0;
+  const sums = await sumInterviewRollups(db, specId, period);
+  const ended = sums.completed + sums.abandoned;
   return {
-    started: row?.started ?? 0,
-    completed,
-    abandoned,
-    completionRate: completed + abandoned === 0 ? null : completed / (completed + abandoned),
-    averageScore: averageOfMilli(BigInt(row?.sum ?? 0), row?.n ?? 0),
+    started: sums.started,
+    completed: sums.completed,
+    abandoned: sums.abandoned,
+    completionRate: ended === 0 ? null : sums.completed / ended,
+    averageScore: averageOfMilli(sums.scoreSumMilli, sums.scored),
   };
 }
 
 /** Each competency's average score (half up, one decimal) and count, by competency id. */
 export async function competencyAverages(db: Db, specId: string, period?: Period): Promise<Map<string, { average: string | null; n: number }>> {
-  const rows = await db.$queryRaw<{ competency_id: string; sum: bigint; n: number }[]>`
-    SELECT competency_id, sum(sum_tenths)::bigint AS sum, sum(n)::int AS n FROM competency_rollup
-    WHERE spec_id = ${specId}::uuid ${within(period)}
-    GROUP BY competency_id`;
-  return new Map(rows.map((row) => [row.competency_id, { average: averageOfTenths(BigInt(row.sum), row.n), n: row.n }]));
-}
-
-function within(period: Period | undefined): Prisma.Sql {
-  return period ? Prisma.sql`AND bucket >= ${period.start} AND bucket < ${period.end}` : Prisma.empty;
+  const rows = await sumCompetencyRollups(db, specId, period);
+  return new Map(rows.map((row) => [row.competencyId, { average: averageOfTenths(row.sumTenths, row.n), n: row.n }]));
 }

@@ -2,6 +2,7 @@ import { PanelistError } from '../domain/errors';
 import { quoted } from '../domain/text';
 import { MAX_NEAR_CANDIDATES, nearMatches } from '../domain/near';
 import type { Db, Tx } from '../store/db';
+import { specIdsStartingWith } from '../store/spec-rows';
 
 /**
  * `<spec>` in a command is a slug, or an unambiguous prefix of the id (DESIGN.md). Unknown specs get
@@ -12,9 +13,8 @@ export async function findSpec(db: Db | Tx, organizationId: string, reference: s
   const bySlug = await db.spec.findUnique({ where: { organizationId_slug: { organizationId, slug: ref } } });
   if (bySlug) return bySlug;
   if (/^[0-9a-f-]{4,36}$/.test(ref)) {
-    const byId = await db.$queryRaw<{ id: string }[]>`
-      SELECT id FROM spec WHERE organization_id = ${organizationId}::uuid AND id::text LIKE ${`${ref}%`} LIMIT 2`;
-    if (byId.length === 1) return db.spec.findUniqueOrThrow({ where: { id: byId[0]!.id } });
+    const byId = await specIdsStartingWith(db, organizationId, ref, 2);
+    if (byId.length === 1) return db.spec.findUniqueOrThrow({ where: { id: byId[0]! } });
     if (byId.length > 1) {
       throw new PanelistError('spec_ambiguous', `"${quoted(reference)}" matches more than one spec id; give more characters or the slug.`);
     }

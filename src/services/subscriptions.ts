@@ -2,15 +2,10 @@ import type { Db } from '../store/db';
 import type { ActorContext } from './actor';
 import { recordAudit } from './audit';
 import { ensureDigestSchedule } from './digest-schedules';
+import type { ChannelRef } from './actor';
 import { resumeChannel } from './paused-channels';
 import { ALL_SPECS } from './permissions';
 import { findSpec } from './spec-lookup';
-
-export interface ChannelRef {
-  platform: 'slack' | 'teams';
-  workspaceId: string;
-  channelId: string;
-}
 
 export interface SubscriptionInfo {
   id: string;

@@ -126,5 +126,6 @@ function sentAtOf(event: unknown, body: unknown): Date | undefined {
   const eventTs = Number((event as { event_ts?: unknown }).event_ts);
   const eventTime = Number((body as { event_time?: unknown }).event_time);
   const seconds = Number.isFinite(eventTs) && eventTs > 0 ? eventTs : Number.isFinite(eventTime) && eventTime > 0 ? eventTime : undefined;
-  return seconds === undefined ? undefined : new Date(seconds * 1000);
+  // To the whole microsecond first: 1764723560.123 * 1000 is 1764723560122.9998 in floating point.
+  return seconds === undefined ? undefined : new Date(Math.ceil(Math.round(seconds * 1e6) / 1e3));
 }

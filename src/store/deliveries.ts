@@ -1,3 +1,4 @@
+import type { Db } from './db';
 import { deliverJobSpecSql, QUEUE_SCHEMA } from './queue';
 import type { SqlParams } from './sql-runner';
 
@@ -47,4 +48,20 @@ queued AS (
           UNION ALL SELECT id, platform FROM created WHERE status = 'pending') due
   ) jobs
   WHERE jobs.specs IS NOT NULL)`;
+}
+
+/** Deliveries not yet sent, by status (pending, failed, paused, cancelled): the operator's gauge. */
+export async function unsentDeliveryCounts(db: Db): Promise<Map<string, number>> {
+  const rows = await db.delivery.groupBy({ by: ['status'], where: { status: { not: 'sent' } }, _count: { _all: true } });
+  return new Map(rows.map((row) => [row.status, row._count._all]));
+}
+
+/**
+ * Seconds since the oldest pending delivery was queued (0 when none is): delivery lag as it builds
+ * up. By the database's clock, so every replica reports the same age.
+ */
+export async function oldestPendingDeliveryAge(db: Db): Promise<number> {
+  const [row] = await db.$queryRaw<{ age: number | null }[]>`
+    SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM delivery WHERE status = 'pending'`;
+  return row?.age ?? 0;
 }

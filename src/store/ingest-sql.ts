@@ -1,5 +1,5 @@
 import { resultFanOutCtes } from './deliveries';
-import { SqlParams } from './sql-runner';
+import { SqlParams, type SqlRunner } from './sql-runner';
 
 /**
  * The statements of the webhook's transaction, as text and parameters. Round trips, not SQL, were
@@ -151,4 +151,43 @@ export function writeInterview(write: InterviewWrite): { text: string; values: u
   if (write.fanOut) ctes.push(resultFanOutCtes(p, { ...write.fanOut, subjectId: write.interviewId }).trim());
   const queued = write.fanOut ? ', (SELECT count(*) FROM queued)::int AS queued' : '';
   return { text: `WITH ${ctes.join(',\n')}\nSELECT (SELECT count(*) FROM saved)::int AS saved${queued}`, values: p.values };
+}
+
+/** The ingest's steps over a SqlRunner, one per statement above; the services hold no SQL. */
+export async function recordEvent(
+  sql: SqlRunner,
+  event: { eventId: string; type: string; interviewId: string; specId: string; sequence: number; bodyHash: string; body: unknown },
+): Promise<RecordedEvent> {
+  const [row] = await sql.query<RecordedEvent>(RECORD_EVENT, [
+    event.eventId,
+    event.type,
+    event.interviewId,
+    event.specId,
+    event.sequence,
+    event.bodyHash,
+    JSON.stringify(event.body),
+  ]);
+  return row!;
+}
+
+export async function earlierBodyHash(sql: SqlRunner, eventId: string): Promise<string | undefined> {
+  return (await sql.query<{ body_hash: string }>(EARLIER_BODY_HASH, [eventId]))[0]?.body_hash;
+}
+
+export async function lockInterview(sql: SqlRunner, interviewId: string): Promise<void> {
+  await sql.query(LOCK_INTERVIEW, [interviewId]);
+}
+
+export async function markEventStatus(sql: SqlRunner, eventId: string, status: string): Promise<void> {
+  await sql.query(MARK_EVENT, [eventId, status]);
+}
+
+export async function readInterview(sql: SqlRunner, interviewId: string, specId: string, startedAt: Date, withScores: boolean): Promise<InterviewState> {
+  const [state] = await sql.query<InterviewState>(READ_INTERVIEW, [interviewId, specId, startedAt, withScores]);
+  return state!;
+}
+
+export async function saveInterview(sql: SqlRunner, write: InterviewWrite): Promise<void> {
+  const statement = writeInterview(write);
+  await sql.query(statement.text, statement.values);
 }

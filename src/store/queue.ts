@@ -1,3 +1,4 @@
+import type { Db, Tx } from './db';
 import { Prisma } from './generated/prisma/client';
 
 /**
@@ -45,6 +46,11 @@ export function addDeliverJob(delivery: { id: string; platform: string; kind: st
   )`;
 }
 
+/** Runs addDeliverJob: inside the caller's transaction when given one, so the job commits with the state change. */
+export async function enqueueDelivery(db: Db | Tx, delivery: { id: string; platform: string; kind: string }, runAt?: Date): Promise<void> {
+  await db.$executeRaw(addDeliverJob(delivery, runAt));
+}
+
 /**
  * SQL for one delivery's job_spec, from SQL expressions for its id, platform, kind and run time
  * (NULL = now): what addDeliverJob queues, for statements that add many jobs with one add_jobs call.
@@ -55,7 +61,26 @@ export function deliverJobSpecSql(idSql: string, platformSql: string, kindSql: s
 }
 
 /** Queue depth for metrics and the CLI: jobs waiting, and how many of them are due now. */
-export function queueDepth(): Prisma.Sql {
-  return Prisma.sql`SELECT count(*)::int AS waiting, count(*) FILTER (WHERE run_at <= now())::int AS due
+export async function queueDepth(db: Db): Promise<{ waiting: number; due: number }> {
+  const [row] = await db.$queryRaw<{ waiting: number; due: number }[]>`SELECT count(*)::int AS waiting, count(*) FILTER (WHERE run_at <= now())::int AS due
     FROM ${Prisma.raw(QUEUE_SCHEMA)}.jobs WHERE locked_at IS NULL`;
+  return row ?? { waiting: 0, due: 0 };
+}
+
+/**
+ * Deliveries nothing will run: unfinished, idle for a minute, and without a live job (none queued
+ * that can still run, none locked by a worker that is still within the lease).
+ */
+export function findLostDeliveries(db: Db): Promise<{ id: string; platform: string; kind: string }[]> {
+  return db.$queryRaw`
+    SELECT d.id, d.platform, d.kind FROM delivery d
+    WHERE (d.status = 'pending' OR (d.status = 'sent' AND d.rendered_version < d.content_version))
+      AND d.next_attempt_at < now() - interval '1 minute'
+      AND d.updated_at < now() - interval '1 minute'
+      AND (d.lease_until IS NULL OR d.lease_until < now())
+      AND NOT EXISTS (
+        SELECT 1 FROM ${Prisma.raw(QUEUE_SCHEMA)}.jobs j
+        WHERE j.key = ${DELIVER_JOB_KEY_PREFIX} || d.id::text
+          AND (j.locked_at > now() - interval '2 minutes' OR (j.locked_at IS NULL AND j.attempts < j.max_attempts)))
+    LIMIT 1000`;
 }

@@ -1,4 +1,5 @@
 import type { BehavioralRound, Competency, InterviewQuestionSettings, MustHave, SpecContent } from '../domain/spec';
+import type { Db, Tx } from './db';
 import type { SpecVersion } from './generated/prisma/client';
 
 /** JSON columns back into domain types; the migration's CHECKs and the domain guard what goes in. */
@@ -22,4 +23,11 @@ export function contentColumns(content: SpecContent) {
     interviewQuestions: { ...content.interviewQuestions },
     behavioralRound: { ...content.behavioralRound },
   };
+}
+
+/** Ids of the organization's specs that start with `prefix` (lower-case hex and dashes), at most `limit`. */
+export async function specIdsStartingWith(db: Db | Tx, organizationId: string, prefix: string, limit: number): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM spec WHERE organization_id = ${organizationId}::uuid AND id::text LIKE ${`${prefix}%`} LIMIT ${limit}`;
+  return rows.map((row) => row.id);
 }

@@ -5,10 +5,22 @@ import { pgRunner, prismaRunner, type SqlRunner } from './sql-runner';
 /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
 export type SqlTransaction = <T>(work: (sql: SqlRunner) => Promise<T>) => Promise<T>;
 
-/** On a plain `pg` connection from the pool: BEGIN and COMMIT are the only statements added. */
-export function pgTransaction(pool: Pool): SqlTransaction {
+/**
+ * On a plain `pg` connection from the pool: BEGIN and COMMIT are the only statements added.
+ * `onConnectFailure` hears when no connection could be had (pool exhausted past its wait, or the
+ * server refusing), before the error is thrown.
+ */
+export function pgTransaction(pool: Pool, options: { onConnectFailure?: () => void } = {}): SqlTransaction {
+  const connect = async () => {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      options.onConnectFailure?.();
+      throw error;
+    }
+  };
   return async <T>(work: (sql: SqlRunner) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
+    const client = await connect();
     let reusable = false;
     try {
       await client.query('BEGIN');

@@ -6,10 +6,12 @@ import { isPanelistError } from '../domain/errors';
 import type { DigestScheduleService } from '../services/digest-schedules';
 import type { GrantService } from '../services/grants';
 import type { SpecService } from '../services/specs';
-import type { ChannelRef, SubscriptionService } from '../services/subscriptions';
+import type { ChannelRef } from '../services/actor';
+import type { SubscriptionService } from '../services/subscriptions';
 import type { ActorContext } from '../services/actor';
 import type { RosterLookup, TeamsActors, TeamsUser } from './actors';
-import { channelOf, type ConversationStore } from './conversations';
+import type { ConversationStore } from '../store/teams-conversations';
+import { channelOf } from './conversations';
 import {
   addRow,
   BadEditState,

@@ -14,7 +14,7 @@ import type { Db } from '../store/db';
 import { TeamsActors, type RosterMember } from './actors';
 import { TeamsBot, type InboundActivity, type Turn } from './bot';
 import type { TeamsMessage } from './cards/message';
-import { ConversationStore } from './conversations';
+import { ConversationStore } from '../store/teams-conversations';
 import type { TeamsOptions } from './options';
 import { sdkLogger } from './sdk-logger';
 import { activityShapeProblem } from './activity-shape';

@@ -178,7 +178,7 @@ describe('uninstalling', () => {
       token: 'deprecated-verification-token',
       team_id: 'T2',
       api_app_id: 'A0PANELIST',
-      event: { type: 'app_uninstalled', event_ts: `${Math.floor(Date.now() / 1000)}.000100` },
+      event: { type: 'app_uninstalled', event_ts: (Date.now() / 1000).toFixed(6) },
       type: 'event_callback',
       event_id: 'Ev0UNINSTALL',
       event_time: Math.floor(Date.now() / 1000),

@@ -1,5 +1,5 @@
 
-import { addDeliverJob } from '../../src/store/queue';
+import { enqueueDelivery } from '../../src/store/queue';
 import { EXAMPLE_SCORES, completed, rescored } from '../support/interview-events';
 import { TENANT_ID, activityText } from '../support/fake-bot-connector';
 import { BOT_ID, OWNER, TEAM_GROUP_ID, TeamsHarness } from '../support/teams-harness';
@@ -146,7 +146,7 @@ describe('a Teams post whose answer was lost', () => {
     await h.db.$executeRaw`UPDATE delivery SET message_id = NULL, status = 'pending', rendered_version = 0, posted_at = NULL,
       attempted_at = now() - interval '5 seconds', lease_until = NULL WHERE id = ${sent.id}::uuid`;
     const searchesBefore = h.connector.graph.requests.length;
-    await h.db.$executeRaw(addDeliverJob({ id: sent.id, platform: 'teams', kind: 'interview.result' }));
+    await enqueueDelivery(h.db, { id: sent.id, platform: 'teams', kind: 'interview.result' });
     const row = await settled('int_crash', channel('crash'));
     const posts = postsOf(channel('crash'), 'int_crash');
     expect(posts).toHaveLength(1);

@@ -5,12 +5,14 @@ let sequence = 0;
 /** An Events API callback as Slack wraps one event for the app in a workspace. */
 export function eventCallback(teamId: string, event: Record<string, unknown>, botUserId = 'UBOT'): Record<string, unknown> {
   sequence += 1;
-  const now = Math.floor(Date.now() / 1000);
+  const ms = Date.now();
+  const now = Math.floor(ms / 1000);
   return {
     token: 'deprecated-verification-token',
     team_id: teamId,
     api_app_id: 'A0PANELIST',
-    event: { event_ts: `${now}.${String(sequence).padStart(6, '0')}`, ...event },
+    // Slack's event_ts is when the event happened, to the microsecond; the sequence keeps them unique.
+    event: { event_ts: `${now}.${String(ms % 1000).padStart(3, '0')}${String(sequence % 1000).padStart(3, '0')}`, ...event },
     type: 'event_callback',
     event_id: `Ev${String(sequence).padStart(8, '0')}`,
     event_time: now,
