@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { createDigestService } from '../delivery/digest-parts';
-import { deliveryDeps } from '../delivery/pipeline';
+import { createDigestService, deliveryDeps } from '../composition';
 import { drainDueJobs } from '../delivery/worker';
 import type { Db } from '../store/db';
 

@@ -8,7 +8,7 @@ import { SpecImportService } from '../services/spec-import';
 import { SpecService } from '../services/specs';
 import { DeliveryService } from '../services/deliveries';
 import { createDb, type Db } from '../store/db';
-import { createDigestService } from '../delivery/digest-parts';
+import { createDigestService } from '../composition';
 import { renderDigestText } from '../slack/render/digest';
 import { openCliDatabase } from './database';
 import { runDigests } from './digests';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Metrics } from '../observability/metrics';
 import { tellPausedSubscribers } from '../delivery/pause-notice';
-import { SlackSender } from '../delivery/slack-sender';
+import { SlackSender } from './sender';
 import { pauseChannel, pauseWorkspace, resumeChannel, WORKSPACE_PAUSE_REASONS } from '../services/paused-channels';
 import type { Db } from '../store/db';
 import { boltLogger } from './bolt-logger';

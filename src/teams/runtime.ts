@@ -2,8 +2,8 @@ import { Client, cloudFromName, PUBLIC, withOverrides } from '@microsoft/teams.a
 import { App, type IHttpServerAdapter, type HttpRouteHandler } from '@microsoft/teams.apps';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
-import { MessageSearch, type GraphHttp } from '../delivery/teams-message-search';
-import { TeamsSender, type ConnectorClient } from '../delivery/teams-sender';
+import { MessageSearch, type GraphHttp } from './message-search';
+import { TeamsSender, type ConnectorClient } from './sender';
 import type { DigestScheduleService } from '../services/digest-schedules';
 import type { GrantService } from '../services/grants';
 import type { OrganizationService } from '../services/organizations';

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { runCli } from '../../src/cli/main';
-import { createDigestService } from '../../src/delivery/digest-parts';
+import { createDigestService } from '../../src/composition';
 import { loadConfig } from '../../src/config';
 import { createDb, type Db } from '../../src/store/db';
 import { ADMIN, Harness, SIGNING_SECRET } from '../support/harness';

@@ -1,6 +1,6 @@
 import { startPanelist } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createDigestService } from '../../src/delivery/digest-parts';
+import { createDigestService } from '../../src/composition';
 import { LogCapture } from './log-capture';
 import { createDb, type Db } from '../../src/store/db';
 import { signInterviewBody } from '../../src/webhooks/signature';

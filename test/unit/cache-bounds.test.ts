@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import { SlackSender } from '../../src/delivery/slack-sender';
+import { SlackSender } from '../../src/slack/sender';
 import { SpecVersionCache } from '../../src/services/spec-version-cache';
 import type { OrganizationService } from '../../src/services/organizations';
 import { SlackActors } from '../../src/slack/actors';

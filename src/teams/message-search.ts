@@ -1,6 +1,6 @@
-import { ADAPTIVE_CARD } from '../teams/cards/message';
+import { ADAPTIVE_CARD } from './cards/message';
 import type { ConversationRef } from '../store/teams-conversations';
-import { SendError } from './sender';
+import { SendError } from '../delivery/sender';
 
 /** The SDK's Graph HTTP client (`app.graph.http`): base URL `{graph}/v1.0`, the app's Graph token. */
 export interface GraphHttp {

@@ -1,14 +1,36 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config';
-import type { Metrics } from '../observability/metrics';
-import type { DigestService } from '../services/digests';
-import { boltLogger } from '../slack/bolt-logger';
-import { slackTokenLookup } from '../slack/tokens';
-import type { Db } from '../store/db';
-import { prismaRunner, type SqlRunner } from '../store/sql-runner';
-import type { ChannelPace, DeliverDeps } from './deps';
-import type { ChatSender } from './sender';
-import { SlackSender } from './slack-sender';
+import type { Pool } from 'pg';
+import type { Config } from './config';
+import type { ChannelPace, DeliverDeps } from './delivery/deps';
+import type { ChatSender } from './delivery/sender';
+import type { Metrics } from './observability/metrics';
+import { DigestService } from './services/digests';
+import { boltLogger } from './slack/bolt-logger';
+import { digestMessageCount } from './slack/render/digest';
+import { SlackSender } from './slack/sender';
+import { slackTokenLookup } from './slack/tokens';
+import type { Db } from './store/db';
+import { prismaRunner, type SqlRunner } from './store/sql-runner';
+import { pgTransaction } from './store/sql-transaction';
+
+/**
+ * How the parts are put together, shared by the app (src/app.ts) and the CLI: the layers below
+ * know only interfaces (ChatSender, SqlRunner), and these functions hand them the real thing.
+ */
+
+/** With the app's `pg` pool, claims run on plain `pg`; without (the CLI), through Prisma. */
+export function createDigestService(config: Config, db: Db, pool?: Pool): DigestService {
+  return new DigestService(
+    db,
+    {
+      // How many messages a digest takes is decided when it is claimed, so each message is its own
+      // delivery (exactly once, retried on its own). Slack's block limit is the tighter one.
+      messagesFor: digestMessageCount,
+      specUrlTemplate: config.specUrlTemplate,
+    },
+    pool ? pgTransaction(pool) : undefined,
+  );
+}
 
 /** Everything a delivery run needs, for the app's worker and for `panelist digests run` alike. */
 export function deliveryDeps(

@@ -1,8 +1,8 @@
 import { ErrorCode, WebClient, type Logger as SlackLogger, type WebAPICallError } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
-import { renderDigestPart } from '../slack/render/digest';
-import { renderInterviewResult } from '../slack/render/interview';
-import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from './sender';
+import { renderDigestPart } from './render/digest';
+import { renderInterviewResult } from './render/interview';
+import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
 
 /** Metadata event type on every message Panelist posts; its payload names the delivery. */
 export const DELIVERY_METADATA_TYPE = 'panelist_delivery';

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics';
-import { interviewCard } from '../teams/cards/interview';
-import { digestCard, digestPartHasContent } from '../teams/cards/digest';
-import { deliveryTag, tagDelivery, textMessage, type TeamsMessage } from '../teams/cards/message';
+import { interviewCard } from './cards/interview';
+import { digestCard, digestPartHasContent } from './cards/digest';
+import { deliveryTag, tagDelivery, textMessage, type TeamsMessage } from './cards/message';
 import type { ConversationRef, ConversationStore } from '../store/teams-conversations';
-import type { MessageSearch } from './teams-message-search';
-import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from './sender';
+import type { MessageSearch } from './message-search';
+import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
 
 /** Posts to and updates activities in a conversation through the Bot Connector (the SDK's client). */
 export interface ConnectorClient {

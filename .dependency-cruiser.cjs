@@ -1,0 +1,36 @@
+/**
+ * The arrows of src/ (docs/architecture.md): chat adapters → delivery → services → domain, and
+ * services → store. `npm run check:deps` fails on a cycle or an arrow that runs back up.
+ */
+const below = (from, forbidden, comment) => ({
+  name: `${from}-not-${forbidden.join('-')}`,
+  comment,
+  severity: 'error',
+  from: { path: `^src/${from}/` },
+  to: { path: `^src/(${forbidden.join('|')})/` },
+});
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', comment: 'Import cycles hide which part owns what.', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ is pure: no I/O and nothing of the layers above it.',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: { path: '^src/', pathNot: '^src/domain/' },
+    },
+    below('store', ['services', 'delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli'], 'The store knows rows, not use cases.'),
+    below('services', ['delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli'], 'Use cases know no transport.'),
+    below('delivery', ['slack', 'teams', 'webhooks', 'http', 'cli'], 'The pipeline sends through ChatSender; each platform implements it in its own folder.'),
+    below('slack', ['teams'], 'One platform never reaches into the other.'),
+    below('teams', ['slack'], 'One platform never reaches into the other.'),
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^src/store/generated/' },
+    tsPreCompilationDeps: true,
+    parser: 'swc',
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
