@@ -33,7 +33,13 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
     sweepLostDeliveries(deps.db)
       .then(() => wakeStalledChannels(deps.sql))
       .then(() => alertDeadLetters(deps.db, deps.senders.slack, options.opsChannel, deps.logger))
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'delivery sweep failed'));
+      .then(
+        () => deps.metrics?.deliverySweeps.inc({ outcome: 'ok' }),
+        (error: unknown) => {
+          deps.logger.warn({ err: error }, 'delivery sweep failed');
+          deps.metrics?.deliverySweeps.inc({ outcome: 'failed' });
+        },
+      );
   // Folding is housekeeping for the digest's reads: it runs on the ticks only (not before start-up
   // completes), one run at a time per process, and its failure costs nothing but a warning.
   let folding: Promise<void> | undefined;

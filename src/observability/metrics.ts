@@ -68,6 +68,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly deliverySweeps = new Counter({
+    name: 'panelist_delivery_sweeps_total',
+    help: 'Rounds of the delivery sweeper (lost deliveries re-queued, stalled channels woken, dead letters alerted), by outcome: ok or failed. A flat line means the sweeper stopped',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly slackPlatformEvents = new Counter({
     name: 'panelist_slack_platform_events_total',
     help: 'Slack platform events handled (app_uninstalled, tokens_revoked, channel events), by type and outcome: applied, or stale (sent before the installation was last written, so ignored)',

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { ADMIN, Harness } from '../support/harness';
 import { completed } from '../support/interview-events';
+import { waitForSweeps } from '../support/metrics';
 
 // Retries are minutes away, so only the sweeper can make a delivery move within the test.
 let harness: Harness;
@@ -65,7 +66,7 @@ describe('the lost-delivery sweeper', () => {
     await waitUntil(async () => (await deliveryTo('CLOST'))?.status === 'sent');
 
     // Several sweeps later the waiting delivery still waits for its own retry, in its place in the queue.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await waitForSweeps(harness.metricsUrl, 3);
     expect(harness.slack.posted('CWAIT')).toHaveLength(0);
     expect((await deliveryTo('CWAIT'))!.status).toBe('pending');
     expect((await jobOf(waiting.id))!.run_at.getTime()).toBe(waitingJob.run_at.getTime());

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { runCli } from '../../src/cli/main';
 import { ADMIN, Harness, replyText } from '../support/harness';
 import { EXAMPLE_SCORES, abandoned, completed, rescored, started } from '../support/interview-events';
+import { waitForSettledDeliveries } from '../support/metrics';
 
 let harness: Harness;
 let sql: Client;
@@ -59,7 +60,7 @@ describe('a completed interview becomes one message in every following channel',
     expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(11);
     await harness.slack.waitFor(() => harness.slack.posted('CDUP').length > 0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSettledDeliveries(async (text, values) => (await sql.query(text, values)).rows, "d.subject_id = 'int_storm'", []);
     expect(harness.slack.posted('CDUP')).toHaveLength(1);
     expect((await sql.query("SELECT count(*) FROM delivery WHERE subject_id = 'int_storm' AND channel_id = 'CDUP'")).rows[0].count).toBe('1');
   });

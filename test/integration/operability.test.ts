@@ -1,5 +1,6 @@
 import { ADMIN, Harness } from '../support/harness';
 import { completed } from '../support/interview-events';
+import { waitForSweeps } from '../support/metrics';
 
 let harness: Harness;
 
@@ -60,7 +61,7 @@ describe('GET /metrics and the ops channel', () => {
     expect(value(text, 'panelist_delivery_lag_seconds_count{platform="slack",kind="interview.result"}')).toBeGreaterThanOrEqual(2);
 
     // alerted once, not every sweep
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await waitForSweeps(harness.metricsUrl, 3);
     expect(harness.slack.posted('COPS')).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { EXAMPLE_SCORES, completed, rescored } from '../support/interview-events';
 import { activityText } from '../support/fake-bot-connector';
 import { TeamsHarness } from '../support/teams-harness';
+import { waitForSettledDeliveries } from '../support/metrics';
 
 let h: TeamsHarness;
 beforeAll(async () => {
@@ -76,7 +77,7 @@ describe('weekly digests in Teams', () => {
     expect(again).toHaveLength(0);
     const digest = await h.connector.waitFor(() => h.connector.in(channel('digest')).find((a) => activityText(a).includes('Weekly digest')), 10_000);
     expect(activityText(digest)).toContain('77.9');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForSettledDeliveries((text, values) => h.db.$queryRawUnsafe(text, ...values), "d.kind = 'digest' AND d.channel_id = $1", [channel('digest')]);
     expect(h.connector.in(channel('digest')).filter((a) => activityText(a).includes('Weekly digest'))).toHaveLength(1);
   });
 });
