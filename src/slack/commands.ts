@@ -1,31 +1,39 @@
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
-import { parseCommand, type Command } from '../domain/command';
 import type { Logger } from 'pino';
+import { errorReply, runCommand, sentence, type ConversationRequest, type Reply, type Vocabulary } from '../conversation';
+import { parseCommand, type Command } from '../domain/command';
+import { PanelistError } from '../domain/errors';
+import { buildEditModal, draftFromSpec } from './edit-modal';
+import { renderDocument, SLACK_PREFIX } from './render/document';
 import type { SlackServices } from './services';
-import { draftFromSpec, buildEditModal } from './edit-modal';
-import { renderHelp, renderHistory, renderSpecList } from './render/lists';
-import { renderSpec } from './render/spec';
-import { errorReply, plain, savedReply, type Reply } from './replies';
-import { runSubscriptionCommand } from './subscription-commands';
+
+type Client = Parameters<Parameters<App['command']>[1]>[0]['client'];
+type SlackReply = ReturnType<typeof renderDocument>;
 
 /** Reads that finish within this answer in the acknowledgement itself; Slack allows 3 s for it. */
 const READ_ANSWER_IN_ACK_MS = 500;
 const READS = new Set<Command['name']>(['list', 'show', 'history', 'subscriptions']);
 
+export const SLACK_WORDS: Vocabulary = {
+  prefix: SLACK_PREFIX,
+  place: 'channel',
+  inviteHint: ['Invite me with ', { code: '/invite @Panelist' }, '.'],
+};
+
 /**
  * `/spec …`: parse (pure), then acknowledge before any write. Parse errors and help need no I/O,
  * so they are answered in the acknowledgement; so are reads that are ready within half a second, which
  * saves the user a round trip and Panelist an outbound request. Anything slower, and every change,
- * is acknowledged at once and answered by response_url.
+ * is acknowledged at once and answered by response_url. What to say is the conversation core's.
  */
 export function registerSpecCommand(app: App, services: SlackServices, logger: Logger): void {
   app.command('/spec', async ({ command, ack, respond, client }) => {
     const parsed = parseCommand(command.text);
-    if (!parsed.ok) return ack({ response_type: 'ephemeral', ...plain(`:warning: ${parsed.error}`) });
-    if (parsed.command.name === 'help') return ack({ response_type: 'ephemeral', ...renderHelp() });
+    if (!parsed.ok) return ack({ response_type: 'ephemeral', ...renderDocument(sentence(parsed.error, 'warning')) });
+    if (parsed.command.name === 'help') return ack({ response_type: 'ephemeral', ...renderDocument({ blocks: [{ kind: 'help' }] }) });
     // Slack's trigger id is unique per command: it ties every line about this request together.
     const log = logger.child({ requestId: command.trigger_id, command: parsed.command.name, team: command.team_id, user: command.user_id });
-    const answer = () => run(parsed.command, command, services, client).catch((error: unknown) => errorReply(error, log));
+    const answer = () => answerCommand(parsed.command, command, services, client).catch((error: unknown) => renderDocument(errorReply(error, log)));
     if (READS.has(parsed.command.name)) {
       const reading = answer();
       const early = await Promise.race([reading, delay(READ_ANSWER_IN_ACK_MS).then((): typeof NOT_YET => NOT_YET)]);
@@ -41,63 +49,51 @@ export function registerSpecCommand(app: App, services: SlackServices, logger: L
 const NOT_YET = Symbol('not yet');
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
-async function run(
-  command: Command,
-  slash: SlashCommand,
-  services: SlackServices,
-  client: Parameters<Parameters<App['command']>[1]>[0]['client'],
-): Promise<Reply | undefined> {
-  const actorContext = () => services.actors.resolve(client, slash.team_id, slash.user_id, slash.user_name);
-  const organizationId = () => services.actors.organizationFor(slash.team_id);
-  switch (command.name) {
-    case 'help':
-      return renderHelp();
-    case 'list':
-      return renderSpecList(await services.specs.list(await organizationId()));
-    case 'show':
-      return renderSpec(await services.specs.show(await organizationId(), command.spec));
-    case 'history':
-      return renderHistory(await services.specs.history(await organizationId(), command.spec));
-    case 'edit': {
-      const spec = await services.specs.openForEdit(await actorContext(), command.spec);
-      const view = buildEditModal({
-        specId: spec.id,
-        slug: spec.slug,
-        baseVersion: spec.version.number,
-        draft: draftFromSpec(spec),
-        responseUrl: slash.response_url,
-      });
-      await client.views.open({ trigger_id: slash.trigger_id, view });
-      return undefined;
-    }
-    case 'weights':
-      return savedReply(await services.specs.setWeights(await actorContext(), command.spec, command.weights));
-    case 'revert': {
-      const saved = await services.specs.revert(await actorContext(), command.spec, command.version);
-      return savedReply(saved, `Reverted to v${command.version} as`);
-    }
-    case 'subscribe':
-    case 'unsubscribe':
-    case 'subscriptions':
-    case 'digest':
-      return runSubscriptionCommand(command, slash, services, client);
-    case 'grant':
-    case 'revoke': {
-      const context = await actorContext();
-      await client.users.info({ user: command.userId });
-      const change =
-        command.name === 'grant'
-          ? await services.grants.grant(context, command.userId, command.spec)
-          : await services.grants.revoke(context, command.userId, command.spec);
-      const scope = change.scope.kind === 'all' ? 'every spec' : `\`${change.scope.slug}\``;
-      if (command.name === 'grant') {
-        return plain(change.changed ? `:white_check_mark: <@${command.userId}> can now edit ${scope}.` : `<@${command.userId}> could already edit ${scope}.`);
+async function answerCommand(command: Command, slash: SlashCommand, services: SlackServices, client: Client): Promise<SlackReply | undefined> {
+  const reply: Reply = await runCommand(command, slackRequest(slash, services, client), services, SLACK_WORDS);
+  const [first] = reply.blocks;
+  if (first?.kind === 'editForm') {
+    // Slack edits in a modal, opened with the command's trigger id; the modal is the answer.
+    const spec = first.spec;
+    const view = buildEditModal({ specId: spec.id, slug: spec.slug, baseVersion: spec.version.number, draft: draftFromSpec(spec), responseUrl: slash.response_url });
+    await client.views.open({ trigger_id: slash.trigger_id, view });
+    return undefined;
+  }
+  return renderDocument(reply);
+}
+
+/** The conversation core's questions, answered for a slash command. */
+function slackRequest(slash: SlashCommand, services: SlackServices, client: Client): ConversationRequest {
+  return {
+    channel: { platform: 'slack', workspaceId: slash.team_id, channelId: slash.channel_id },
+    organizationId: () => services.actors.organizationFor(slash.team_id),
+    actor: () => services.actors.resolve(client, slash.team_id, slash.user_id, slash.user_name),
+    async userLabel(userId) {
+      try {
+        await client.users.info({ user: userId });
+      } catch (error) {
+        if ((error as { data?: { error?: string } })?.data?.error === 'user_not_found') {
+          throw new PanelistError('invalid_input', 'I can’t find that user in this workspace. Mention them with @, e.g. `@ada`.');
+        }
+        throw error;
       }
-      return plain(change.changed ? `:white_check_mark: <@${command.userId}> can no longer edit ${scope}.` : `<@${command.userId}> had no grant for ${scope}; nothing changed.`);
-    }
+      return { mention: userId };
+    },
+    canPostHere: () => botIsMember(client, slash.channel_id),
+  };
+}
+
+async function botIsMember(client: Client, channel: string): Promise<boolean> {
+  try {
+    const info = await client.conversations.info({ channel });
+    // DMs and group DMs with the bot have no is_member; the bot is in them by definition.
+    return info.channel?.is_member ?? Boolean(info.channel?.is_im || info.channel?.is_mpim);
+  } catch {
+    // channel_not_found: a private channel the bot is not in.
+    return false;
   }
 }
 
-async function send(respond: RespondFn, reply: Reply | undefined): Promise<void> {
+async function send(respond: RespondFn, reply: SlackReply | undefined): Promise<void> {
   if (reply) await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
 }

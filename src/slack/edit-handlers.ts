@@ -1,9 +1,9 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { isPanelistError } from '../domain/errors';
 import { applyRowAction, EDIT_MODAL_CALLBACK_ID, NOTE_BLOCK_ID, parseEditSubmission } from './edit-modal';
 import { ADD_COMPETENCY_ACTION_ID, REMOVE_COMPETENCY_ACTION_ID } from './edit-modal';
-import { errorReply, savedReply } from './replies';
+import { errorReply, replyText, savedReply } from '../conversation';
+import { renderDocument, SLACK_PREFIX } from './render/document';
 import type { SlackServices } from './services';
 
 /**
@@ -18,7 +18,7 @@ export function registerEditHandlers(app: App, services: SlackServices, logger: 
     try {
       parsed = parseEditSubmission(view);
     } catch (error) {
-      return ack({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: errorReply(error, log).text } });
+      return ack({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: failureText(error, log) } });
     }
     if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
     let saved;
@@ -31,13 +31,12 @@ export function registerEditHandlers(app: App, services: SlackServices, logger: 
       });
     } catch (error) {
       // Stale version, lost permission, nothing changed: said under the note, the user's input kept.
-      const message = isPanelistError(error) ? error.message : errorReply(error, log).text;
-      return ack({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: message } });
+      return ack({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: failureText(error, log) } });
     }
     await ack({ response_action: 'clear' });
     if (parsed.responseUrl) {
       // A view has no channel: the confirmation goes where `/spec edit` was typed.
-      await postToResponseUrl(parsed.responseUrl, { response_type: 'ephemeral', replace_original: false, ...savedReply(saved) }).catch(
+      await postToResponseUrl(parsed.responseUrl, { response_type: 'ephemeral', replace_original: false, ...renderDocument(savedReply(saved)) }).catch(
         (error: unknown) => log.warn({ err: error }, 'could not send the edit confirmation'),
       );
     }
@@ -57,6 +56,11 @@ export function registerEditHandlers(app: App, services: SlackServices, logger: 
       }
     });
   }
+}
+
+/** A modal's field error is plain text: our own errors as written, anything else with its reference. */
+function failureText(error: unknown, log: Logger): string {
+  return replyText(errorReply(error, log), SLACK_PREFIX);
 }
 
 async function postToResponseUrl(url: string, message: Record<string, unknown>): Promise<void> {

@@ -1,22 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { commandTooLong, parseCommand, type Command } from '../domain/command';
-import { describeDigestTime } from '../domain/digest-schedule';
-import { isPanelistError } from '../domain/errors';
+import { AdaptiveCard, TextBlock } from '@microsoft/teams.cards';
+import { errorReply, replyText, runCommand, sentence, type ConversationRequest, type Reply, type Vocabulary } from '../conversation';
+import { commandTooLong, parseCommand } from '../domain/command';
+import type { ActorContext } from '../services/actor';
 import type { DigestScheduleService } from '../services/digest-schedules';
 import type { GrantService } from '../services/grants';
 import type { SpecService } from '../services/specs';
-import type { ChannelRef } from '../services/actor';
 import type { SubscriptionService } from '../services/subscriptions';
-import type { ActorContext } from '../services/actor';
-import type { RosterLookup, TeamsActors, TeamsUser } from './actors';
 import type { ConversationStore } from '../store/teams-conversations';
-import { channelOf } from './conversations';
+import type { RosterLookup, TeamsActors, TeamsUser } from './actors';
+import { documentMessage, TEAMS_PREFIX } from './cards/document';
 import {
   addRow,
   BadEditState,
   buildEditCard,
-  draftFromSpec,
   EDIT_VERBS,
   FORM_ERROR,
   readSubmission,
@@ -27,10 +24,10 @@ import {
   VERB_REMOVE,
 } from './cards/edit-form';
 import { ADAPTIVE_CARD, cardMessage, plain, textMessage, type TeamsMessage } from './cards/message';
-import { helpCard, historyCard, specCard, specListMessage } from './cards/spec';
-import { whenPlain } from './cards/text';
+import { channelOf } from './conversations';
 import { addressesBot, commandText, type MentionEntity } from './mentions';
-import { AdaptiveCard, TextBlock } from '@microsoft/teams.cards';
+
+export const TEAMS_WORDS: Vocabulary = { prefix: TEAMS_PREFIX, place: 'conversation', inviteHint: [] };
 
 export interface TeamsServices {
   specs: SpecService;
@@ -98,9 +95,9 @@ export class TeamsBot {
       return;
     }
     // Refused before mentions are resolved (a roster lookup each) or the HTML is read.
-    const tooLong = commandTooLong(activity.text ?? '', '@Panelist');
+    const tooLong = commandTooLong(activity.text ?? '', TEAMS_PREFIX);
     if (tooLong) {
-      await turn.send(textMessage(`⚠️ ${tooLong}`));
+      await turn.send(documentMessage(sentence(tooLong, 'warning')));
       return;
     }
     const log = this.logger.child({ conversation: activity.conversation.id, user: activity.from.aadObjectId });
@@ -108,97 +105,29 @@ export class TeamsBot {
       const member = await turn.roster(activity.conversation.id, id).catch(() => undefined);
       return member?.aadObjectId;
     });
-    const parsed = parseCommand(text, '@Panelist');
-    let reply: TeamsMessage;
-    if (!parsed.ok) reply = textMessage(`⚠️ ${parsed.error}`);
+    const parsed = parseCommand(text, TEAMS_PREFIX);
+    let reply: Reply;
+    if (!parsed.ok) reply = sentence(parsed.error, 'warning');
     else {
       try {
-        reply = await this.run(parsed.command, turn, names);
+        reply = await runCommand(parsed.command, this.request(turn, names), this.services, TEAMS_WORDS);
       } catch (error) {
-        reply = errorMessage(error, log);
+        reply = errorReply(error, log);
       }
     }
-    await turn.send(reply);
+    await turn.send(documentMessage(reply));
   }
 
-  private async run(command: Command, turn: Turn, names: Map<string, string>): Promise<TeamsMessage> {
+  /** The conversation core's questions, answered for a Teams message. */
+  private request(turn: Turn, names: Map<string, string>): ConversationRequest {
     const { activity } = turn;
-    const tenantId = tenantOf(activity);
-    const organizationId = () => this.services.actors.organizationFor(tenantId);
-    const context = () => this.actor(turn);
-    const specs = this.services.specs;
-    switch (command.name) {
-      case 'help':
-        return helpCard();
-      case 'list':
-        return specListMessage(await specs.list(await organizationId()));
-      case 'show':
-        return specCard(await specs.show(await organizationId(), command.spec));
-      case 'history':
-        return historyCard(await specs.history(await organizationId(), command.spec));
-      case 'edit': {
-        const view = await specs.openForEdit(await context(), command.spec);
-        const { state, draft } = draftFromSpec(view);
-        return { type: 'message', summary: `Edit ${view.slug}`, attachments: [{ contentType: ADAPTIVE_CARD, content: buildEditCard(state, draft) }] };
-      }
-      case 'weights':
-        return saved(await specs.setWeights(await context(), command.spec, command.weights));
-      case 'revert':
-        return saved(await specs.revert(await context(), command.spec, command.version), `Reverted to v${command.version} as`);
-      case 'grant':
-      case 'revoke': {
-        const ctx = await context();
-        const change = command.name === 'grant' ? await this.services.grants.grant(ctx, command.userId, command.spec) : await this.services.grants.revoke(ctx, command.userId, command.spec);
-        const who = names.get(command.userId) ?? command.userId;
-        const scope = change.scope.kind === 'all' ? 'every spec' : `\`${change.scope.slug}\``;
-        if (command.name === 'grant') return textMessage(change.changed ? `✅ ${who} can now edit ${scope}.` : `${who} could already edit ${scope}.`);
-        return textMessage(change.changed ? `✅ ${who} can no longer edit ${scope}.` : `${who} had no grant for ${scope}; nothing changed.`);
-      }
-      case 'subscribe':
-      case 'unsubscribe':
-      case 'subscriptions':
-      case 'digest':
-        return this.subscriptionCommand(command, turn);
-    }
-  }
-
-  private async subscriptionCommand(command: Extract<Command, { name: 'subscribe' | 'unsubscribe' | 'subscriptions' | 'digest' }>, turn: Turn): Promise<TeamsMessage> {
-    const { activity } = turn;
-    const channel: ChannelRef = { platform: 'teams', workspaceId: tenantOf(activity) ?? '', channelId: channelOf(activity.conversation.id) };
-    if (command.name === 'subscriptions') {
-      const organizationId = await this.services.actors.organizationFor(tenantOf(activity));
-      const [subscriptions, schedule] = await Promise.all([this.services.subscriptions.list(organizationId, channel), this.services.digestSchedules.describe(channel)]);
-      if (subscriptions.length === 0) return textMessage('This conversation follows no specs. `subscribe <spec|all> [private]` starts that.');
-      const digest = !schedule
-        ? 'No weekly digest.'
-        : schedule.enabled
-          ? `Weekly digest ${describeDigestTime(schedule.time)}; next ${whenPlain(schedule.nextRunAt!)}.`
-          : 'Weekly digest: off (`digest <day> <HH:MM>` turns it on).';
-      const lines = subscriptions.map((s) => {
-        const what = s.scope.kind === 'all' ? 'all specs' : `\`${s.scope.slug}\``;
-        const flags = [s.private ? 'names hidden' : undefined, s.pausedReason ? `paused: ${s.pausedReason}` : undefined].filter(Boolean);
-        return `- ${what}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}`;
-      });
-      return textMessage(`**This conversation follows**\n\n${lines.join('\n')}\n\n${digest}`);
-    }
-    const context = await this.actor(turn);
-    if (command.name === 'digest') {
-      if (command.schedule === 'off') {
-        const changed = await this.services.digestSchedules.disable(context, channel);
-        return textMessage(changed ? '✅ No more weekly digests here. `digest <day> <HH:MM>` turns them back on.' : 'This conversation gets no weekly digest; nothing changed.');
-      }
-      const info = await this.services.digestSchedules.set(context, channel, command.schedule);
-      return textMessage(`✅ The weekly digest here now comes ${describeDigestTime(info.time)}; the next one ${whenPlain(info.nextRunAt!)}.`);
-    }
-    if (command.name === 'unsubscribe') {
-      const result = await this.services.subscriptions.unsubscribe(context, channel, command.spec);
-      const what = command.spec === 'all' ? 'any spec' : `\`${result.slug}\``;
-      return textMessage(result.removed > 0 ? `✅ This conversation no longer follows ${what}.` : `This conversation was not following ${what}; nothing changed.`);
-    }
-    const result = await this.services.subscriptions.subscribe(context, channel, command.spec, command.private);
-    const what = result.info.scope.kind === 'all' ? 'every spec' : `\`${result.info.scope.slug}\``;
-    const verb = result.created ? 'now follows' : result.resumed ? 'follows again' : 'already follows';
-    return textMessage(`✅ This conversation ${verb} ${what}: each completed interview is posted here.${command.private ? ' Candidate names are hidden here ("a candidate").' : ''}`);
+    return {
+      channel: { platform: 'teams', workspaceId: tenantOf(activity) ?? '', channelId: channelOf(activity.conversation.id) },
+      organizationId: () => this.services.actors.organizationFor(tenantOf(activity)),
+      actor: () => this.actor(turn),
+      // Mentions were resolved to AAD object ids with the names Teams showed for them.
+      userLabel: async (userId) => ({ mention: userId, name: names.get(userId) ?? userId }),
+    };
   }
 
   /** `adaptiveCard/action`: the edit form's Save / Add / Remove / Cancel. Answered with the card to show. */
@@ -232,8 +161,7 @@ export class TeamsBot {
       return cardAnswer(plain(card));
     } catch (error) {
       // Stale version, lost permission, nothing changed: said at the top of the form, the input kept.
-      const message = isPanelistError(error) ? error.message : errorMessage(error, log).text!.replace(/^❌ /, '');
-      return cardAnswer(buildEditCard(state, draft, { [FORM_ERROR]: message }));
+      return cardAnswer(buildEditCard(state, draft, { [FORM_ERROR]: replyText(errorReply(error, log), TEAMS_PREFIX) }));
     }
   }
 
@@ -282,24 +210,12 @@ function tenantOf(activity: InboundActivity): string | undefined {
   return activity.conversation.tenantId ?? activity.channelData?.tenant?.id;
 }
 
-function saved(result: { number: number; slug: string; changes: string[] }, verb = 'Saved'): TeamsMessage {
-  return textMessage(`✅ ${verb} **v${result.number}** of \`${result.slug}\`: ${result.changes.join('; ')}.`);
-}
-
 function cardAnswer(card: Record<string, unknown>): InvokeAnswer {
   return { statusCode: 200, type: ADAPTIVE_CARD, value: card };
 }
 
 function messageAnswer(text: string): InvokeAnswer {
   return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text };
-}
-
-/** Our own errors in their words; anything else logged with a reference the user can quote. */
-export function errorMessage(error: unknown, logger: Logger): TeamsMessage {
-  if (isPanelistError(error)) return textMessage(`⚠️ ${error.message}`);
-  const reference = randomUUID().slice(0, 8);
-  logger.error({ err: error, reference }, 'Teams command failed');
-  return textMessage(`❌ Something went wrong on Panelist's side (reference \`${reference}\`). Nothing was changed; try again, and tell whoever runs Panelist if it keeps happening.`);
 }
 
 export { cardMessage };

@@ -45,7 +45,8 @@ describe('/spec help and mistakes are answered in the acknowledgement', () => {
 
   it('suggests the command a typo meant', async () => {
     const sent = await harness.spec('shwo senior-backend-payments');
-    expect((sent.ack.json() as { text: string }).text).toContain('Did you mean `/spec show <spec>`?');
+    // Escaped as Slack requires, so the placeholder shows as written instead of becoming a link.
+    expect((sent.ack.json() as { text: string }).text).toContain('Did you mean `/spec show &lt;spec&gt;`?');
   });
 });
 
