@@ -1,5 +1,5 @@
 import { PanelistError } from '../domain/errors';
-import type { Db, Tx } from '../store/db';
+import type { Db } from '../store/db';
 import type { ActorContext } from './actor';
 import { recordAudit } from './audit';
 
@@ -16,12 +16,6 @@ export interface NamedAdminRow {
 
 /** A Microsoft Entra object id (a user's, as Panelist keys Teams users, or a group's): a GUID. */
 export const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True when an operator named this user an admin of the organization. One indexed read. */
-export async function isNamedAdmin(db: Db | Tx, organizationId: string, platform: string, userId: string): Promise<boolean> {
-  const row = await db.namedAdmin.findUnique({ where: { organizationId_platform_userId: { organizationId, platform, userId } }, select: { userId: true } });
-  return row !== null;
-}
 
 /**
  * Who administers an organization on a platform whose own roles do not say (Teams: a team owner

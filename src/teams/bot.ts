@@ -9,7 +9,7 @@ import type { SpecService } from '../services/specs';
 import type { ChannelRef } from '../services/actor';
 import type { SubscriptionService } from '../services/subscriptions';
 import type { ActorContext } from '../services/actor';
-import type { RosterLookup, TeamsActors, TeamsUser } from './actors';
+import type { ActorNeeds, RosterLookup, TeamsActors, TeamsUser } from './actors';
 import type { ConversationStore } from '../store/teams-conversations';
 import { channelOf } from './conversations';
 import {
@@ -181,7 +181,8 @@ export class TeamsBot {
       });
       return textMessage(`**This conversation follows**\n\n${lines.join('\n')}\n\n${digest}`);
     }
-    const context = await this.actor(turn);
+    // Following and digests need no admin: no reason to ask Entra's group.
+    const context = await this.actor(turn, 'identity');
     if (command.name === 'digest') {
       if (command.schedule === 'off') {
         const changed = await this.services.digestSchedules.disable(context, channel);
@@ -271,10 +272,10 @@ export class TeamsBot {
     });
   }
 
-  private actor(turn: Turn): Promise<ActorContext> {
+  private actor(turn: Turn, needs: ActorNeeds = 'admin'): Promise<ActorContext> {
     const { activity } = turn;
     const user: TeamsUser = { aadObjectId: activity.from.aadObjectId ?? activity.from.id, id: activity.from.id, name: activity.from.name };
-    return this.services.actors.resolve(tenantOf(activity), user, activity.channelData?.team?.id, turn.roster);
+    return this.services.actors.resolve(tenantOf(activity), user, activity.channelData?.team?.id, turn.roster, needs);
   }
 }
 
