@@ -1,4 +1,4 @@
-import { AdminGroupService } from '../services/admin-group';
+import { ADMIN_GROUP_PERMISSIONS, AdminGroupService } from '../services/admin-group';
 import { AdminService } from '../services/admins';
 import { CLI_ACTOR } from '../services/actor';
 import type { Db } from '../store/db';
@@ -60,6 +60,6 @@ async function runGroup(groups: AdminGroupService, context: { organizationId: st
     return 0;
   }
   out(`Members of Entra group ${groupId.toLowerCase()} are now Panelist admins of "${orgSlug}" in Teams${previous ? ` (instead of ${previous}'s)` : ''}.`);
-  out('Panelist asks Microsoft Graph on their next command: the app registration needs the GroupMember.Read.All application permission, with admin consent.');
+  out(`Panelist asks Microsoft Graph when they edit or grant: the app registration needs the ${ADMIN_GROUP_PERMISSIONS}, with admin consent.`);
   return 0;
 }

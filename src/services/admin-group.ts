@@ -5,6 +5,13 @@ import type { ActorContext } from './actor';
 import { ENTRA_OBJECT_ID } from './admins';
 import { recordAudit } from './audit';
 
+/**
+ * What Graph needs to answer `POST /users/{id}/checkMemberGroups` for another user with an app
+ * token: Microsoft's least-privileged pair (its user-checkmembergroups reference), granted with
+ * admin consent on the app registration. Named once, for the CLI, the log and the docs to agree.
+ */
+export const ADMIN_GROUP_PERMISSIONS = 'User.Read.All and GroupMember.Read.All application permissions';
+
 export interface AdminGroupRow {
   groupId: string;
   setBy: string;

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics';
+import { ADMIN_GROUP_PERMISSIONS } from '../services/admin-group';
 import { ENTRA_OBJECT_ID } from '../services/admins';
 
 /** The SDK's Graph HTTP client (`app.graph.http`): base URL `{graph}/v1.0`, the app's own Graph token. */
@@ -27,8 +28,8 @@ const WARN_EVERY_MS = 5 * 60_000;
 
 /**
  * Whether a Teams user is in the organization's Entra admin group, asked of Microsoft Graph
- * (`checkMemberGroups`, transitive) with the app's token, which needs the GroupMember.Read.All
- * application permission. Answers are reused for the TTL (bounded LRU), so a busy user costs one
+ * (`checkMemberGroups`, transitive) with the app's token, which needs User.Read.All and
+ * GroupMember.Read.All (ADMIN_GROUP_PERMISSIONS). Answers are reused for the TTL (bounded LRU), so a busy user costs one
  * Graph call per TTL, and concurrent commands of one user share the call. A failure is not
  * remembered: the user is no admin for that command only, and the next one asks again.
  */
@@ -96,7 +97,7 @@ export class AdminGroupCheck {
 /** What went wrong, in words for the log. Never the error itself: its request config holds the token. */
 function failure(status: number | undefined, error: unknown, timeoutMs: number): [Outcome, string] {
   if (status === 401 || status === 403) {
-    return ['refused', `Microsoft Graph refused it (HTTP ${status}): give the app registration the GroupMember.Read.All application permission and grant admin consent`];
+    return ['refused', `Microsoft Graph refused it (HTTP ${status}): give the app registration the ${ADMIN_GROUP_PERMISSIONS} and grant admin consent`];
   }
   if (status === 429) return ['unavailable', 'Microsoft Graph is throttling Panelist (HTTP 429)'];
   if (status !== undefined && status < 500) return ['refused', `Microsoft Graph refused it (HTTP ${status}); is the group id right?`];

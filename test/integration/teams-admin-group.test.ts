@@ -72,7 +72,7 @@ describe('the Entra admin group, with answers kept five minutes', () => {
   it('`admins group set` names the group (audited once) and `admins list` shows it', async () => {
     const set = await cli.run('admins', 'group', 'set', GROUP.toUpperCase());
     expect(set[0]).toBe(`Members of Entra group ${GROUP} are now Panelist admins of "default" in Teams.`);
-    expect(set[1]).toContain('GroupMember.Read.All');
+    expect(set[1]).toContain('the app registration needs the User.Read.All and GroupMember.Read.All application permissions, with admin consent.');
     expect(await cli.run('admins', 'group', 'set', GROUP)).toEqual([`${GROUP} is already the admin group of "default"; nothing changed.`]);
     const audit = await h.db.auditEvent.findMany({ where: { action: 'admin.group.set' } });
     expect(audit).toHaveLength(1);
@@ -145,7 +145,7 @@ describe('the Entra admin group, with answers kept five minutes', () => {
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]).toMatchObject({ groupId: GROUP, result: 'refused' });
     expect(String(warnings()[0]!.reason)).toContain('HTTP 403');
-    expect(String(warnings()[0]!.reason)).toContain('GroupMember.Read.All application permission');
+    expect(String(warnings()[0]!.reason)).toContain('give the app registration the User.Read.All and GroupMember.Read.All application permissions and grant admin consent');
 
     h.connector.graph.faults.push(503);
     const failed = await h.ask(`grant <at>Bob Member</at> all`, DANA, { entities: [MENTION_BOB] });
