@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Actor, ActorContext } from '../services/actor';
 import type { OrganizationService } from '../services/organizations';
 import { PanelistError } from '../domain/errors';
@@ -41,13 +42,22 @@ export type ActorNeeds = 'admin' | 'identity';
  * command, so `admins add|remove|group` takes effect on the next one.
  */
 export class TeamsActors {
-  private readonly names = new Map<string, { name: string | undefined; expires: number }>();
+  /** Roster names by team and user: any signed activity can name a new one, so the bound matters. */
+  private readonly names: LRUCache<string, { name: string | undefined }>;
 
   constructor(
     private readonly organizations: OrganizationService,
     private readonly tenantId: string,
     private readonly adminGroup?: AdminGroupCheck,
-  ) {}
+    maxNames = 10_000,
+  ) {
+    this.names = new LRUCache({ max: maxNames, ttl: TTL_MS });
+  }
+
+  /** How many roster names are held now (for the test of the bound). */
+  get nameCount(): number {
+    return this.names.size;
+  }
 
   async organizationFor(tenantId: string | undefined): Promise<string> {
     if (tenantId && tenantId !== this.tenantId) {
@@ -73,10 +83,10 @@ export class TeamsActors {
     if (!teamId) return user.name;
     const key = `${teamId}:${user.aadObjectId}`;
     const cached = this.names.get(key);
-    if (cached && cached.expires > Date.now()) return cached.name;
+    if (cached) return cached.name;
     const member = await roster(teamId, user.id);
     const name = member?.name ?? user.name;
-    this.names.set(key, { name, expires: Date.now() + TTL_MS });
+    this.names.set(key, { name });
     return name;
   }
 }
