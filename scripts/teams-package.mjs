@@ -83,3 +83,8 @@ const out = new URL('dist/teams/', root);
 mkdirSync(out, { recursive: true });
 writeFileSync(new URL('panelist-teams.zip', out), Buffer.concat([...local, centralBuf, end]));
 console.log(`wrote dist/teams/panelist-teams.zip (${files.map(([n]) => n).join(', ')}) for app ${clientId} at ${host}`);
+// Tenant-wide Graph permissions cannot be asked for by a manifest (it holds resource-specific consent only).
+console.log(
+  'If an Entra group should name Panelist admins (`npx panelist admins group set <group object id>`), also give the app registration ' +
+    'Microsoft Graph’s User.Read.All and GroupMember.Read.All application permissions, with admin consent.',
+);

@@ -52,7 +52,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     return 0;
   }
   const key = `${group} ${action ?? ''}`.trim();
-  if (!['specs import', 'specs list', 'db migrate', 'deliveries list', 'deliveries retry', 'digests run', 'digests preview', 'admins list', 'admins add', 'admins remove'].includes(key)) {
+  if (!['specs import', 'specs list', 'db migrate', 'deliveries list', 'deliveries retry', 'digests run', 'digests preview', 'admins list', 'admins add', 'admins remove', 'admins group'].includes(key)) {
     throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
   }
   if (key === 'specs import' && rest.length !== 1) throw new UsageError('specs import takes one file: panelist specs import <file.json>');

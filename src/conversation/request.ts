@@ -21,8 +21,11 @@ export interface ConversationServices {
 export interface ConversationRequest {
   channel: ChannelRef;
   organizationId(): Promise<string>;
-  /** the actor with their permissions, resolved only when a command needs them */
-  actor(): Promise<ActorContext>;
+  /**
+   * The actor with their permissions, resolved only when a command needs them. `identity`: the
+   * command needs no admin (following, digests), so a platform may skip asking who is one.
+   */
+  actor(needs?: 'identity' | 'admin'): Promise<ActorContext>;
   /** how a reply names another user of the platform; throws a PanelistError when there is no such user */
   userLabel(userId: string): Promise<Inline>;
   /** false when Panelist cannot post in this channel yet (Slack: not invited); undefined when it cannot tell */

@@ -32,6 +32,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly teamsAdminGroupChecks = new Counter({
+    name: 'panelist_teams_admin_group_checks_total',
+    help: 'Microsoft Graph checks (checkMemberGroups) of a Teams user in the organization’s Entra admin group, cache misses only: member, not_member, refused (403: no User.Read.All and GroupMember.Read.All consent, or another 4xx), unavailable (5xx, 429, timeout, network); refused and unavailable leave the user no admin for that command',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   readonly deadLetters = new Counter({
     name: 'panelist_delivery_dead_letters_total',
     help: 'Deliveries that failed for good (retry with `npx panelist deliveries retry`)',

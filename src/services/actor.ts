@@ -1,9 +1,11 @@
-/** Who is acting, as the chat adapter established it. `isAdmin`: Slack workspace admin/owner, or a named Teams admin. */
+/** Who is acting, as the chat adapter established it. `isAdmin`: Slack workspace admin/owner, or a Teams admin (named, or in the organization's Entra admin group). */
 export interface Actor {
   platform: 'slack' | 'teams' | 'cli';
   userId: string;
   name?: string;
   isAdmin: boolean;
+  /** Teams: whether they are in the Entra admin group could not be checked just now, so they are no admin for this command */
+  adminUnverified?: boolean;
   /** IANA zone from the user's chat profile: the default for schedules they create */
   timeZone?: string;
 }

@@ -1,5 +1,5 @@
 import { PanelistError } from '../domain/errors';
-import type { Db, Tx } from '../store/db';
+import type { Db } from '../store/db';
 import type { ActorContext } from './actor';
 import { recordAudit } from './audit';
 
@@ -14,14 +14,8 @@ export interface NamedAdminRow {
   createdAt: Date;
 }
 
-/** A Teams user id as Panelist keys it: the AAD object id, a GUID. */
-const AAD_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True when an operator named this user an admin of the organization. One indexed read. */
-export async function isNamedAdmin(db: Db | Tx, organizationId: string, platform: string, userId: string): Promise<boolean> {
-  const row = await db.namedAdmin.findUnique({ where: { organizationId_platform_userId: { organizationId, platform, userId } }, select: { userId: true } });
-  return row !== null;
-}
+/** A Microsoft Entra object id (a user's, as Panelist keys Teams users, or a group's): a GUID. */
+export const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Who administers an organization on a platform whose own roles do not say (Teams: a team owner
@@ -69,7 +63,7 @@ export class AdminService {
     if (!(NAMED_ADMIN_PLATFORMS as readonly string[]).includes(platform)) {
       throw new PanelistError('invalid_input', `"${platform}" is not a platform Panelist names admins for; write "teams".`);
     }
-    if (!AAD_OBJECT_ID.test(userId)) {
+    if (!ENTRA_OBJECT_ID.test(userId)) {
       throw new PanelistError(
         'invalid_input',
         `"${userId}" is not a Teams user's Microsoft Entra object id (a GUID such as 3f2504e0-4f89-11d3-9a0c-0305e82c3301; Entra admin center → Users → the user → Object ID).`,

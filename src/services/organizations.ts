@@ -1,6 +1,6 @@
 import type { Db } from '../store/db';
 import { insertOrganizationIfAbsent, lockWorkspaceLinks } from '../store/organization-rows';
-import { isNamedAdmin } from './admins';
+import { readTeamsAdminStanding, type TeamsAdminStanding } from '../store/admin-rows';
 
 export const DEFAULT_ORGANIZATION_SLUG = 'default';
 
@@ -18,9 +18,9 @@ export class OrganizationService {
     return (await this.db.organization.findUniqueOrThrow({ where: { slug: DEFAULT_ORGANIZATION_SLUG }, select: { id: true } })).id;
   }
 
-  /** Whether an operator named this user an admin (`npx panelist admins add`); see AdminService. */
-  isNamedAdmin(organizationId: string, platform: string, userId: string): Promise<boolean> {
-    return isNamedAdmin(this.db, organizationId, platform, userId);
+  /** Whether an operator named this Teams user an admin (`npx panelist admins add`), and the organization's admin group, if set. */
+  teamsAdminStanding(organizationId: string, userId: string): Promise<TeamsAdminStanding> {
+    return readTeamsAdminStanding(this.db, organizationId, userId);
   }
 
   async bySlug(slug: string): Promise<string | undefined> {

@@ -23,7 +23,7 @@ export async function assertCanEditSpec(db: Db | Tx, context: ActorContext, spec
   if (!(await canEditSpec(db, context, spec.id))) {
     throw new PanelistError(
       'forbidden',
-      `You can read \`${spec.slug}\` but not change it. ${adminsName(context.actor)} can let you: \`grant @you ${spec.slug}\`.`,
+      `You can read \`${spec.slug}\` but not change it. ${adminsName(context.actor)} can let you: \`grant @you ${spec.slug}\`.${unverified(context.actor)}`,
     );
   }
 }
@@ -31,11 +31,17 @@ export async function assertCanEditSpec(db: Db | Tx, context: ActorContext, spec
 export function assertAdmin(actor: Actor, what: string): void {
   if (!actor.isAdmin) {
     const who = actor.platform === 'teams' ? 'Panelist admins (whoever runs Panelist names them)' : 'workspace admins and owners';
-    throw new PanelistError('forbidden', `Only ${who} can ${what}.`);
+    throw new PanelistError('forbidden', `Only ${who} can ${what}.${unverified(actor)}`);
   }
 }
 
 /** Who the admins are, in the actor's platform's words (see "Who can edit" in the README). */
 function adminsName(actor: Actor): string {
   return actor.platform === 'teams' ? 'A Panelist admin' : 'A workspace admin';
+}
+
+/** Said when the answer might have been yes: the admin group could not be asked (Teams). */
+function unverified(actor: Actor): string {
+  if (!actor.adminUnverified) return '';
+  return ' Panelist could not check with Microsoft Entra just now whether you are in its admin group; if you are, try again in a few minutes, and tell whoever runs Panelist if it keeps happening.';
 }

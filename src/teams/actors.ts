@@ -1,6 +1,8 @@
+import { LRUCache } from 'lru-cache';
 import type { Actor, ActorContext } from '../services/actor';
 import type { OrganizationService } from '../services/organizations';
 import { PanelistError } from '../domain/errors';
+import type { AdminGroupCheck } from './admin-group';
 
 const TTL_MS = 60_000;
 
@@ -24,20 +26,38 @@ export interface TeamsUser {
 }
 
 /**
+ * What a command needs to know: `admin` for one that edits or grants; `identity` for one that
+ * never asks (subscriptions, digests), so it costs no Graph call.
+ */
+export type ActorNeeds = 'admin' | 'identity';
+
+/**
  * Who a Teams user is to Panelist. The organization: this bot is single-tenant (TEAMS_TENANT_ID), and
  * its tenant joins the default organization (where the demo spec and CLI imports go); activities from
- * any other tenant are refused. Admin: only a user an operator named (`npx panelist admins add teams
- * <object id>`). Owning a team is not enough: anyone may create a team and own it, and that says
- * nothing about who runs hiring. Others edit what they are granted. The roster's name is cached for a
- * minute; admin is read on every command, so `admins add|remove` takes effect on the next one.
+ * any other tenant are refused. Admin: a user an operator named (`npx panelist admins add teams
+ * <object id>`), or a member of the organization's Entra admin group (`admins group set`), asked of
+ * Graph only for users who are not named. Owning a team is not enough: anyone may create a team and
+ * own it, and that says nothing about who runs hiring. Others edit what they are granted. The
+ * roster's name is cached for a minute; the named admins and the group id are read on every
+ * command, so `admins add|remove|group` takes effect on the next one.
  */
 export class TeamsActors {
-  private readonly names = new Map<string, { name: string | undefined; expires: number }>();
+  /** Roster names by team and user: any signed activity can name a new one, so the bound matters. */
+  private readonly names: LRUCache<string, { name: string | undefined }>;
 
   constructor(
     private readonly organizations: OrganizationService,
     private readonly tenantId: string,
-  ) {}
+    private readonly adminGroup?: AdminGroupCheck,
+    maxNames = 10_000,
+  ) {
+    this.names = new LRUCache({ max: maxNames, ttl: TTL_MS });
+  }
+
+  /** How many roster names are held now (for the test of the bound). */
+  get nameCount(): number {
+    return this.names.size;
+  }
 
   async organizationFor(tenantId: string | undefined): Promise<string> {
     if (tenantId && tenantId !== this.tenantId) {
@@ -46,11 +66,15 @@ export class TeamsActors {
     return this.organizations.ensureDefault();
   }
 
-  async resolve(tenantId: string | undefined, user: TeamsUser, teamId: string | undefined, roster: RosterLookup): Promise<ActorContext> {
+  async resolve(tenantId: string | undefined, user: TeamsUser, teamId: string | undefined, roster: RosterLookup, needs: ActorNeeds = 'admin'): Promise<ActorContext> {
     const organizationId = await this.organizationFor(tenantId);
-    const name = await this.nameOf(user, teamId, roster);
-    const isAdmin = await this.organizations.isNamedAdmin(organizationId, 'teams', user.aadObjectId);
-    const actor: Actor = { platform: 'teams', userId: user.aadObjectId, name, isAdmin };
+    const [name, standing] = await Promise.all([this.nameOf(user, teamId, roster), this.organizations.teamsAdminStanding(organizationId, user.aadObjectId)]);
+    const actor: Actor = { platform: 'teams', userId: user.aadObjectId, name, isAdmin: standing.named };
+    if (!standing.named && standing.groupId && needs === 'admin' && this.adminGroup) {
+      const membership = await this.adminGroup.isMember(this.tenantId, standing.groupId, user.aadObjectId);
+      actor.isAdmin = membership.member;
+      if (!membership.member && membership.unverified) actor.adminUnverified = true;
+    }
     return { organizationId, actor };
   }
 
@@ -59,10 +83,10 @@ export class TeamsActors {
     if (!teamId) return user.name;
     const key = `${teamId}:${user.aadObjectId}`;
     const cached = this.names.get(key);
-    if (cached && cached.expires > Date.now()) return cached.name;
+    if (cached) return cached.name;
     const member = await roster(teamId, user.id);
     const name = member?.name ?? user.name;
-    this.names.set(key, { name, expires: Date.now() + TTL_MS });
+    this.names.set(key, { name });
     return name;
   }
 }

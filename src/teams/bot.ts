@@ -8,7 +8,7 @@ import type { GrantService } from '../services/grants';
 import type { SpecService } from '../services/specs';
 import type { SubscriptionService } from '../services/subscriptions';
 import type { ConversationStore } from '../store/teams-conversations';
-import type { RosterLookup, TeamsActors, TeamsUser } from './actors';
+import type { ActorNeeds, RosterLookup, TeamsActors, TeamsUser } from './actors';
 import { documentMessage, TEAMS_PREFIX } from './cards/document';
 import {
   addRow,
@@ -124,7 +124,7 @@ export class TeamsBot {
     return {
       channel: { platform: 'teams', workspaceId: tenantOf(activity) ?? '', channelId: channelOf(activity.conversation.id) },
       organizationId: () => this.services.actors.organizationFor(tenantOf(activity)),
-      actor: () => this.actor(turn),
+      actor: (needs) => this.actor(turn, needs),
       // Mentions were resolved to AAD object ids with the names Teams showed for them.
       userLabel: async (userId) => ({ mention: userId, name: names.get(userId) ?? userId }),
     };
@@ -199,10 +199,10 @@ export class TeamsBot {
     });
   }
 
-  private actor(turn: Turn): Promise<ActorContext> {
+  private actor(turn: Turn, needs: ActorNeeds = 'admin'): Promise<ActorContext> {
     const { activity } = turn;
     const user: TeamsUser = { aadObjectId: activity.from.aadObjectId ?? activity.from.id, id: activity.from.id, name: activity.from.name };
-    return this.services.actors.resolve(tenantOf(activity), user, activity.channelData?.team?.id, turn.roster);
+    return this.services.actors.resolve(tenantOf(activity), user, activity.channelData?.team?.id, turn.roster, needs);
   }
 }
 

@@ -8,6 +8,8 @@ const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const url = z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL' }).optional());
 
+const CACHE_MS = 'use milliseconds, 100 to 3600000 (an hour)';
+
 export const teamsEnvShape = {
   /** the bot's Microsoft Entra app (client) id; mapped onto the SDK's clientId (its CLIENT_ID) */
   TEAMS_CLIENT_ID: optionalString,
@@ -35,6 +37,16 @@ export const teamsEnvShape = {
   ),
   /** after a post whose answer was lost, how long to wait before looking for it through Graph */
   TEAMS_SEARCH_DELAY_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(15_000)),
+  /** how long a user's membership of the Entra admin group is reused: a change in Entra counts within it */
+  TEAMS_ADMIN_GROUP_CACHE_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: CACHE_MS })
+      .int({ message: CACHE_MS })
+      .min(100, { message: CACHE_MS })
+      .max(3_600_000, { message: `${CACHE_MS}; longer would leave a removed admin in place too long` })
+      .default(300_000),
+  ),
   /** messages per second per conversation (Teams allows 7; stay under) */
   TEAMS_CONVERSATION_RATE: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(7).default(6)),
 };
@@ -56,6 +68,7 @@ export type TeamsOptions =
       serviceUrl?: string;
       graphUrl?: string;
       searchDelayMs: number;
+      adminGroupCacheMs: number;
       conversationRate: number;
     };
 
@@ -86,6 +99,7 @@ export function teamsOptions(env: TeamsEnv): TeamsOptions {
     serviceUrl: trim(env.TEAMS_SERVICE_URL),
     graphUrl: trim(env.TEAMS_GRAPH_URL),
     searchDelayMs: env.TEAMS_SEARCH_DELAY_MS,
+    adminGroupCacheMs: env.TEAMS_ADMIN_GROUP_CACHE_MS,
     conversationRate: env.TEAMS_CONVERSATION_RATE,
   };
 }

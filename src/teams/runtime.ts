@@ -12,6 +12,7 @@ import type { SubscriptionService } from '../services/subscriptions';
 import type { Metrics } from '../observability/metrics';
 import type { Db } from '../store/db';
 import { TeamsActors, type RosterMember } from './actors';
+import { AdminGroupCheck, type GraphPoster } from './admin-group';
 import { TeamsBot, type InboundActivity, type Turn } from './bot';
 import type { TeamsMessage } from './cards/message';
 import { ConversationStore } from '../store/teams-conversations';
@@ -86,7 +87,11 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
       grants: services.grants,
       subscriptions: services.subscriptions,
       digestSchedules: services.digestSchedules,
-      actors: new TeamsActors(services.organizations, options.tenantId),
+      actors: new TeamsActors(
+        services.organizations,
+        options.tenantId,
+        new AdminGroupCheck(app.graph.http as GraphPoster, { ttlMs: options.adminGroupCacheMs, logger: log, metrics: services.metrics }),
+      ),
       conversations,
     },
     log,

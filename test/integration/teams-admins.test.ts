@@ -1,4 +1,5 @@
-import { runCli, UsageError } from '../../src/cli/main';
+import { UsageError } from '../../src/cli/main';
+import { panelistCli } from '../support/panelist-cli';
 import type { FakeMember } from '../support/fake-bot-connector';
 import { MEMBER, OWNER, TeamsHarness } from '../support/teams-harness';
 
@@ -13,31 +14,9 @@ const SPEC = 'senior-backend-payments';
 const MENTION_BOB = { type: 'mention', text: '<at>Bob Member</at>', mentioned: { id: MEMBER.id, name: MEMBER.name } };
 
 let h: TeamsHarness;
-const savedDatabaseUrl = process.env.DATABASE_URL;
-
-/** `npx panelist …` in this process, against the harness's database; returns what it printed. */
-async function panelist(...args: string[]): Promise<string[]> {
-  const lines: string[] = [];
-  process.env.DATABASE_URL = h.database.url;
-  try {
-    expect(await runCli(args, (line) => lines.push(line))).toBe(0);
-  } finally {
-    process.env.DATABASE_URL = savedDatabaseUrl;
-  }
-  return lines;
-}
-
-async function panelistRefusal(...args: string[]): Promise<Error> {
-  process.env.DATABASE_URL = h.database.url;
-  try {
-    await runCli(args, () => undefined);
-  } catch (error) {
-    return error as Error;
-  } finally {
-    process.env.DATABASE_URL = savedDatabaseUrl;
-  }
-  throw new Error(`panelist ${args.join(' ')} was not refused`);
-}
+const cli = panelistCli(() => h.database.url);
+const panelist = cli.run;
+const panelistRefusal = cli.refusal;
 
 const adminRows = () => h.db.namedAdmin.findMany({ where: { platform: 'teams' }, orderBy: { createdAt: 'asc' } });
 

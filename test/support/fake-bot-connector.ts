@@ -129,7 +129,7 @@ export class FakeBotConnector {
       return json(200, { issuer: ISSUER, jwks_uri: `${this.url}/v1/.well-known/keys`, id_token_signing_alg_values_supported: ['RS256'] });
     }
     if (path === '/v1/.well-known/keys') return json(200, { keys: [this.jwk] });
-    if (this.graph.handle(req, json)) return;
+    if (this.graph.handle(req, json, raw)) return;
     if (path.startsWith('/login/') && path.endsWith('/oauth2/v2.0/token')) {
       this.tokenRequests.push(Object.fromEntries(new URLSearchParams(raw)));
       // A JWT-shaped token: the SDK decodes what it is given.

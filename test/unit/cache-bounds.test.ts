@@ -3,6 +3,7 @@ import { SlackSender } from '../../src/slack/sender';
 import { SpecVersionCache } from '../../src/services/spec-version-cache';
 import type { OrganizationService } from '../../src/services/organizations';
 import { SlackActors } from '../../src/slack/actors';
+import { TeamsActors } from '../../src/teams/actors';
 import type { Db } from '../../src/store/db';
 import { MAX_NAMED_STATEMENTS, statementName } from '../../src/store/sql-runner';
 
@@ -30,6 +31,25 @@ describe('bounded in-memory caches', () => {
     await actors.resolve(client, 'T9', 'U49');
     expect(lookups).toBe(before);
     expect(await actors.organizationFor('T9')).toBe('org-T9');
+  });
+
+  it('TeamsActors keeps at most maxNames roster names', async () => {
+    const organizations = {
+      ensureDefault: async () => 'org-default',
+      teamsAdminStanding: async () => ({ named: false }),
+    } as unknown as OrganizationService;
+    let lookups = 0;
+    const roster = async (_team: string, id: string) => {
+      lookups += 1;
+      return { id, name: `name of ${id}` };
+    };
+    const actors = new TeamsActors(organizations, 'tenant-1', undefined, 3);
+    for (let i = 0; i < 50; i += 1) await actors.resolve('tenant-1', { aadObjectId: `aad-${i}`, id: `29:${i}` }, `team-${i % 5}`, roster);
+    expect(actors.nameCount).toBe(3);
+    const before = lookups;
+    const again = await actors.resolve('tenant-1', { aadObjectId: 'aad-49', id: '29:49' }, 'team-4', roster);
+    expect(again.actor.name).toBe('name of 29:49');
+    expect(lookups).toBe(before);
   });
 
   it('SlackSender keeps at most maxClients WebClients', async () => {

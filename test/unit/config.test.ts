@@ -232,6 +232,14 @@ describe('Teams', () => {
     expect(loadConfig(TEAMS).teams).toMatchObject({ kind: 'on', searchDelayMs: 15_000 });
   });
 
+  it('keeps Entra admin group answers five minutes by default; TEAMS_ADMIN_GROUP_CACHE_MS is milliseconds, at most an hour', () => {
+    expect(loadConfig(TEAMS).teams).toMatchObject({ adminGroupCacheMs: 300_000 });
+    expect(loadConfig({ ...TEAMS, TEAMS_ADMIN_GROUP_CACHE_MS: '250' }).teams).toMatchObject({ adminGroupCacheMs: 250 });
+    expect(problems({ ...TEAMS, TEAMS_ADMIN_GROUP_CACHE_MS: '5m' })).toEqual(['TEAMS_ADMIN_GROUP_CACHE_MS: use milliseconds, 100 to 3600000 (an hour)']);
+    expect(problems({ ...TEAMS, TEAMS_ADMIN_GROUP_CACHE_MS: '0' })).toEqual(['TEAMS_ADMIN_GROUP_CACHE_MS: use milliseconds, 100 to 3600000 (an hour)']);
+    expect(problems({ ...TEAMS, TEAMS_ADMIN_GROUP_CACHE_MS: '86400000' })[0]).toMatch(/^TEAMS_ADMIN_GROUP_CACHE_MS: .*longer would leave a removed admin in place too long$/);
+  });
+
   it('takes a Graph root as a scheme and host, and refuses one with a path (the SDK would drop it)', () => {
     expect(loadConfig({ ...TEAMS, TEAMS_GRAPH_URL: 'http://127.0.0.1:9999/' }).teams).toMatchObject({ graphUrl: 'http://127.0.0.1:9999' });
     expect(problems({ ...TEAMS, TEAMS_GRAPH_URL: 'https://graph.example.com/v1.0' })).toEqual([
