@@ -5,7 +5,8 @@ import type { SlackServices } from './services';
 import { draftFromSpec, buildEditModal } from './edit-modal';
 import { renderHelp, renderHistory, renderSpecList } from './render/lists';
 import { renderSpec } from './render/spec';
-import { errorReply, plain, savedReply, type Reply } from './replies';
+import { code, mention, mrkdwn } from './render/mrkdwn';
+import { errorReply, plain, replyBody, savedReply, sentence, type Reply } from './replies';
 import { runSubscriptionCommand } from './subscription-commands';
 
 /** Reads that finish within this answer in the acknowledgement itself; Slack allows 3 s for it. */
@@ -21,15 +22,15 @@ const READS = new Set<Command['name']>(['list', 'show', 'history', 'subscription
 export function registerSpecCommand(app: App, services: SlackServices, logger: Logger): void {
   app.command('/spec', async ({ command, ack, respond, client }) => {
     const parsed = parseCommand(command.text);
-    if (!parsed.ok) return ack({ response_type: 'ephemeral', ...plain(`:warning: ${parsed.error}`) });
-    if (parsed.command.name === 'help') return ack({ response_type: 'ephemeral', ...renderHelp() });
+    if (!parsed.ok) return ack({ response_type: 'ephemeral', ...replyBody(sentence(':warning:', parsed.error)) });
+    if (parsed.command.name === 'help') return ack({ response_type: 'ephemeral', ...replyBody(renderHelp()) });
     // Slack's trigger id is unique per command: it ties every line about this request together.
     const log = logger.child({ requestId: command.trigger_id, command: parsed.command.name, team: command.team_id, user: command.user_id });
     const answer = () => run(parsed.command, command, services, client).catch((error: unknown) => errorReply(error, log));
     if (READS.has(parsed.command.name)) {
       const reading = answer();
       const early = await Promise.race([reading, delay(READ_ANSWER_IN_ACK_MS).then((): typeof NOT_YET => NOT_YET)]);
-      if (early !== NOT_YET) return ack(early && { response_type: 'ephemeral', text: early.text, blocks: early.blocks });
+      if (early !== NOT_YET) return ack(early && { response_type: 'ephemeral', ...replyBody(early) });
       await ack();
       return send(respond, await reading);
     }
@@ -89,15 +90,16 @@ async function run(
         command.name === 'grant'
           ? await services.grants.grant(context, command.userId, command.spec)
           : await services.grants.revoke(context, command.userId, command.spec);
-      const scope = change.scope.kind === 'all' ? 'every spec' : `\`${change.scope.slug}\``;
+      const scope = change.scope.kind === 'all' ? mrkdwn`every spec` : code(change.scope.slug);
+      const user = mention(command.userId);
       if (command.name === 'grant') {
-        return plain(change.changed ? `:white_check_mark: <@${command.userId}> can now edit ${scope}.` : `<@${command.userId}> could already edit ${scope}.`);
+        return plain(change.changed ? mrkdwn`:white_check_mark: ${user} can now edit ${scope}.` : mrkdwn`${user} could already edit ${scope}.`);
       }
-      return plain(change.changed ? `:white_check_mark: <@${command.userId}> can no longer edit ${scope}.` : `<@${command.userId}> had no grant for ${scope}; nothing changed.`);
+      return plain(change.changed ? mrkdwn`:white_check_mark: ${user} can no longer edit ${scope}.` : mrkdwn`${user} had no grant for ${scope}; nothing changed.`);
     }
   }
 }
 
 async function send(respond: RespondFn, reply: Reply | undefined): Promise<void> {
-  if (reply) await respond({ response_type: 'ephemeral', replace_original: false, text: reply.text, blocks: reply.blocks });
+  if (reply) await respond({ response_type: 'ephemeral', replace_original: false, ...replyBody(reply) });
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { isPanelistError } from '../domain/errors';
 import { applyRowAction, EDIT_MODAL_CALLBACK_ID, NOTE_BLOCK_ID, parseEditSubmission } from './edit-modal';
 import { ADD_COMPETENCY_ACTION_ID, REMOVE_COMPETENCY_ACTION_ID } from './edit-modal';
-import { errorReply, savedReply } from './replies';
+import { errorText, replyBody, savedReply } from './replies';
 import type { SlackServices } from './services';
 
 /**
@@ -18,7 +18,8 @@ export function registerEditHandlers(app: App, services: SlackServices, logger: 
     try {
       parsed = parseEditSubmission(view);
     } catch (error) {
-      return ack({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: errorReply(error, log).text } });
+      // Slack shows a field's error as plain text (nothing in it is parsed), spans in backticks.
+      return ack({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: errorText(error, log) } });
     }
     if (!parsed.ok) return ack({ response_action: 'errors', errors: parsed.errors });
     let saved;
@@ -31,13 +32,13 @@ export function registerEditHandlers(app: App, services: SlackServices, logger: 
       });
     } catch (error) {
       // Stale version, lost permission, nothing changed: said under the note, the user's input kept.
-      const message = isPanelistError(error) ? error.message : errorReply(error, log).text;
+      const message = isPanelistError(error) ? error.message : errorText(error, log);
       return ack({ response_action: 'errors', errors: { [NOTE_BLOCK_ID]: message } });
     }
     await ack({ response_action: 'clear' });
     if (parsed.responseUrl) {
       // A view has no channel: the confirmation goes where `/spec edit` was typed.
-      await postToResponseUrl(parsed.responseUrl, { response_type: 'ephemeral', replace_original: false, ...savedReply(saved) }).catch(
+      await postToResponseUrl(parsed.responseUrl, { response_type: 'ephemeral', replace_original: false, ...replyBody(savedReply(saved)) }).catch(
         (error: unknown) => log.warn({ err: error }, 'could not send the edit confirmation'),
       );
     }

@@ -4,6 +4,7 @@ import type { Command } from '../domain/command';
 import { describeDigestTime } from '../domain/digest-schedule';
 import type { ScheduleInfo } from '../services/digest-schedules';
 import type { SubscriptionInfo } from '../services/subscriptions';
+import { code, joinMrkdwn, mrkdwn, type Mrkdwn } from './render/mrkdwn';
 import { when } from './render/text';
 import { plain, type Reply } from './replies';
 import type { SlackServices } from './services';
@@ -31,25 +32,33 @@ export async function runSubscriptionCommand(
   if (command.name === 'digest') {
     if (command.schedule === 'off') {
       const changed = await services.digestSchedules.disable(context, channel);
-      return plain(changed ? ':white_check_mark: No more weekly digests in this channel. `/spec digest <day> <HH:MM>` turns them back on.' : 'This channel gets no weekly digest; nothing changed.');
+      return plain(
+        changed
+          ? mrkdwn`:white_check_mark: No more weekly digests in this channel. ${code('/spec digest <day> <HH:MM>')} turns them back on.`
+          : mrkdwn`This channel gets no weekly digest; nothing changed.`,
+      );
     }
     const info = await services.digestSchedules.set(context, channel, command.schedule);
-    return plain(`:white_check_mark: This channel's weekly digest now comes ${describeDigestTime(info.time)}; the next one ${when(info.nextRunAt!)}.`);
+    return plain(mrkdwn`:white_check_mark: This channel's weekly digest now comes ${describeDigestTime(info.time)}; the next one ${when(info.nextRunAt!)}.`);
   }
   if (command.name === 'unsubscribe') {
     const result = await services.subscriptions.unsubscribe(context, channel, command.spec);
-    const what = command.spec === 'all' ? 'anything' : `\`${result.slug}\``;
-    return plain(result.removed > 0 ? `:white_check_mark: This channel no longer follows ${command.spec === 'all' ? 'any spec' : what}.` : `This channel was not following ${what}; nothing changed.`);
+    const what = command.spec === 'all' ? mrkdwn`anything` : code(result.slug ?? String(command.spec));
+    return plain(
+      result.removed > 0
+        ? mrkdwn`:white_check_mark: This channel no longer follows ${command.spec === 'all' ? mrkdwn`any spec` : what}.`
+        : mrkdwn`This channel was not following ${what}; nothing changed.`,
+    );
   }
   const result = await services.subscriptions.subscribe(context, channel, command.spec, command.private);
-  const what = result.info.scope.kind === 'all' ? 'every spec' : `\`${result.info.scope.slug}\``;
+  const what = result.info.scope.kind === 'all' ? mrkdwn`every spec` : code(result.info.scope.slug);
   const privacy = command.private ? ' Candidate names are hidden here ("a candidate").' : '';
   const verb = result.created ? 'now follows' : result.resumed ? 'follows again' : 'already follows';
-  const lines = [`:white_check_mark: This channel ${verb} ${what}: each completed interview is posted here.${privacy}`];
+  const lines = [mrkdwn`:white_check_mark: This channel ${verb} ${what}: each completed interview is posted here.${privacy}`];
   if (!(await botIsMember(client, slash.channel_id))) {
-    lines.push(':warning: I am not in this channel yet, so I cannot post here. Invite me with `/invite @Panelist`.');
+    lines.push(mrkdwn`:warning: I am not in this channel yet, so I cannot post here. Invite me with ${code('/invite @Panelist')}.`);
   }
-  return plain(lines.join('\n'));
+  return plain(joinMrkdwn(lines, '\n'));
 }
 
 async function botIsMember(client: Client, channel: string): Promise<boolean> {
@@ -65,17 +74,17 @@ async function botIsMember(client: Client, channel: string): Promise<boolean> {
 
 function renderSubscriptions(subscriptions: SubscriptionInfo[], schedule: ScheduleInfo | undefined): Reply {
   if (subscriptions.length === 0) {
-    return plain('This channel follows no specs. `/spec subscribe <spec|all> [private]` starts that.');
+    return plain(mrkdwn`This channel follows no specs. ${code('/spec subscribe <spec|all> [private]')} starts that.`);
   }
-  const digest = !schedule
-    ? 'No weekly digest.'
+  const digest: Mrkdwn = !schedule
+    ? mrkdwn`No weekly digest.`
     : schedule.enabled
-      ? `Weekly digest ${describeDigestTime(schedule.time)}; next ${when(schedule.nextRunAt!)}.`
-      : 'Weekly digest: off (`/spec digest <day> <HH:MM>` turns it on).';
+      ? mrkdwn`Weekly digest ${describeDigestTime(schedule.time)}; next ${when(schedule.nextRunAt!)}.`
+      : mrkdwn`Weekly digest: off (${code('/spec digest <day> <HH:MM>')} turns it on).`;
   const lines = subscriptions.map((s) => {
-    const what = s.scope.kind === 'all' ? 'all specs' : `\`${s.scope.slug}\``;
+    const what = s.scope.kind === 'all' ? mrkdwn`all specs` : code(s.scope.slug);
     const flags = [s.private ? 'names hidden' : undefined, s.pausedReason ? `paused: ${s.pausedReason}` : undefined].filter(Boolean);
-    return `• ${what}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}`;
+    return mrkdwn`• ${what}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}`;
   });
-  return plain(`*This channel follows*\n${lines.join('\n')}\n${digest}`);
+  return plain(mrkdwn`*This channel follows*\n${joinMrkdwn(lines, '\n')}\n${digest}`);
 }
