@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { commandTooLong, parseCommand, type Command } from '../domain/command';
 import { describeDigestTime } from '../domain/digest-schedule';
 import { isPanelistError } from '../domain/errors';
+import { phrase, type Phrase } from '../domain/phrase';
 import type { DigestScheduleService } from '../services/digest-schedules';
 import type { GrantService } from '../services/grants';
 import type { SpecService } from '../services/specs';
@@ -24,11 +25,12 @@ import {
   VERB_CANCEL,
   VERB_REMOVE,
 } from './cards/edit-form';
+import { code, fromPhrase, joinMarkdown, md, type TeamsMarkdown } from './cards/markdown';
 import { ADAPTIVE_CARD, cardMessage, plain, textMessage, type TeamsMessage } from './cards/message';
 import { helpCard, historyCard, specCard, specListMessage } from './cards/spec';
-import { whenPlain } from './cards/text';
+import { textBlock, whenPlain } from './cards/text';
 import { addressesBot, commandText, type MentionEntity } from './mentions';
-import { AdaptiveCard, TextBlock } from '@microsoft/teams.cards';
+import { AdaptiveCard } from '@microsoft/teams.cards';
 
 export interface TeamsServices {
   specs: SpecService;
@@ -68,6 +70,8 @@ export interface Turn {
 
 export type InvokeAnswer = { statusCode: number; type: string; value: unknown };
 
+const warning = (words: Phrase) => md`⚠️ ${fromPhrase(words)}`;
+
 /**
  * Teams' side of Panelist: messages are commands (the same grammar as `/spec`), card actions are
  * the edit form, install/remove events record or retire the conversation. Thin: parse, call one
@@ -90,15 +94,15 @@ export class TeamsBot {
     await this.remember(activity);
     if (value && cardSubmit) {
       // Action.Submit fallback (clients without Universal Actions): same handling; the answer replaces the card.
-      const answer = await this.onCardAction(turn, value);
-      const card = answer.type === ADAPTIVE_CARD ? { type: 'message' as const, attachments: [{ contentType: ADAPTIVE_CARD, content: answer.value }] } : textMessage(String(answer.value));
+      const answer = await this.cardAction(turn, value);
+      const card = 'card' in answer ? { type: 'message' as const, attachments: [{ contentType: ADAPTIVE_CARD, content: answer.card }] } : textMessage(answer.message);
       await (activity.replyToId ? turn.update(activity.replyToId, card) : turn.send(card));
       return;
     }
     // Refused before mentions are resolved (a roster lookup each) or the HTML is read.
     const tooLong = commandTooLong(activity.text ?? '', '@Panelist');
     if (tooLong) {
-      await turn.send(textMessage(`⚠️ ${tooLong}`));
+      await turn.send(textMessage(warning(tooLong)));
       return;
     }
     const log = this.logger.child({ conversation: activity.conversation.id, user: activity.from.aadObjectId });
@@ -108,7 +112,7 @@ export class TeamsBot {
     });
     const parsed = parseCommand(text, '@Panelist');
     let reply: TeamsMessage;
-    if (!parsed.ok) reply = textMessage(`⚠️ ${parsed.error}`);
+    if (!parsed.ok) reply = textMessage(warning(parsed.error));
     else {
       try {
         reply = await this.run(parsed.command, turn, names);
@@ -137,7 +141,7 @@ export class TeamsBot {
       case 'edit': {
         const view = await specs.openForEdit(await context(), command.spec);
         const { state, draft } = draftFromSpec(view);
-        return { type: 'message', summary: `Edit ${view.slug}`, attachments: [{ contentType: ADAPTIVE_CARD, content: buildEditCard(state, draft) }] };
+        return cardMessage(buildEditCard(state, draft), `Edit ${view.slug}`);
       }
       case 'weights':
         return saved(await specs.setWeights(await context(), command.spec, command.weights));
@@ -147,10 +151,11 @@ export class TeamsBot {
       case 'revoke': {
         const ctx = await context();
         const change = command.name === 'grant' ? await this.services.grants.grant(ctx, command.userId, command.spec) : await this.services.grants.revoke(ctx, command.userId, command.spec);
+        // A display name from the roster: the user's own words, escaped like any.
         const who = names.get(command.userId) ?? command.userId;
-        const scope = change.scope.kind === 'all' ? 'every spec' : `\`${change.scope.slug}\``;
-        if (command.name === 'grant') return textMessage(change.changed ? `✅ ${who} can now edit ${scope}.` : `${who} could already edit ${scope}.`);
-        return textMessage(change.changed ? `✅ ${who} can no longer edit ${scope}.` : `${who} had no grant for ${scope}; nothing changed.`);
+        const scope = change.scope.kind === 'all' ? md`every spec` : code(change.scope.slug);
+        if (command.name === 'grant') return textMessage(change.changed ? md`✅ ${who} can now edit ${scope}.` : md`${who} could already edit ${scope}.`);
+        return textMessage(change.changed ? md`✅ ${who} can no longer edit ${scope}.` : md`${who} had no grant for ${scope}; nothing changed.`);
       }
       case 'subscribe':
       case 'unsubscribe':
@@ -166,51 +171,57 @@ export class TeamsBot {
     if (command.name === 'subscriptions') {
       const organizationId = await this.services.actors.organizationFor(tenantOf(activity));
       const [subscriptions, schedule] = await Promise.all([this.services.subscriptions.list(organizationId, channel), this.services.digestSchedules.describe(channel)]);
-      if (subscriptions.length === 0) return textMessage('This conversation follows no specs. `subscribe <spec|all> [private]` starts that.');
-      const digest = !schedule
-        ? 'No weekly digest.'
+      if (subscriptions.length === 0) return textMessage(md`This conversation follows no specs. ${code('subscribe <spec|all> [private]')} starts that.`);
+      const digest: TeamsMarkdown = !schedule
+        ? md`No weekly digest.`
         : schedule.enabled
-          ? `Weekly digest ${describeDigestTime(schedule.time)}; next ${whenPlain(schedule.nextRunAt!)}.`
-          : 'Weekly digest: off (`digest <day> <HH:MM>` turns it on).';
+          ? md`Weekly digest ${describeDigestTime(schedule.time)}; next ${whenPlain(schedule.nextRunAt!)}.`
+          : md`Weekly digest: off (${code('digest <day> <HH:MM>')} turns it on).`;
       const lines = subscriptions.map((s) => {
-        const what = s.scope.kind === 'all' ? 'all specs' : `\`${s.scope.slug}\``;
+        const what = s.scope.kind === 'all' ? md`all specs` : code(s.scope.slug);
         const flags = [s.private ? 'names hidden' : undefined, s.pausedReason ? `paused: ${s.pausedReason}` : undefined].filter(Boolean);
-        return `- ${what}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}`;
+        return md`- ${what}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}`;
       });
-      return textMessage(`**This conversation follows**\n\n${lines.join('\n')}\n\n${digest}`);
+      return textMessage(md`**This conversation follows**\n\n${joinMarkdown(lines, '\n')}\n\n${digest}`);
     }
     const context = await this.actor(turn);
     if (command.name === 'digest') {
       if (command.schedule === 'off') {
         const changed = await this.services.digestSchedules.disable(context, channel);
-        return textMessage(changed ? '✅ No more weekly digests here. `digest <day> <HH:MM>` turns them back on.' : 'This conversation gets no weekly digest; nothing changed.');
+        return textMessage(changed ? md`✅ No more weekly digests here. ${code('digest <day> <HH:MM>')} turns them back on.` : md`This conversation gets no weekly digest; nothing changed.`);
       }
       const info = await this.services.digestSchedules.set(context, channel, command.schedule);
-      return textMessage(`✅ The weekly digest here now comes ${describeDigestTime(info.time)}; the next one ${whenPlain(info.nextRunAt!)}.`);
+      return textMessage(md`✅ The weekly digest here now comes ${describeDigestTime(info.time)}; the next one ${whenPlain(info.nextRunAt!)}.`);
     }
     if (command.name === 'unsubscribe') {
       const result = await this.services.subscriptions.unsubscribe(context, channel, command.spec);
-      const what = command.spec === 'all' ? 'any spec' : `\`${result.slug}\``;
-      return textMessage(result.removed > 0 ? `✅ This conversation no longer follows ${what}.` : `This conversation was not following ${what}; nothing changed.`);
+      const what = command.spec === 'all' ? md`any spec` : code(result.slug ?? command.spec);
+      return textMessage(result.removed > 0 ? md`✅ This conversation no longer follows ${what}.` : md`This conversation was not following ${what}; nothing changed.`);
     }
     const result = await this.services.subscriptions.subscribe(context, channel, command.spec, command.private);
-    const what = result.info.scope.kind === 'all' ? 'every spec' : `\`${result.info.scope.slug}\``;
+    const what = result.info.scope.kind === 'all' ? md`every spec` : code(result.info.scope.slug);
     const verb = result.created ? 'now follows' : result.resumed ? 'follows again' : 'already follows';
-    return textMessage(`✅ This conversation ${verb} ${what}: each completed interview is posted here.${command.private ? ' Candidate names are hidden here ("a candidate").' : ''}`);
+    return textMessage(md`✅ This conversation ${verb} ${what}: each completed interview is posted here.${command.private ? ' Candidate names are hidden here ("a candidate").' : ''}`);
   }
 
   /** `adaptiveCard/action`: the edit form's Save / Add / Remove / Cancel. Answered with the card to show. */
   async onCardAction(turn: Turn, data: Record<string, unknown>): Promise<InvokeAnswer> {
+    const answer = await this.cardAction(turn, data);
+    if ('card' in answer) return { statusCode: 200, type: ADAPTIVE_CARD, value: answer.card };
+    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.message.toString() };
+  }
+
+  private async cardAction(turn: Turn, data: Record<string, unknown>): Promise<CardAnswer> {
     const log = this.logger.child({ conversation: turn.activity.conversation.id, user: turn.activity.from.aadObjectId, verb: data.verb });
     let submission;
     try {
       submission = readSubmission(data);
     } catch (error) {
-      if (error instanceof BadEditState) return messageAnswer(`⚠️ ${error.message}`);
+      if (error instanceof BadEditState) return messageAnswer(warning(error.phrase));
       throw error;
     }
     let { state, draft } = submission;
-    if (data.verb === VERB_CANCEL) return cardAnswer(plain(new AdaptiveCard(new TextBlock(`Edit of \`${state.slug}\` cancelled; nothing was saved.`, { wrap: true })).withVersion('1.5')));
+    if (data.verb === VERB_CANCEL) return cardAnswer(plain(new AdaptiveCard(textBlock(md`Edit of ${code(state.slug)} cancelled; nothing was saved.`)).withVersion('1.5')));
     if (data.verb === VERB_ADD) ({ state, draft } = addRow(state, draft));
     if (data.verb === VERB_REMOVE && submission.remove) ({ state, draft } = removeRow(state, draft, submission.remove));
     if (data.verb === VERB_ADD || data.verb === VERB_REMOVE) return cardAnswer(buildEditCard(state, draft));
@@ -224,14 +235,13 @@ export class TeamsBot {
         note: valid.note || undefined,
       });
       const card = new AdaptiveCard(
-        new TextBlock(`✅ Saved **v${result.number}** of \`${result.slug}\`: ${result.changes.join('; ')}.`, { wrap: true }),
-        new TextBlock(`by ${context.actor.name ?? 'you'}${valid.note ? ` · “${valid.note}”` : ''}`, { wrap: true, isSubtle: true, size: 'Small' }),
+        textBlock(savedText(result)),
+        textBlock(md`by ${context.actor.name ?? 'you'}${valid.note ? md` · “${valid.note}”` : ''}`, { isSubtle: true, size: 'Small' }),
       ).withVersion('1.5');
       return cardAnswer(plain(card));
     } catch (error) {
       // Stale version, lost permission, nothing changed: said at the top of the form, the input kept.
-      const message = isPanelistError(error) ? error.message : errorMessage(error, log).text!.replace(/^❌ /, '');
-      return cardAnswer(buildEditCard(state, draft, { [FORM_ERROR]: message }));
+      return cardAnswer(buildEditCard(state, draft, { [FORM_ERROR]: errorWords(error, log) }));
     }
   }
 
@@ -281,23 +291,35 @@ function tenantOf(activity: InboundActivity): string | undefined {
 }
 
 function saved(result: { number: number; slug: string; changes: string[] }, verb = 'Saved'): TeamsMessage {
-  return textMessage(`✅ ${verb} **v${result.number}** of \`${result.slug}\`: ${result.changes.join('; ')}.`);
+  return textMessage(savedText(result, verb));
 }
 
-function cardAnswer(card: Record<string, unknown>): InvokeAnswer {
-  return { statusCode: 200, type: ADAPTIVE_CARD, value: card };
+function savedText(result: { number: number; slug: string; changes: string[] }, verb = 'Saved'): TeamsMarkdown {
+  return md`✅ ${verb} **v${result.number}** of ${code(result.slug)}: ${result.changes.join('; ')}.`;
 }
 
-function messageAnswer(text: string): InvokeAnswer {
-  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text };
+/** A card action's answer: the card to show in the form's place, or a message. */
+type CardAnswer = { card: Record<string, unknown> } | { message: TeamsMarkdown };
+
+function cardAnswer(card: Record<string, unknown>): CardAnswer {
+  return { card };
+}
+
+function messageAnswer(message: TeamsMarkdown): CardAnswer {
+  return { message };
 }
 
 /** Our own errors in their words; anything else logged with a reference the user can quote. */
 export function errorMessage(error: unknown, logger: Logger): TeamsMessage {
-  if (isPanelistError(error)) return textMessage(`⚠️ ${error.message}`);
+  const words = errorWords(error, logger);
+  return textMessage(isPanelistError(error) ? warning(words) : md`❌ ${fromPhrase(words)}`);
+}
+
+function errorWords(error: unknown, logger: Logger): Phrase {
+  if (isPanelistError(error)) return error.phrase;
   const reference = randomUUID().slice(0, 8);
   logger.error({ err: error, reference }, 'Teams command failed');
-  return textMessage(`❌ Something went wrong on Panelist's side (reference \`${reference}\`). Nothing was changed; try again, and tell whoever runs Panelist if it keeps happening.`);
+  return phrase`Something went wrong on Panelist's side (reference \`${reference}\`). Nothing was changed; try again, and tell whoever runs Panelist if it keeps happening.`;
 }
 
 export { cardMessage };
