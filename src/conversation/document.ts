@@ -1,3 +1,4 @@
+import type { Phrase } from '../domain/phrase';
 import type { HistoryEntry, SpecSummary, SpecView } from '../services/spec-views';
 
 /**
@@ -42,27 +43,13 @@ export function paragraph(text: Inline[], tone?: Tone): Reply {
   return { blocks: [{ kind: 'paragraph', text, ...(tone ? { tone } : {}) }] };
 }
 
-/** A sentence from the domain or a service (an error, a refusal): backtick spans become code. */
-export function sentence(text: string, tone?: Tone): Reply {
-  return paragraph(markedText(text), tone);
+/** A sentence from the domain or a service (an error, a refusal): its spans become code. */
+export function sentence(words: Phrase, tone?: Tone): Reply {
+  return paragraph(phraseInlines(words), tone);
 }
 
-/**
- * Our own sentences mark slugs and commands with backticks, as a person would type them; this
- * splits them into words and code spans, so each renderer can show code its own way. The words
- * stay words: the renderer escapes them like any other text.
- */
-export function markedText(text: string): Inline[] {
-  const parts: Inline[] = [];
-  const pattern = /`([^`\n]+)`/g;
-  let last = 0;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    if (match.index > last) parts.push(text.slice(last, match.index));
-    parts.push({ code: match[1]! });
-    last = match.index + match[0].length;
-  }
-  if (last < text.length) parts.push(text.slice(last));
-  return parts;
+export function phraseInlines(words: Phrase): Inline[] {
+  return words.parts.map((part) => (part.code ? { code: part.text } : part.text));
 }
 
 /** A reply's sentences as plain text (a form's error line, a notification): lists and views are left out. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { isPanelistError } from '../domain/errors';
-import { paragraph, sentence, type Reply } from './document';
+import { phrase, type Phrase } from '../domain/phrase';
+import { sentence, type Reply } from './document';
 
 /**
  * A user sees what went wrong in words. Our own coded errors carry their sentence; anything else
@@ -9,11 +10,13 @@ import { paragraph, sentence, type Reply } from './document';
  * driver's message.
  */
 export function errorReply(error: unknown, logger: Logger): Reply {
-  if (isPanelistError(error)) return sentence(error.message, 'warning');
+  return sentence(errorPhrase(error, logger), isPanelistError(error) ? 'warning' : 'error');
+}
+
+/** The sentence alone, for a form's error line. */
+export function errorPhrase(error: unknown, logger: Logger): Phrase {
+  if (isPanelistError(error)) return error.phrase;
   const reference = randomUUID().slice(0, 8);
   logger.error({ err: error, reference }, 'command failed');
-  return paragraph(
-    ["Something went wrong on Panelist's side (reference ", { code: reference }, '). Nothing was changed; try again, and tell whoever runs Panelist if it keeps happening.'],
-    'error',
-  );
+  return phrase`Something went wrong on Panelist's side (reference \`${reference}\`). Nothing was changed; try again, and tell whoever runs Panelist if it keeps happening.`;
 }

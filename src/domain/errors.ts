@@ -1,3 +1,5 @@
+import { asPhrase, type Phrase } from './phrase';
+
 /**
  * Coded errors the services raise and the chat adapters render in words. Every code maps to
  * something the user can do about it; `message` is already phrased for the user.
@@ -14,13 +16,18 @@ export type ErrorCode =
   | 'not_linked';
 
 export class PanelistError extends Error {
+  /** The sentence with its command spans, for the chat renderers; `message` is it as plain text. */
+  readonly phrase: Phrase;
+
+  /** A string is words only (no spans); write the sentence with `phrase` to mark commands. */
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string | Phrase,
     readonly details: Record<string, unknown> = {},
   ) {
-    super(message);
+    super(String(message));
     this.name = 'PanelistError';
+    this.phrase = asPhrase(message);
   }
 }
 

@@ -1,6 +1,7 @@
 import { PanelistError } from '../domain/errors';
 import type { Db } from '../store/db';
 import { enqueueDelivery } from '../store/queue';
+import { phrase } from '../domain/phrase';
 
 export interface DeliveryRow {
   id: string;
@@ -22,7 +23,7 @@ function noDelivery(id: string): PanelistError {
   const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
   return new PanelistError(
     'invalid_input',
-    `No delivery ${shown}: a delivery id looks like 3f2b8c1e-…-…; \`npx panelist deliveries list\` shows them (\`--failed\` only the failed ones).`,
+    phrase`No delivery ${shown}: a delivery id looks like 3f2b8c1e-…-…; \`npx panelist deliveries list\` shows them (\`--failed\` only the failed ones).`,
   );
 }
 

@@ -4,6 +4,7 @@ import type { ActorContext } from './actor';
 import { recordAudit } from './audit';
 import { ALL_SPECS, assertAdmin } from './permissions';
 import { findSpec } from './spec-lookup';
+import { phrase } from '../domain/phrase';
 
 export interface GrantChange {
   userId: string;
@@ -43,7 +44,7 @@ export class GrantService {
       } else if (spec) {
         const broad = await tx.specGrant.findFirst({ where: { ...where, scope: ALL_SPECS } });
         if (broad) {
-          throw new PanelistError('invalid_input', `That user may edit all specs; revoke \`all\` to take that away, then grant the specs they should keep.`);
+          throw new PanelistError('invalid_input', phrase`That user may edit all specs; revoke \`all\` to take that away, then grant the specs they should keep.`);
         }
       }
       return { userId, scope: spec ? { kind: 'spec', slug: spec.slug } : { kind: 'all' }, changed: removed.count > 0 };

@@ -1,6 +1,7 @@
 import { PanelistError } from '../domain/errors';
 import type { Db, Tx } from '../store/db';
 import type { Actor, ActorContext } from './actor';
+import { phrase } from '../domain/phrase';
 
 export const ALL_SPECS = '*';
 
@@ -23,7 +24,7 @@ export async function assertCanEditSpec(db: Db | Tx, context: ActorContext, spec
   if (!(await canEditSpec(db, context, spec.id))) {
     throw new PanelistError(
       'forbidden',
-      `You can read \`${spec.slug}\` but not change it. ${adminsName(context.actor)} can let you: \`grant @you ${spec.slug}\`.${unverified(context.actor)}`,
+      phrase`You can read \`${spec.slug}\` but not change it. ${adminsName(context.actor)} can let you: \`grant @you ${spec.slug}\`.${unverified(context.actor)}`,
     );
   }
 }

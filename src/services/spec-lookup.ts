@@ -3,6 +3,7 @@ import { quoted } from '../domain/text';
 import { MAX_NEAR_CANDIDATES, nearMatches } from '../domain/near';
 import type { Db, Tx } from '../store/db';
 import { specIdsStartingWith } from '../store/spec-rows';
+import { code, joinPhrases, phrase } from '../domain/phrase';
 
 /**
  * `<spec>` in a command is a slug, or an unambiguous prefix of the id (DESIGN.md). Unknown specs get
@@ -25,11 +26,11 @@ export async function findSpec(db: Db | Tx, organizationId: string, reference: s
   const near = nearMatches(ref, slugs);
   const hint =
     near.length > 0
-      ? ` Did you mean ${near.map((slug) => `\`${slug}\``).join(' or ')}?`
+      ? phrase` Did you mean ${joinPhrases(near.map(code), ' or ')}?`
       : slugs.length > 0
-        ? ' `list` shows the specs you can use.'
-        : ' There are no specs yet; import one with `npx panelist specs import <file.json>`.';
-  throw new PanelistError('spec_not_found', `No spec "${quoted(reference)}".${hint}`, { near });
+        ? phrase` \`list\` shows the specs you can use.`
+        : phrase` There are no specs yet; import one with \`npx panelist specs import <file.json>\`.`;
+  throw new PanelistError('spec_not_found', phrase`No spec "${quoted(reference)}".${hint}`, { near });
 }
 
 export async function currentVersionOf(db: Db | Tx, spec: { id: string; currentVersion: number }) {

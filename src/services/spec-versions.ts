@@ -5,6 +5,7 @@ import type { Tx } from '../store/db';
 import { contentColumns, versionContent } from '../store/spec-rows';
 import type { ActorContext } from './actor';
 import { recordAudit } from './audit';
+import { phrase } from '../domain/phrase';
 
 export type VersionSource = 'create' | 'edit' | 'weights' | 'revert' | 'import';
 
@@ -77,12 +78,11 @@ async function staleVersionError(tx: Tx, spec: { id: string; slug: string }, bas
   const who = next ? next.authorName ?? next.authorId : 'someone else';
   return new PanelistError(
     'stale_version',
-    `\`${spec.slug}\` changed ${source === 'edit' ? 'while you were editing' : 'just now'}: ${who} made v${base + 1}` +
-      `${next ? ` at ${next.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}` +
-      ` (now v${current.currentVersion}). ` +
-      (source === 'edit'
-        ? `Your changes to v${base} were not saved; open it again and redo them.`
-        : 'Nothing was saved; look at the new version and run your command again.'),
+    phrase`\`${spec.slug}\` changed ${source === 'edit' ? 'while you were editing' : 'just now'}: ${who} made v${base + 1}${
+      next ? ` at ${next.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''
+    } (now v${current.currentVersion}). ${
+      source === 'edit' ? `Your changes to v${base} were not saved; open it again and redo them.` : 'Nothing was saved; look at the new version and run your command again.'
+    }`,
     {
       baseVersion: base,
       currentVersion: current.currentVersion,

@@ -13,6 +13,7 @@ import { commitVersion } from './spec-versions';
 import { livePerformanceFromRollups, type LivePerformanceReader } from './live-performance';
 import { SpecVersionCache } from './spec-version-cache';
 import { versionInfo, type HistoryEntry, type SpecSummary, type SpecView } from './spec-views';
+import { phrase } from '../domain/phrase';
 
 /** An answer names this many unknown competencies, then counts the rest. */
 const MAX_UNKNOWN_NAMED = 5;
@@ -81,10 +82,10 @@ export class SpecService {
       if (!spec) throw new PanelistError('spec_not_found', 'That spec no longer exists.');
       await assertCanEditSpec(tx, context, spec);
       const base = await tx.specVersion.findUnique({ where: { specId_number: { specId, number: change.baseVersion } } });
-      if (!base) throw new PanelistError('version_not_found', `\`${spec.slug}\` has no v${change.baseVersion}.`);
+      if (!base) throw new PanelistError('version_not_found', phrase`\`${spec.slug}\` has no v${change.baseVersion}.`);
       const content: SpecContent = { ...versionContent(base), ...change.changes };
       if (base.contentHash === contentHash(content) && spec.currentVersion === change.baseVersion) {
-        throw new PanelistError('no_change', `Nothing changed; \`${spec.slug}\` stays at v${spec.currentVersion}.`);
+        throw new PanelistError('no_change', phrase`Nothing changed; \`${spec.slug}\` stays at v${spec.currentVersion}.`);
       }
       return commitVersion(tx, context, { spec, baseVersion: change.baseVersion, content, source: 'edit', note: change.note });
     });
@@ -105,7 +106,7 @@ export class SpecService {
           return `"${quoted(w.competencyId)}"${near ? ` (did you mean ${near}?)` : ''}`;
         });
         if (unknown.length > MAX_UNKNOWN_NAMED) hints.push(`and ${unknown.length - MAX_UNKNOWN_NAMED} more`);
-        throw new PanelistError('invalid_input', `\`${spec.slug}\` has no competency ${hints.join(', ')}. Its competencies: ${known.join(', ')}.`);
+        throw new PanelistError('invalid_input', phrase`\`${spec.slug}\` has no competency ${hints.join(', ')}. Its competencies: ${known.join(', ')}.`);
       }
       const next: SpecContent = {
         ...content,
@@ -120,7 +121,7 @@ export class SpecService {
         throw new PanelistError('invalid_spec', `${imbalance} With your change: ${listing}. Nothing was saved.`);
       }
       if (contentHash(next) === contentHash(content)) {
-        throw new PanelistError('no_change', `Those are already the weights of \`${spec.slug}\` (v${spec.currentVersion}).`);
+        throw new PanelistError('no_change', phrase`Those are already the weights of \`${spec.slug}\` (v${spec.currentVersion}).`);
       }
       return commitVersion(tx, context, { spec, baseVersion: spec.currentVersion, content: next, source: 'weights' });
     });
@@ -132,10 +133,10 @@ export class SpecService {
       await assertCanEditSpec(tx, context, spec);
       const target = await tx.specVersion.findUnique({ where: { specId_number: { specId: spec.id, number } } });
       if (!target) {
-        throw new PanelistError('version_not_found', `\`${spec.slug}\` has versions 1 to ${spec.currentVersion}; there is no v${number}.`);
+        throw new PanelistError('version_not_found', phrase`\`${spec.slug}\` has versions 1 to ${spec.currentVersion}; there is no v${number}.`);
       }
       if (number === spec.currentVersion) {
-        throw new PanelistError('no_change', `v${number} is already the current version of \`${spec.slug}\`.`);
+        throw new PanelistError('no_change', phrase`v${number} is already the current version of \`${spec.slug}\`.`);
       }
       return commitVersion(tx, context, {
         spec,

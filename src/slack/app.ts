@@ -12,6 +12,7 @@ import { SlackInstallationStore, SlackNotInstalledError } from './installation-s
 import { SLACK_MAX_BODY_BYTES, slackRequestGuard } from './request-guard';
 import { registerPlatformEvents } from './platform-events';
 import type { SlackServices } from './services';
+import { mrkdwn } from './render/mrkdwn';
 
 export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history'];
 
@@ -123,7 +124,7 @@ async function tellNotInstalled(responseUrl: string, publicUrl: string | undefin
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       response_type: 'ephemeral',
-      text: `:warning: Panelist is not installed in this workspace yet. A workspace admin can install it at ${where}.`,
+      text: String(mrkdwn`:warning: Panelist is not installed in this workspace yet. A workspace admin can install it at ${where}.`),
     }),
     signal: AbortSignal.timeout(5_000),
   });

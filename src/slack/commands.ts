@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { errorReply, runCommand, sentence, type ConversationRequest, type Reply, type Vocabulary } from '../conversation';
 import { parseCommand, type Command } from '../domain/command';
 import { PanelistError } from '../domain/errors';
+import { phrase } from '../domain/phrase';
 import { buildEditModal, draftFromSpec } from './edit-modal';
 import { renderDocument, SLACK_PREFIX } from './render/document';
 import type { SlackServices } from './services';
@@ -73,7 +74,7 @@ function slackRequest(slash: SlashCommand, services: SlackServices, client: Clie
         await client.users.info({ user: userId });
       } catch (error) {
         if ((error as { data?: { error?: string } })?.data?.error === 'user_not_found') {
-          throw new PanelistError('invalid_input', 'I can’t find that user in this workspace. Mention them with @, e.g. `@ada`.');
+          throw new PanelistError('invalid_input', phrase`I can’t find that user in this workspace. Mention them with @, e.g. \`@ada\`.`);
         }
         throw error;
       }

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import { AdaptiveCard, TextBlock } from '@microsoft/teams.cards';
-import { errorReply, replyText, runCommand, sentence, type ConversationRequest, type Reply, type Vocabulary } from '../conversation';
+import { AdaptiveCard } from '@microsoft/teams.cards';
+import { errorPhrase, errorReply, runCommand, sentence, type ConversationRequest, type Reply, type Vocabulary } from '../conversation';
 import { commandTooLong, parseCommand } from '../domain/command';
+import type { Phrase } from '../domain/phrase';
 import type { ActorContext } from '../services/actor';
 import type { DigestScheduleService } from '../services/digest-schedules';
 import type { GrantService } from '../services/grants';
@@ -23,7 +24,9 @@ import {
   VERB_CANCEL,
   VERB_REMOVE,
 } from './cards/edit-form';
+import { code, fromPhrase, md, type TeamsMarkdown } from './cards/markdown';
 import { ADAPTIVE_CARD, cardMessage, plain, textMessage, type TeamsMessage } from './cards/message';
+import { textBlock } from './cards/text';
 import { channelOf } from './conversations';
 import { addressesBot, commandText, type MentionEntity } from './mentions';
 
@@ -67,6 +70,8 @@ export interface Turn {
 
 export type InvokeAnswer = { statusCode: number; type: string; value: unknown };
 
+const warning = (words: Phrase) => md`⚠️ ${fromPhrase(words)}`;
+
 /**
  * Teams' side of Panelist: messages are commands (the same grammar as `/spec`), card actions are
  * the edit form, install/remove events record or retire the conversation. Thin: parse, call one
@@ -89,8 +94,8 @@ export class TeamsBot {
     await this.remember(activity);
     if (value && cardSubmit) {
       // Action.Submit fallback (clients without Universal Actions): same handling; the answer replaces the card.
-      const answer = await this.onCardAction(turn, value);
-      const card = answer.type === ADAPTIVE_CARD ? { type: 'message' as const, attachments: [{ contentType: ADAPTIVE_CARD, content: answer.value }] } : textMessage(String(answer.value));
+      const answer = await this.cardAction(turn, value);
+      const card = 'card' in answer ? { type: 'message' as const, attachments: [{ contentType: ADAPTIVE_CARD, content: answer.card }] } : textMessage(answer.message);
       await (activity.replyToId ? turn.update(activity.replyToId, card) : turn.send(card));
       return;
     }
@@ -125,23 +130,29 @@ export class TeamsBot {
       channel: { platform: 'teams', workspaceId: tenantOf(activity) ?? '', channelId: channelOf(activity.conversation.id) },
       organizationId: () => this.services.actors.organizationFor(tenantOf(activity)),
       actor: (needs) => this.actor(turn, needs),
-      // Mentions were resolved to AAD object ids with the names Teams showed for them.
+      // Mentions were resolved to AAD object ids, with the names Teams showed for them.
       userLabel: async (userId) => ({ mention: userId, name: names.get(userId) ?? userId }),
     };
   }
 
   /** `adaptiveCard/action`: the edit form's Save / Add / Remove / Cancel. Answered with the card to show. */
   async onCardAction(turn: Turn, data: Record<string, unknown>): Promise<InvokeAnswer> {
+    const answer = await this.cardAction(turn, data);
+    if ('card' in answer) return { statusCode: 200, type: ADAPTIVE_CARD, value: answer.card };
+    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.message.toString() };
+  }
+
+  private async cardAction(turn: Turn, data: Record<string, unknown>): Promise<CardAnswer> {
     const log = this.logger.child({ conversation: turn.activity.conversation.id, user: turn.activity.from.aadObjectId, verb: data.verb });
     let submission;
     try {
       submission = readSubmission(data);
     } catch (error) {
-      if (error instanceof BadEditState) return messageAnswer(`⚠️ ${error.message}`);
+      if (error instanceof BadEditState) return messageAnswer(warning(error.phrase));
       throw error;
     }
     let { state, draft } = submission;
-    if (data.verb === VERB_CANCEL) return cardAnswer(plain(new AdaptiveCard(new TextBlock(`Edit of \`${state.slug}\` cancelled; nothing was saved.`, { wrap: true })).withVersion('1.5')));
+    if (data.verb === VERB_CANCEL) return cardAnswer(plain(new AdaptiveCard(textBlock(md`Edit of ${code(state.slug)} cancelled; nothing was saved.`)).withVersion('1.5')));
     if (data.verb === VERB_ADD) ({ state, draft } = addRow(state, draft));
     if (data.verb === VERB_REMOVE && submission.remove) ({ state, draft } = removeRow(state, draft, submission.remove));
     if (data.verb === VERB_ADD || data.verb === VERB_REMOVE) return cardAnswer(buildEditCard(state, draft));
@@ -155,13 +166,13 @@ export class TeamsBot {
         note: valid.note || undefined,
       });
       const card = new AdaptiveCard(
-        new TextBlock(`✅ Saved **v${result.number}** of \`${result.slug}\`: ${result.changes.join('; ')}.`, { wrap: true }),
-        new TextBlock(`by ${context.actor.name ?? 'you'}${valid.note ? ` · “${valid.note}”` : ''}`, { wrap: true, isSubtle: true, size: 'Small' }),
+        textBlock(savedText(result)),
+        textBlock(md`by ${context.actor.name ?? 'you'}${valid.note ? md` · “${valid.note}”` : ''}`, { isSubtle: true, size: 'Small' }),
       ).withVersion('1.5');
       return cardAnswer(plain(card));
     } catch (error) {
       // Stale version, lost permission, nothing changed: said at the top of the form, the input kept.
-      return cardAnswer(buildEditCard(state, draft, { [FORM_ERROR]: replyText(errorReply(error, log), TEAMS_PREFIX) }));
+      return cardAnswer(buildEditCard(state, draft, { [FORM_ERROR]: errorPhrase(error, log) }));
     }
   }
 
@@ -210,12 +221,19 @@ function tenantOf(activity: InboundActivity): string | undefined {
   return activity.conversation.tenantId ?? activity.channelData?.tenant?.id;
 }
 
-function cardAnswer(card: Record<string, unknown>): InvokeAnswer {
-  return { statusCode: 200, type: ADAPTIVE_CARD, value: card };
+function savedText(result: { number: number; slug: string; changes: string[] }, verb = 'Saved'): TeamsMarkdown {
+  return md`✅ ${verb} **v${result.number}** of ${code(result.slug)}: ${result.changes.join('; ')}.`;
 }
 
-function messageAnswer(text: string): InvokeAnswer {
-  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text };
+/** A card action's answer: the card to show in the form's place, or a message. */
+type CardAnswer = { card: Record<string, unknown> } | { message: TeamsMarkdown };
+
+function cardAnswer(card: Record<string, unknown>): CardAnswer {
+  return { card };
+}
+
+function messageAnswer(message: TeamsMarkdown): CardAnswer {
+  return { message };
 }
 
 export { cardMessage };

@@ -24,9 +24,11 @@ describe('/spec help and mistakes are answered in the acknowledgement', () => {
     const sent = await harness.spec('help');
     const body = sent.ack.json() as { response_type: string; text: string };
     expect(body.response_type).toBe('ephemeral');
-    for (const usage of ['/spec list', '/spec show <spec>', '/spec edit <spec>', '/spec weights', '/spec history', '/spec revert', '/spec grant @user', '/spec revoke @user']) {
+    // Placeholders are escaped, code spans included: a raw <spec> is a link to Slack.
+    for (const usage of ['`/spec list`', '`/spec show &lt;spec&gt;`', '`/spec edit &lt;spec&gt;`', '/spec weights', '/spec history', '/spec revert', '`/spec grant @user &lt;spec|all&gt;`', '/spec revoke @user']) {
       expect(body.text).toContain(usage);
     }
+    expect(body.text).not.toMatch(/<(spec|version|competency)/);
   });
 
   it('refuses command text over 4,000 characters in the acknowledgement, in words', async () => {

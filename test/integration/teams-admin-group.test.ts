@@ -99,7 +99,7 @@ describe('the Entra admin group, with answers kept five minutes', () => {
     const edit = await h.ask(`weights ${SPEC} financial_systems_design=0.25 production_ownership=0.20`, ALICE);
     expect(text(edit)).toContain('✅ Saved **v2**');
     const grant = await h.ask(`grant <at>Bob Member</at> ${SPEC}`, ALICE, { entities: [MENTION_BOB] });
-    expect(text(grant)).toBe(`✅ Bob Member can now edit \`${SPEC}\`.`);
+    expect(text(grant)).toBe(`✅ Bob Member can now edit **${SPEC}**.`);
     const checks = checksOf(ALICE);
     expect(checks).toHaveLength(1);
     expect(checks[0]).toMatchObject({ method: 'POST', body: { groupIds: [GROUP] } });
@@ -109,7 +109,7 @@ describe('the Entra admin group, with answers kept five minutes', () => {
 
   it('a team owner outside the group is refused, asked of Graph once', async () => {
     expect(text(await h.ask(`weights ${SPEC} financial_systems_design=0.30 production_ownership=0.15`, FOUNDER))).toContain(
-      `You can read \`${SPEC}\` but not change it. A Panelist admin can let you`,
+      `You can read **${SPEC}** but not change it. A Panelist admin can let you`,
     );
     const grant = await h.ask(`grant <at>Bob Member</at> all`, FOUNDER, { entities: [MENTION_BOB] });
     expect(text(grant)).toBe('⚠️ Only Panelist admins (whoever runs Panelist names them) can grant edit rights.');
@@ -139,7 +139,7 @@ describe('the Entra admin group, with answers kept five minutes', () => {
     const logsBefore = h.logs.lines.length;
     h.connector.graph.faults.push(403);
     const refused = await h.ask(`weights ${SPEC} financial_systems_design=0.25 production_ownership=0.20`, DANA);
-    expect(text(refused)).toContain(`You can read \`${SPEC}\` but not change it. A Panelist admin can let you: \`grant @you ${SPEC}\`.`);
+    expect(text(refused)).toContain(`You can read **${SPEC}** but not change it. A Panelist admin can let you: **grant @you ${SPEC}**.`);
     expect(text(refused)).toContain('Panelist could not check with Microsoft Entra just now whether you are in its admin group; if you are, try again in a few minutes');
     expect(await checkCount('refused')).toBe(1);
     expect(warnings()).toHaveLength(1);

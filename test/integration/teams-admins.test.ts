@@ -32,7 +32,7 @@ afterAll(async () => {
 describe('Teams admins are named, not inferred from team ownership', () => {
   it('refuses a team owner who was not named: no edit, no grant, nothing written', async () => {
     const edit = await h.ask(`weights ${SPEC} financial_systems_design=0.25 production_ownership=0.20`, FOUNDER);
-    expect(edit.body.text).toContain(`You can read \`${SPEC}\` but not change it. A Panelist admin can let you`);
+    expect(edit.body.text).toContain(`You can read **${SPEC}** but not change it. A Panelist admin can let you`);
     const grant = await h.ask(`grant <at>Bob Member</at> ${SPEC}`, FOUNDER, { entities: [MENTION_BOB] });
     expect(grant.body.text).toContain('Only Panelist admins (whoever runs Panelist names them) can grant edit rights');
     const openEditor = await h.ask(`edit ${SPEC}`, FOUNDER);
@@ -52,7 +52,7 @@ describe('Teams admins are named, not inferred from team ownership', () => {
     const edit = await h.ask(`weights ${SPEC} financial_systems_design=0.25 production_ownership=0.20`, FOUNDER);
     expect(edit.body.text).toContain('✅ Saved **v2**');
     const grant = await h.ask(`grant <at>Bob Member</at> ${SPEC}`, FOUNDER, { entities: [MENTION_BOB] });
-    expect(grant.body.text).toBe(`✅ Bob Member can now edit \`${SPEC}\`.`);
+    expect(grant.body.text).toBe(`✅ Bob Member can now edit **${SPEC}**.`);
   });
 
   it('`admins list` prints who is named', async () => {

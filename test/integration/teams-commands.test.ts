@@ -15,7 +15,10 @@ describe('Teams commands, through POST /api/messages and the fake Bot Connector'
   it('answers help, show and history with Adaptive Cards, list as text', async () => {
     const help = await h.ask('help');
     expect(card(help)?.contentType).toBe('application/vnd.microsoft.card.adaptive');
-    expect(activityText(help)).toContain('grant @user <spec|all>');
+    expect(activityText(help)).toContain('grant @user &lt;spec|all&gt;');
+    expect(activityText(help)).toContain('subscribe &lt;spec|all&gt; [private]');
+    // Cards have no code spans: a backtick would show as one.
+    expect(activityText(help)).not.toContain('`');
     expect(help.authorization).toMatch(/^Bearer ey/);
 
     const show = await h.ask('show senior-backend-payments');
@@ -24,7 +27,7 @@ describe('Teams commands, through POST /api/messages and the fake Bot Connector'
     expect(activityText(show)).toContain('balanced');
 
     const history = await h.ask('history senior-backend-payments');
-    expect(activityText(history)).toContain('History of `senior-backend-payments`');
+    expect(activityText(history)).toContain('**History of** **senior-backend-payments**');
 
     const list = await h.ask('list');
     expect(list.body.text).toContain('senior-backend-payments');
@@ -33,13 +36,13 @@ describe('Teams commands, through POST /api/messages and the fake Bot Connector'
   it('refuses a message over 4,000 characters in words', async () => {
     const reply = await h.ask(`show ${'x'.repeat(10_000)}`);
     expect(reply.body.text).toContain('a command can be at most 4,000');
-    expect(reply.body.text).toContain('`@Panelist show senior-backend-payments`');
+    expect(reply.body.text).toContain('**@Panelist show senior-backend-payments**');
   });
 
   it('works without the mention in a personal chat, and explains a typo', async () => {
     const reply = await h.ask('lsit', MEMBER, { personal: true });
     expect(reply.body.text).toContain('I don\'t know "lsit"');
-    expect(reply.body.text).toContain('`@Panelist help` lists every command');
+    expect(reply.body.text).toContain('**@Panelist help** lists every command');
   });
 
   it('in a channel, answers only messages that mention it (with consent, Teams delivers every message)', async () => {
@@ -69,7 +72,7 @@ describe('Teams commands, through POST /api/messages and the fake Bot Connector'
 
   it('changes weights for owners and refuses members without a grant', async () => {
     const refused = await h.ask('weights senior-backend-payments financial_systems_design=0.25 production_ownership=0.20', MEMBER);
-    expect(refused.body.text).toContain('can read `senior-backend-payments` but not change it');
+    expect(refused.body.text).toContain('can read **senior-backend-payments** but not change it');
     const saved = await h.ask('weights senior-backend-payments financial_systems_design=0.25 production_ownership=0.20', OWNER);
     expect(saved.body.text).toContain('✅ Saved **v2**');
     const bad = await h.ask('weights senior-backend-payments financial_systems_design=0.50');
@@ -81,7 +84,7 @@ describe('Teams commands, through POST /api/messages and the fake Bot Connector'
     const notOwner = await h.ask('grant <at>Bob Member</at> senior-backend-payments', MEMBER, { entities: [mention] });
     expect(notOwner.body.text).toContain('Only Panelist admins (whoever runs Panelist names them) can grant edit rights');
     const granted = await h.ask('grant <at>Bob Member</at> senior-backend-payments', OWNER, { entities: [mention] });
-    expect(granted.body.text).toBe('✅ Bob Member can now edit `senior-backend-payments`.');
+    expect(granted.body.text).toBe('✅ Bob Member can now edit **senior-backend-payments**.');
     const rows = await h.db.specGrant.findMany({ where: { platform: 'teams' } });
     expect(rows.map((r) => r.userId)).toEqual([MEMBER.aadObjectId]);
     const now = await h.ask('revert senior-backend-payments 1', MEMBER);
@@ -91,7 +94,7 @@ describe('Teams commands, through POST /api/messages and the fake Bot Connector'
   });
 
   it('subscribe, subscriptions, digest and unsubscribe for the channel (not the thread)', async () => {
-    expect((await h.ask('subscribe senior-backend-payments private')).body.text).toContain('now follows `senior-backend-payments`');
+    expect((await h.ask('subscribe senior-backend-payments private')).body.text).toContain('now follows **senior-backend-payments**');
     const subs = await h.ask('subscriptions');
     expect(subs.body.text).toContain('names hidden');
     expect(subs.body.text).toContain('Weekly digest Monday');

@@ -55,7 +55,7 @@ describe('edit as an Adaptive Card form', () => {
     expect(removeAction).toBe(true);
 
     const ok = await h.cardAction('panelist.edit.save', { ...save(form), ...values, c_r0_weight: '0.25', c_r3_weight: '20%', note: 'more ownership' });
-    expect(JSON.stringify(ok.body)).toContain('Saved **v2** of `senior-backend-payments`');
+    expect(JSON.stringify(ok.body)).toContain('Saved **v2** of **senior-backend-payments**');
     const version = await h.db.specVersion.findFirst({ where: { number: 2 } });
     expect(version).toMatchObject({ authorPlatform: 'teams', authorId: OWNER.aadObjectId, note: 'more ownership' });
 

@@ -8,7 +8,7 @@ const ok = (text: string) => {
 const error = (text: string) => {
   const parsed = parseCommand(text);
   if (parsed.ok) throw new Error(`expected ${text} to be refused`);
-  return parsed.error;
+  return String(parsed.error);
 };
 
 describe('parseCommand', () => {

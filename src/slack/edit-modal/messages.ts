@@ -1,4 +1,5 @@
 import { MAX_MODAL_COMPETENCIES } from './ids';
+import { phrase, type Phrase } from '../../domain/phrase';
 
 /*
  * What the user reads when the modal's row cap or the one-row floor gets in the way. Shared by the
@@ -8,11 +9,8 @@ import { MAX_MODAL_COMPETENCIES } from './ids';
 const WHY_CAP = 'Slack allows 100 blocks per form';
 
 /** For the caller to show instead of a modal when the spec is already over the cap. */
-export function specTooLargeForModal(count: number, slug: string): string {
-  return (
-    `This spec has ${count} competencies, but a Slack edit form holds at most ${MAX_MODAL_COMPETENCIES} (${WHY_CAP}). ` +
-    `Change weights with \`/spec weights ${slug} <competency>=<weight> …\` instead.`
-  );
+export function specTooLargeForModal(count: number, slug: string): Phrase {
+  return phrase`This spec has ${count} competencies, but a Slack edit form holds at most ${MAX_MODAL_COMPETENCIES} (${WHY_CAP}). Change weights with \`/spec weights ${slug} <competency>=<weight> …\` instead.`;
 }
 
 /** Inline, on a submission that somehow carries more rows than the form can show. */

@@ -3,6 +3,7 @@ import { PanelistError } from '../../domain/errors';
 import { MAX_COMPETENCIES } from '../../domain/spec';
 import { ROW_KEY_PATTERN, type EditDraft } from './draft';
 import { competencyBlockId, INPUT_ACTION_ID, NOTE_BLOCK_ID, SLACK_MAX_PRIVATE_METADATA, TITLE_BLOCK_ID } from './ids';
+import { phrase } from '../../domain/phrase';
 
 /**
  * The part of a Slack view payload the modal reads back. Bolt's `ViewOutput` (view_submission and
@@ -57,12 +58,12 @@ export function decodeMetadata(text: string): EditModalMetadata {
   if (!parsed.success) {
     throw new PanelistError(
       'invalid_input',
-      'This edit form could not be read (it may be from an older version of Panelist). Close it and run `/spec edit` again.',
+      phrase`This edit form could not be read (it may be from an older version of Panelist). Close it and run \`/spec edit\` again.`,
     );
   }
   const keys = parsed.data.keys;
   if (new Set(keys).size !== keys.length) {
-    throw new PanelistError('invalid_input', 'This edit form is damaged (two rows share a key). Close it and run `/spec edit` again.');
+    throw new PanelistError('invalid_input', phrase`This edit form is damaged (two rows share a key). Close it and run \`/spec edit\` again.`);
   }
   return parsed.data;
 }

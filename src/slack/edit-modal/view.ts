@@ -17,6 +17,7 @@ import {
   SUMMARY_BLOCK_ID,
   TITLE_BLOCK_ID,
 } from './ids';
+import { code, mrkdwn as markup, type Mrkdwn } from '../render/mrkdwn';
 import { capReachedNotice, specTooLargeForModal } from './messages';
 import { encodeMetadata } from './state';
 
@@ -104,8 +105,8 @@ function summaryBlock(input: EditModalInput): KnownBlock {
     type: 'context',
     block_id: SUMMARY_BLOCK_ID,
     elements: [
-      mrkdwn(`Editing *v${input.baseVersion}* of \`${escape(input.slug)}\` · weights must total 1.00`),
-      mrkdwn(`${weightStatus(input.draft.competencies)} _(as drawn; Save checks what you type)_`),
+      mrkdwn(markup`Editing *v${input.baseVersion}* of ${code(input.slug)} · weights must total 1.00`),
+      mrkdwn(markup`${weightStatus(input.draft.competencies)} _(as drawn; Save checks what you type)_`),
     ],
   };
 }
@@ -132,7 +133,7 @@ function errorBlock(errors: readonly string[]): KnownBlock {
   return {
     type: 'context',
     block_id: ERRORS_BLOCK_ID,
-    elements: [mrkdwn(errors.slice(0, 5).map((e) => `:warning: ${escape(truncate(e, 500))}`).join('\n'))],
+    elements: [mrkdwn(markup`${errors.slice(0, 5).map((e) => `:warning: ${truncate(e, 500)}`).join('\n')}`)],
   };
 }
 
@@ -144,7 +145,7 @@ function rowBlocks(row: EditDraftCompetency, index: number, values: Record<strin
     {
       type: 'section',
       block_id: competencyBlockId(row.key, 'header'),
-      text: mrkdwn(`*${index + 1}. ${escape(truncate(label, 150))}* · ${escape(truncate(weight, 20))}`),
+      text: mrkdwn(markup`*${index + 1}. ${truncate(label, 150)}* · ${truncate(weight, 20)}`),
       accessory: {
         type: 'button',
         action_id: REMOVE_COMPETENCY_ACTION_ID,
@@ -170,7 +171,7 @@ function rowBlocks(row: EditDraftCompetency, index: number, values: Record<strin
 
 function footerBlock(rowCount: number): KnownBlock {
   if (rowCount >= MAX_MODAL_COMPETENCIES) {
-    return { type: 'context', block_id: ROWS_FOOTER_BLOCK_ID, elements: [mrkdwn(capReachedNotice())] };
+    return { type: 'context', block_id: ROWS_FOOTER_BLOCK_ID, elements: [mrkdwn(markup`${capReachedNotice()}`)] };
   }
   return {
     type: 'actions',
@@ -199,13 +200,8 @@ function plain(text: string): slack.PlainTextElement {
   return { type: 'plain_text', text, emoji: true };
 }
 
-function mrkdwn(text: string): slack.MrkdwnElement {
-  return { type: 'mrkdwn', text };
-}
-
-/** User text inside mrkdwn: only these three characters are control characters in Slack's markup. */
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+function mrkdwn(text: Mrkdwn): slack.MrkdwnElement {
+  return { type: 'mrkdwn', text: text.toString() };
 }
 
 function truncate(text: string, max: number): string {

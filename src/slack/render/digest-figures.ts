@@ -1,16 +1,28 @@
 import { DateTime } from 'luxon';
 import type { DigestSpecSection, DigestView } from '../../services/digest-views';
-import { linkTarget, literal, oneLine, safeUrl } from './text';
+import { linkTarget } from './mrkdwn';
+import { oneLine, safeUrl } from './text';
+
+export { fit } from './mrkdwn';
 
 /** The digest's figures and dates as words, shared by the Slack blocks and the plain-text digest. */
 
 const ANONYMOUS = 'A candidate';
 
 /**
- * "started 5 (▲3)"…: shared by Slack and plain text, so both always say the same. `score` makes a
- * score string safe for the medium: scores are strings from the service, never trusted as markup.
+ * How a medium puts words together: Slack's `mrkdwn` tag (every value escaped) or `plainText` below.
+ * The figures and rows are written once, as templates, so Slack and plain text always say the same.
  */
-export function figures(spec: DigestSpecSection, score: (text: string) => string): string[] {
+export type Tag<T> = (strings: TemplateStringsArray, ...values: (string | number | T)[]) => T;
+
+/** The plain-text medium: values as they are (the caller has made them safe for a terminal). */
+export const plainText: Tag<string> = (strings, ...values) => strings.reduce((out, chunk, index) => out + String(values[index - 1]) + chunk);
+
+/**
+ * "started 5 (▲3)"…: `score` makes a score string safe for the medium: scores are strings from the
+ * service, never trusted as markup.
+ */
+export function figures<T>(tag: Tag<T>, spec: DigestSpecSection, score: (text: string) => T): T[] {
   const before = spec.previous;
   const rate = percent(spec.completionRate);
   const previousRate = percent(before.completionRate);
@@ -18,21 +30,14 @@ export function figures(spec: DigestSpecSection, score: (text: string) => string
   const average = spec.averageScore === null ? '—' : score(spec.averageScore);
   const scoreChange = scoreDelta(spec.averageScore, before.averageScore);
   return [
-    [
-      `started ${spec.started} (${signed(spec.started - before.started)})`,
-      `completed ${spec.completed} (${signed(spec.completed - before.completed)})`,
-      `abandoned ${spec.abandoned} (${signed(spec.abandoned - before.abandoned)})`,
-    ].join(' · '),
-    [
-      `completion rate ${rate === null ? '—' : `${rate}%`}${rateChange}`,
-      `average score ${average}${scoreChange === null ? '' : ` (${scoreChange})`}`,
-    ].join(' · '),
+    tag`started ${spec.started} (${signed(spec.started - before.started)}) · completed ${spec.completed} (${signed(spec.completed - before.completed)}) · abandoned ${spec.abandoned} (${signed(spec.abandoned - before.abandoned)})`,
+    tag`completion rate ${rate === null ? '—' : `${rate}%`}${rateChange} · average score ${average}${scoreChange === null ? '' : ` (${scoreChange})`}`,
   ];
 }
 
 /** "Financial Systems Design 81.0 (n=12)"; `name` arrives already made safe for its medium. */
-export function competencyRow(name: string, c: DigestSpecSection['competencies'][number], score: (text: string) => string): string {
-  return `${name} ${c.average === null ? '—' : score(c.average)} (n=${c.n})`;
+export function competencyRow<T>(tag: Tag<T>, name: T, c: DigestSpecSection['competencies'][number], score: (text: string) => T): T {
+  return tag`${name} ${c.average === null ? '—' : score(c.average)} (n=${c.n})`;
 }
 
 // A spec with starts but no completions has no averages yet; twenty "— (n=0)" rows would only be noise.
@@ -86,30 +91,12 @@ export function specTitle(spec: DigestSpecSection): string {
   return 'Untitled spec';
 }
 
-/**
- * Untrusted text made inert (see `literal`) and at most `max` characters as sent, ellipsis included.
- * The cap counts escaped characters, since escaping can quintuple a name ("&" → "&amp;"), and cuts
- * between code points, never inside an entity or a surrogate pair.
- */
-export function fit(text: string, max: number): string {
-  const chars = Array.from(oneLine(text, max));
-  let out = '';
-  for (let index = 0; index < chars.length; index += 1) {
-    const piece = literal(chars[index]!);
-    const room = index < chars.length - 1 ? max - 1 : max;
-    if (out.length + piece.length > room) return `${out}…`;
-    out += piece;
-  }
-  return out;
-}
-
-/** An http(s) URL ready to sit in `<…|label>`, or null when there is none or it would not fit. */
-export function link(raw: string | null, max: number): string | null {
+/** An http(s) URL whose link target fits in `max` characters, or null when there is none or it would not. */
+export function linkUrl(raw: string | null, max: number): string | null {
   if (max === 0) return null;
   const url = safeUrl(raw);
   if (url === null) return null;
-  const target = linkTarget(url);
-  return target.length <= max ? target : null;
+  return linkTarget(url).length <= max ? url : null;
 }
 
 /**

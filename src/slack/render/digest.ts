@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
 import { MAX_NAME_LENGTH } from '../../domain/spec';
 import type { DigestSpecSection, DigestView } from '../../services/digest-views';
-import { active, candidateName, competencyRow, days, figures, fit, link, plain, range, shortRange, showsCompetencies, specTitle } from './digest-figures';
+import { active, candidateName, competencyRow, days, figures, fit, linkUrl, plain, plainText, range, shortRange, showsCompetencies, specTitle } from './digest-figures';
+import { joinMrkdwn, link, mrkdwn, type Mrkdwn } from './mrkdwn';
 import { safeUrl } from './text';
 
 type KnownBlock = types.KnownBlock;
@@ -98,20 +99,16 @@ export function renderDigestPart(view: DigestView, part: number, parts: number):
   const label = parts > 1 ? ` (part ${part} of ${parts})` : '';
 
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `Weekly digest · ${range(view)}${label}` } }];
-  if (view.late) blocks.push(context(LATE_NOTE));
+  if (view.late) blocks.push(context(mrkdwn`${LATE_NOTE}`));
   for (const drawn of drawSpecs(specs)) blocks.push({ type: 'divider' }, ...drawn);
   const overflow = part === parts ? view.specs.length - (from + specs.length) : 0;
   if (overflow > 0) {
-    blocks.push(context(`…and ${overflow} more followed spec${overflow === 1 ? '' : 's'}, added after this digest was prepared.`));
+    blocks.push(context(mrkdwn`…and ${overflow} more followed spec${overflow === 1 ? '' : 's'}, added after this digest was prepared.`));
   }
 
   const sum = (pick: (spec: DigestSpecSection) => number) => specs.reduce((total, spec) => total + pick(spec), 0);
-  const text = [
-    `Weekly digest ${shortRange(view)}${label}${view.late ? ', sent late' : ''}: `,
-    `${specs.length} spec${specs.length === 1 ? '' : 's'}, ${sum((s) => s.completed)} completed, `,
-    `${sum((s) => s.started)} started, ${sum((s) => s.abandoned)} abandoned`,
-  ].join('');
-  return { text, blocks };
+  const text = mrkdwn`Weekly digest ${shortRange(view)}${label}${view.late ? ', sent late' : ''}: ${specs.length} spec${specs.length === 1 ? '' : 's'}, ${sum((s) => s.completed)} completed, ${sum((s) => s.started)} started, ${sum((s) => s.abandoned)} abandoned`;
+  return { text: text.toString(), blocks };
 }
 
 /**
@@ -130,10 +127,10 @@ export function renderDigestText(view: DigestView): string {
       lines.push(`  ${NO_ACTIVITY}`);
       continue;
     }
-    for (const line of figures(spec, (s) => plain(s, 10))) lines.push(`  ${line}`);
+    for (const line of figures(plainText, spec, (s) => plain(s, 10))) lines.push(`  ${line}`);
     if (showsCompetencies(spec)) {
       lines.push('  Competencies:');
-      for (const c of spec.competencies) lines.push(`    ${competencyRow(plain(c.name, MAX_NAME_LENGTH), c, (s) => plain(s, 10))}`);
+      for (const c of spec.competencies) lines.push(`    ${competencyRow(plainText, plain(c.name, MAX_NAME_LENGTH), c, (s) => plain(s, 10))}`);
     }
     if (spec.top.length > 0) {
       lines.push('  Top candidates:');
@@ -153,10 +150,10 @@ function quietSentence(view: DigestView): string {
 
 // No header and no zeros: a channel that follows many specs would otherwise get a page of nothing.
 function quietMessage(view: DigestView): DigestMessage {
-  const text = quietSentence(view);
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
-  if (view.late) blocks.push(context(LATE_NOTE));
-  return { text, blocks };
+  const text = mrkdwn`${quietSentence(view)}`;
+  const blocks: KnownBlock[] = [section(text)];
+  if (view.late) blocks.push(context(mrkdwn`${LATE_NOTE}`));
+  return { text: text.toString(), blocks };
 }
 
 /**
@@ -204,29 +201,29 @@ function specBlocks(spec: DigestSpecSection, budget: number): KnownBlock[] {
 
 /** The heading with the figures (or the no-activity line), and the top candidates. */
 function headBlocks(spec: DigestSpecSection, limits: Limits): KnownBlock[] {
-  const specUrl = link(spec.specUrl, limits.link);
-  const heading = `*${fit(specTitle(spec), limits.title)}* · \`${fit(spec.slug, limits.slug)}\`${specUrl ? ` · <${specUrl}|Open spec>` : ''}`;
-  if (!active(spec)) return [section(`${heading}\n${NO_ACTIVITY}`)];
-  const blocks = [section([heading, ...figures(spec, (s) => fit(s, 10))].join('\n'))];
+  const specUrl = linkUrl(spec.specUrl, limits.link);
+  // The slug is escaped like the title (look-alikes included) although it sits in a code span.
+  const heading = mrkdwn`*${fit(specTitle(spec), limits.title)}* · \`${fit(spec.slug, limits.slug)}\`${specUrl ? mrkdwn` · ${link(specUrl, mrkdwn`Open spec`)}` : ''}`;
+  if (!active(spec)) return [section(mrkdwn`${heading}\n${NO_ACTIVITY}`)];
+  const blocks = [section(joinMrkdwn([heading, ...figures(mrkdwn, spec, (s) => fit(s, 10))], '\n'))];
   if (spec.top.length > 0) {
     const rows = spec.top.slice(0, MAX_TOP_SHOWN).map((t, index) => {
       const name = fit(candidateName(t.candidateName), limits.candidate);
-      const report = link(t.reportUrl, limits.link);
-      return `${index + 1}. ${report ? `<${report}|${name}>` : name} · *${fit(t.overall, 10)}*`;
+      return mrkdwn`${index + 1}. ${link(linkUrl(t.reportUrl, limits.link), name)} · *${fit(t.overall, 10)}*`;
     });
-    blocks.push(section(`*Top candidates*\n${rows.join('\n')}`));
+    blocks.push(section(mrkdwn`*Top candidates*\n${joinMrkdwn(rows, '\n')}`));
   }
   return blocks;
 }
 
 function competencyBlocks(spec: DigestSpecSection, cap: number): KnownBlock[] {
-  const rows = spec.competencies.map((c) => competencyRow(fit(c.name, cap), c, (s) => fit(s, 10)));
+  const rows = spec.competencies.map((c) => competencyRow(mrkdwn, fit(c.name, cap), c, (s) => fit(s, 10)));
   if (rows.length > MAX_COMPETENCY_FIELDS) {
-    rows.splice(MAX_COMPETENCY_FIELDS - 1, Infinity, `…and ${spec.competencies.length - (MAX_COMPETENCY_FIELDS - 1)} more competencies`);
+    rows.splice(MAX_COMPETENCY_FIELDS - 1, Infinity, mrkdwn`…and ${spec.competencies.length - (MAX_COMPETENCY_FIELDS - 1)} more competencies`);
   }
   const blocks: KnownBlock[] = [];
   for (let at = 0; at < rows.length; at += MAX_FIELDS) {
-    blocks.push({ type: 'section', fields: rows.slice(at, at + MAX_FIELDS).map((text) => ({ type: 'mrkdwn', text })) });
+    blocks.push({ type: 'section', fields: rows.slice(at, at + MAX_FIELDS).map((text) => ({ type: 'mrkdwn', text: text.toString() })) });
   }
   return blocks;
 }
@@ -241,12 +238,13 @@ function measure(blocks: KnownBlock[]): number {
   return total;
 }
 
-function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
+// Not blocks.ts's builders, which clip: here `measure` must see a text over its limit to choose a level.
+function section(text: Mrkdwn): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: text.toString() } };
 }
 
-function context(text: string): KnownBlock {
-  return { type: 'context', elements: [{ type: 'mrkdwn', text }] };
+function context(text: Mrkdwn): KnownBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: text.toString() }] };
 }
 
 /** Every text Slack measures in these blocks, with the limit Slack applies to it. */

@@ -1,7 +1,9 @@
 import type { types } from '@slack/bolt';
 import { MAX_COMPETENCIES, MAX_NAME_LENGTH } from '../../domain/spec';
 import type { InterviewResultView } from '../../services/interview-views';
-import { clip, escapeMrkdwn, linkTarget, literal, oneLine, pack, safeUrl, when } from './text';
+import { context, pack, section } from './blocks';
+import { clip, code, joinMrkdwn, link, mrkdwn, type Mrkdwn } from './mrkdwn';
+import { oneLine, safeUrl, when } from './text';
 
 type KnownBlock = types.KnownBlock;
 
@@ -37,34 +39,31 @@ export function scoreBar(value: number | null): string {
 export function renderInterviewResult(view: InterviewResultView): { text: string; blocks: KnownBlock[] } {
   const name = candidate(view);
   const slug = oneLine(view.spec.slug, MAX_SLUG);
-  const lines = [
-    `*${literal(name)}* · ${literal(oneLine(view.spec.title, MAX_TITLE))} (\`${literal(slug)}\`)`,
-    `${outcome(view, 'mrkdwn')} · ${versionLabel(view)}${view.rescored ? ' · _rescored_' : ''}`,
-  ];
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(lines.join('\n')) } }];
+  const head = mrkdwn`*${name}* · ${oneLine(view.spec.title, MAX_TITLE)} (${slugSpan(slug)})\n${outcome(view)} · ${versionLabel(view)}${view.rescored ? mrkdwn` · _rescored_` : ''}`;
+  const blocks: KnownBlock[] = [section(head)];
 
   const shown = rowsToShow(view);
   if (shown.length) {
     const rows = shown.slice(0, MAX_COMPETENCIES).map(mrkdwnRow);
     const hidden = shown.length - rows.length;
-    if (hidden > 0) rows.push(`_…and ${hidden} more competencies not shown_`);
-    for (const text of pack(rows, SECTION_BUDGET)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+    if (hidden > 0) rows.push(mrkdwn`_…and ${hidden} more competencies not shown_`);
+    for (const text of pack(rows, SECTION_BUDGET)) blocks.push(section(text));
   }
 
-  const context = [`Interview \`${literal(oneLine(view.interviewId, 100))}\``];
-  if (view.completedAt && !Number.isNaN(view.completedAt.getTime())) context.push(`completed ${when(view.completedAt)}`);
+  const facts = [mrkdwn`Interview ${slugSpan(oneLine(view.interviewId, 100))}`];
+  if (view.completedAt && !Number.isNaN(view.completedAt.getTime())) facts.push(mrkdwn`completed ${when(view.completedAt)}`);
   const url = safeUrl(view.reportUrl);
-  if (url) context.push(`<${linkTarget(url)}|Open the full report>`);
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(context.join(' · ')) }] });
+  if (url) facts.push(link(url, mrkdwn`Open the full report`));
+  blocks.push(context(joinMrkdwn(facts, ' · ')));
 
-  return { text: clip(fallback(view, literal(name), literal(slug)), MAX_SECTION_TEXT), blocks };
+  return { text: clip(fallback(view, name, slug), MAX_SECTION_TEXT).toString(), blocks };
 }
 
 /** Plain text for the CLI and logs: no markup, one competency per line, same privacy rule as Slack. */
 export function renderInterviewResultText(view: InterviewResultView): string {
   const lines = [
     `${candidate(view)} — ${oneLine(view.spec.title, MAX_TITLE)} (${oneLine(view.spec.slug, MAX_SLUG)})`,
-    `${outcome(view, 'plain')} · ${versionLabel(view)}${view.rescored ? ' · rescored' : ''}`,
+    `${outcomeText(view)} · ${versionLabel(view)}${view.rescored ? ' · rescored' : ''}`,
   ];
   for (const competency of rowsToShow(view)) {
     const score = (competency.score === null ? '—' : oneLine(competency.score, 10)).padStart(5);
@@ -84,11 +83,15 @@ function candidate(view: InterviewResultView): string {
   return name === '' ? ANONYMOUS : name;
 }
 
-function outcome(view: InterviewResultView, style: 'mrkdwn' | 'plain'): string {
+function outcome(view: InterviewResultView): Mrkdwn {
+  return view.status === 'completed' && view.overall !== null ? mrkdwn`*${oneLine(view.overall, 10)}* / 100` : mrkdwn`${outcomeText(view)}`;
+}
+
+function outcomeText(view: InterviewResultView): string {
   switch (view.status) {
     case 'completed':
       if (view.overall === null) return 'Completed — not scored yet';
-      return style === 'mrkdwn' ? `*${literal(oneLine(view.overall, 10))}* / 100` : `Overall ${oneLine(view.overall, 10)} / 100`;
+      return `Overall ${oneLine(view.overall, 10)} / 100`;
     case 'abandoned':
       return 'Abandoned — no score';
     case 'started':
@@ -107,23 +110,27 @@ function rowsToShow(view: InterviewResultView): Competency[] {
   return [];
 }
 
-function mrkdwnRow(competency: Competency): string {
-  const bar = `\`${scoreBar(competency.scoreValue)}\``;
-  const score = competency.score === null ? 'not scored' : `*${literal(oneLine(competency.score, 10))}*`;
-  return `${bar} ${score} · ${literal(oneLine(competency.name, MAX_NAME_LENGTH))} · weight ${literal(oneLine(competency.weight, 10))}`;
+function mrkdwnRow(competency: Competency): Mrkdwn {
+  const score = competency.score === null ? mrkdwn`not scored` : mrkdwn`*${oneLine(competency.score, 10)}*`;
+  return mrkdwn`${code(scoreBar(competency.scoreValue))} ${score} · ${oneLine(competency.name, MAX_NAME_LENGTH)} · weight ${oneLine(competency.weight, 10)}`;
 }
 
-function fallback(view: InterviewResultView, name: string, slug: string): string {
-  const spec = `${slug} (v${view.version}${view.rescored ? ', rescored' : ''})`;
+/** A span whose text is escaped in full (look-alikes too): the interview id comes from the platform unchecked. */
+function slugSpan(text: string): Mrkdwn {
+  return mrkdwn`\`${text}\``;
+}
+
+function fallback(view: InterviewResultView, name: string, slug: string): Mrkdwn {
+  const spec = mrkdwn`${slug} (v${view.version}${view.rescored ? ', rescored' : ''})`;
   switch (view.status) {
     case 'completed':
       return view.overall === null
-        ? `${name} completed the interview for ${spec}; not scored yet`
-        : `${name} scored ${literal(oneLine(view.overall, 10))}/100 for ${spec}`;
+        ? mrkdwn`${name} completed the interview for ${spec}; not scored yet`
+        : mrkdwn`${name} scored ${oneLine(view.overall, 10)}/100 for ${spec}`;
     case 'abandoned':
-      return `${name} abandoned the interview for ${spec}`;
+      return mrkdwn`${name} abandoned the interview for ${spec}`;
     case 'started':
-      return `${name} started the interview for ${spec}`;
+      return mrkdwn`${name} started the interview for ${spec}`;
   }
 }
 

@@ -1,44 +1,20 @@
 import type { VersionInfo } from '../../services/spec-views';
+import { date, mention, mrkdwn, type Mrkdwn } from './mrkdwn';
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Who made a version: a Slack author is mentioned, anyone else is named (escaped). */
+export function who(version: Pick<VersionInfo, 'authorPlatform' | 'authorId' | 'authorName'>): Mrkdwn {
+  if (version.authorPlatform === 'slack') return mention(version.authorId);
+  if (version.authorPlatform === 'cli') return mrkdwn`an import`;
+  return mrkdwn`${version.authorName ?? version.authorId}`;
 }
 
-/** Section text is capped at 3,000 characters by Slack; cut on a character boundary with an ellipsis. */
-export function clip(text: string, max = 2900): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-export function who(version: Pick<VersionInfo, 'authorPlatform' | 'authorId' | 'authorName'>): string {
-  if (version.authorPlatform === 'slack') return `<@${version.authorId}>`;
-  if (version.authorPlatform === 'cli') return 'an import';
-  return escapeMrkdwn(version.authorName ?? version.authorId);
-}
-
-export function when(date: Date): string {
-  const seconds = Math.floor(date.getTime() / 1000);
-  return `<!date^${seconds}^{date_short_pretty} {time}|${date.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
-}
+export const when = date;
 
 export function percent(rate: number | null): string {
   return rate === null ? '—' : `${Math.round(rate * 100)}%`;
 }
 
 const MAX_URL = 2000;
-
-/**
- * Makes untrusted text inert in mrkdwn. `& < >` are escaped as Slack documents, which stops mentions,
- * `<!channel>` and links. Slack has no escape for `* _ ~ \``, so they become look-alike characters;
- * otherwise a name like "*bold*" is rendered bold, and a backtick could close the code span around a slug.
- */
-export function literal(text: string): string {
-  return escapeMrkdwn(text)
-    .replace(/\*/g, '\u2217')
-    .replace(/_/g, '\u02cd')
-    .replace(/~/g, '\u223c')
-    .replace(/`/g, '\u02cb');
-}
 
 /**
  * One line, at most `max` characters. Newlines would let a name forge extra rows (or a quote block with
@@ -63,25 +39,4 @@ export function safeUrl(raw: string | null): string | null {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   // A link this long is not one a person follows, and it would eat the context element's budget.
   return url.href.length <= MAX_URL ? url.href : null;
-}
-
-// `|` ends the target of a Slack link and `<>&` are its delimiters/escapes, so none may appear raw.
-export function linkTarget(href: string): string {
-  return escapeMrkdwn(href).replace(/\|/g, '%7C');
-}
-
-/** Greedy: as many whole rows per section as fit, so no row is ever cut by the length cap. */
-export function pack(rows: string[], budget: number): string[] {
-  const sections: string[] = [];
-  let current = '';
-  for (const row of rows) {
-    const line = clip(row, budget);
-    if (current !== '' && current.length + 1 + line.length > budget) {
-      sections.push(current);
-      current = '';
-    }
-    current = current === '' ? line : `${current}\n${line}`;
-  }
-  if (current !== '') sections.push(current);
-  return sections;
 }

@@ -1,13 +1,13 @@
-import { AdaptiveCard, Container, TextBlock } from '@microsoft/teams.cards';
+import { AdaptiveCard, Container } from '@microsoft/teams.cards';
 import { DateTime } from 'luxon';
 import type { DigestSpecSection, DigestView } from '../../services/digest-views';
+import { code, joinMarkdown, link, md } from './markdown';
 import { cardMessage, textMessage, type TeamsMessage } from './message';
-import { inert, oneLine, safeUrl } from './text';
+import { oneLine, safeUrl, textBlock as wrap } from './text';
 
 /** Same split as Slack's (decided when the digest is claimed): five specs per message. */
 const SPECS_PER_MESSAGE = 5;
 const ANONYMOUS = 'A candidate';
-const wrap = (text: string, options: ConstructorParameters<typeof TextBlock>[1] = {}) => new TextBlock(text, { wrap: true, ...options });
 
 /** False for a part with nothing to show (a quiet week split across parts): the pipeline cancels it. */
 export function digestPartHasContent(view: DigestView, part: number, parts: number): boolean {
@@ -18,15 +18,15 @@ export function digestPartHasContent(view: DigestView, part: number, parts: numb
 
 export function digestCard(view: DigestView, part: number, parts: number): TeamsMessage {
   if (view.quiet) {
-    return textMessage(part === 1 ? `Quiet week: no interviews for the specs this channel follows between ${range(view)}.` : 'Nothing more in this week’s digest.');
+    return textMessage(part === 1 ? md`Quiet week: no interviews for the specs this channel follows between ${range(view)}.` : md`Nothing more in this week’s digest.`);
   }
   const specs = view.specs.slice((part - 1) * SPECS_PER_MESSAGE, part * SPECS_PER_MESSAGE);
   const rest = part === parts ? view.specs.slice(part * SPECS_PER_MESSAGE) : [];
   const shown = [...specs, ...rest].slice(0, SPECS_PER_MESSAGE * 2);
-  if (shown.length === 0) return textMessage('Nothing more in this week’s digest.');
+  if (shown.length === 0) return textMessage(md`Nothing more in this week’s digest.`);
   const card = new AdaptiveCard(
-    wrap(`**Weekly digest · ${range(view)}${parts > 1 ? ` (part ${part} of ${parts})` : ''}**`, { size: 'Large' }),
-    ...(view.late ? [wrap('Sent late: Panelist was catching up after downtime.', { isSubtle: true })] : []),
+    wrap(md`**Weekly digest · ${range(view)}${parts > 1 ? ` (part ${part} of ${parts})` : ''}**`, { size: 'Large' }),
+    ...(view.late ? [wrap(md`Sent late: Panelist was catching up after downtime.`, { isSubtle: true })] : []),
     ...shown.map((spec) => section(spec)),
   ).withVersion('1.5');
   const completed = shown.reduce((total, spec) => total + spec.completed, 0);
@@ -34,32 +34,25 @@ export function digestCard(view: DigestView, part: number, parts: number): Teams
 }
 
 function section(spec: DigestSpecSection): Container {
-  const title = wrap(`**${inert(oneLine(spec.title, 150))}** · \`${inert(oneLine(spec.slug, 100))}\``);
-  if (spec.started + spec.completed + spec.abandoned === 0) return new Container(title, wrap('No interviews this week.')).withSeparator(true);
+  const title = wrap(md`**${oneLine(spec.title, 150)}** · ${code(oneLine(spec.slug, 100))}`);
+  if (spec.started + spec.completed + spec.abandoned === 0) return new Container(title, wrap(md`No interviews this week.`)).withSeparator(true);
   const rate = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
   const items = [
     title,
     wrap(
-      [
-        `started ${spec.started} (${delta(spec.started, spec.previous.started)})`,
-        `completed ${spec.completed} (${delta(spec.completed, spec.previous.completed)})`,
-        `abandoned ${spec.abandoned} (${delta(spec.abandoned, spec.previous.abandoned)})`,
-        `completion rate ${rate(spec.completionRate)}`,
-        `average score ${spec.averageScore ?? '—'}`,
-      ].join(' · '),
+      md`started ${spec.started} (${delta(spec.started, spec.previous.started)}) · completed ${spec.completed} (${delta(spec.completed, spec.previous.completed)}) · abandoned ${spec.abandoned} (${delta(spec.abandoned, spec.previous.abandoned)}) · completion rate ${rate(spec.completionRate)} · average score ${spec.averageScore ?? '—'}`,
     ),
-    wrap(spec.competencies.map((c) => `${inert(oneLine(c.name, 100))} **${c.average ?? '—'}** (n=${c.n})`).join(' · '), { isSubtle: true }),
+    wrap(joinMarkdown(spec.competencies.map((c) => md`${oneLine(c.name, 100)} **${c.average ?? '—'}** (n=${c.n})`), ' · '), { isSubtle: true }),
   ];
   if (spec.top.length > 0) {
     const top = spec.top.map((t, index) => {
-      const name = t.candidateName === null ? ANONYMOUS : inert(oneLine(t.candidateName, 100));
-      const url = safeUrl(t.reportUrl);
-      return `${index + 1}. ${url ? `[${name}](${url})` : name} **${t.overall}**`;
+      const name = md`${t.candidateName === null ? ANONYMOUS : oneLine(t.candidateName, 100)}`;
+      return md`${index + 1}. ${link(safeUrl(t.reportUrl), name)} **${t.overall}**`;
     });
-    items.push(wrap(`**Top candidates**\n\n${top.join('\n')}`));
+    items.push(wrap(md`**Top candidates**\n\n${joinMarkdown(top, '\n')}`));
   }
   const specUrl = safeUrl(spec.specUrl);
-  if (specUrl) items.push(wrap(`[Open the spec](${specUrl})`, { size: 'Small' }));
+  if (specUrl) items.push(wrap(link(specUrl, md`Open the spec`), { size: 'Small' }));
   return new Container(...items).withSeparator(true);
 }
 

@@ -1,8 +1,10 @@
 import type { Block, Inline, Reply, Tone } from '../../conversation/document';
+import { plainText } from '../../conversation/document';
 import { buildEditCard, draftFromSpec } from './edit-form';
+import { code, joinMarkdown, md, type TeamsMarkdown } from './markdown';
 import { ADAPTIVE_CARD, textMessage, type TeamsMessage } from './message';
 import { helpCard, historyCard, specCard, specListMessage } from './spec';
-import { inert, oneLine, whenPlain } from './text';
+import { oneLine, whenPlain } from './text';
 
 export const TEAMS_PREFIX = '@Panelist';
 
@@ -10,44 +12,41 @@ const TONE: Record<Tone, string> = { ok: '✅ ', warning: '⚠️ ', error: '❌
 
 /**
  * A conversation reply for Teams: a markdown text message for sentences and lists, a card for the
- * richer views. The one rule: every string is made inert here (inert() escapes what Teams'
- * markdown acts on), and markup comes only from the document's structure.
+ * richer views. Every string of the document goes through the `md` tag (src/teams/cards/markdown.ts:
+ * Teams' one escaping rule); markup comes only from the document's structure.
  */
 export function documentMessage(reply: Reply): TeamsMessage {
   const [first] = reply.blocks;
   if (first && isView(first)) return renderView(first);
-  return textMessage(reply.blocks.map(blockText).join('\n\n'));
+  return textMessage(joinMarkdown(reply.blocks.map(blockText), '\n\n'));
 }
 
-/** Teams markdown for inlines. */
-export function teamsMarkdown(parts: Inline[]): string {
-  return parts.map(inline).join('');
+/** Inlines as Teams markdown. */
+export function inlineMarkdown(parts: Inline[]): TeamsMarkdown {
+  return joinMarkdown(parts.map(inline), '');
 }
 
-function inline(part: Inline): string {
-  if (typeof part === 'string') return inert(part);
-  if ('user' in part) return inert(oneLine(part.user, part.max ?? 300));
-  if ('code' in part) return code(part.code);
+function inline(part: Inline): TeamsMarkdown {
+  if (typeof part === 'string') return md`${part}`;
+  if ('user' in part) return md`${oneLine(part.user, part.max ?? 300)}`;
+  if ('code' in part) return code(oneLine(part.code, 300));
   if ('command' in part) return code(`${TEAMS_PREFIX} ${part.command}`);
-  if ('strong' in part) return `**${teamsMarkdown(part.strong)}**`;
+  // code() is bold already: bold inside bold would close it early.
+  if ('strong' in part) return md`**${plainText(part.strong, TEAMS_PREFIX)}**`;
   // Outside the reply to the message that mentioned them, Teams has no way to mention a user by id.
-  if ('mention' in part) return inert(oneLine(part.name ?? part.mention, 100));
-  return whenPlain(part.date);
+  if ('mention' in part) return md`${oneLine(part.name ?? part.mention, 100)}`;
+  // A text message does not expand {{DATE(…)}}, which only cards do.
+  return md`${whenPlain(part.date)}`;
 }
 
-/** A code span cannot escape a backtick: a look-alike keeps the span closed where it should be. */
-function code(text: string): string {
-  return `\`${oneLine(text, 300).replace(/`/g, '\u02cb')}\``;
-}
-
-function blockText(block: Block): string {
-  if (block.kind === 'paragraph') return `${block.tone ? TONE[block.tone] : ''}${teamsMarkdown(block.text)}`;
+function blockText(block: Block): TeamsMarkdown {
+  if (block.kind === 'paragraph') return block.tone ? md`${TONE[block.tone]}${inlineMarkdown(block.text)}` : inlineMarkdown(block.text);
   if (block.kind === 'list') {
-    const lines = [teamsMarkdown(block.heading), '', ...block.items.map((item) => `- ${teamsMarkdown(item)}`)];
-    if (block.footer) lines.push('', teamsMarkdown(block.footer));
-    return lines.join('\n');
+    const lines = [inlineMarkdown(block.heading), md``, ...block.items.map((item) => md`- ${inlineMarkdown(item)}`)];
+    if (block.footer) lines.push(md``, inlineMarkdown(block.footer));
+    return joinMarkdown(lines, '\n');
   }
-  return '';
+  return md``;
 }
 
 type View = Extract<Block, { kind: 'specList' | 'spec' | 'history' | 'help' | 'editForm' }>;

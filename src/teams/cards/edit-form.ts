@@ -2,10 +2,12 @@ import { ActionSet, AdaptiveCard, Container, ExecuteAction, TextBlock, TextInput
 import type { FieldIssue } from '../../domain/errors';
 import { MAX_COMPETENCIES, validateCompetencies, type Competency } from '../../domain/spec';
 import { formatWeight, parseWeight } from '../../domain/weights';
+import { asPhrase, phrase, type Phrase } from '../../domain/phrase';
 import { unstorableCharacter, unstorableMessage } from '../../domain/text';
 import type { SpecView } from '../../services/spec-views';
+import { code, fromPhrase, md } from './markdown';
 import { plain } from './message';
-import { inert, oneLine } from './text';
+import { oneLine, textBlock } from './text';
 
 /**
  * The edit form as an Adaptive Card (Universal Actions: Action.Execute → `adaptiveCard/action`
@@ -45,8 +47,8 @@ export interface EditDraft {
   note: string;
 }
 
-/** input id → message, shown under that input */
-export type FieldErrors = Record<string, string>;
+/** input id → message, shown under that input (a string is words only; a Phrase may name commands) */
+export type FieldErrors = Record<string, string | Phrase>;
 
 export const inputId = (key: string, field: Field) => `c_${key}_${field}`;
 export const TITLE_INPUT = 'title';
@@ -69,17 +71,21 @@ export function draftFromSpec(view: SpecView): { state: EditState; draft: EditDr
 }
 
 export function buildEditCard(state: EditState, draft: EditDraft, errors: FieldErrors = {}): Record<string, unknown> {
-  const error = (id: string) => (errors[id] ? [new TextBlock(`⚠️ ${errors[id]}`, { color: 'Attention', wrap: true, spacing: 'None', size: 'Small' })] : []);
+  const error = (id: string) => {
+    const message = errors[id];
+    return message ? [textBlock(md`⚠️ ${fromPhrase(asPhrase(message))}`, { color: 'Attention', spacing: 'None', size: 'Small' })] : [];
+  };
   const data = (verb: string, extra: Record<string, unknown> = {}) => ({ panelist: { ...state }, ...extra, verb });
   const body = [
-    new TextBlock(`Edit \`${state.slug}\` (based on v${state.baseVersion})`, { size: 'Medium', weight: 'Bolder', wrap: true }),
+    // The slug comes back in the action's data, which a client can change: escaped like any text.
+    textBlock(md`Edit ${code(state.slug)} (based on v${state.baseVersion})`, { size: 'Medium', weight: 'Bolder' }),
     ...error(FORM_ERROR),
     new TextInput({ id: TITLE_INPUT, label: 'Title', value: draft.title, maxLength: 200 }),
     ...error(TITLE_INPUT),
     ...draft.rows.map(
       (row, index) =>
         new Container(
-          new TextBlock(`Competency ${index + 1}${row.name ? `: ${inert(oneLine(row.name, 80))}` : ''}`, { weight: 'Bolder', wrap: true }),
+          textBlock(md`Competency ${index + 1}${row.name ? md`: ${oneLine(row.name, 80)}` : ''}`, { weight: 'Bolder' }),
           new TextInput({ id: inputId(row.key, 'name'), label: 'Name', value: row.name, maxLength: 100 }),
           ...error(inputId(row.key, 'name')),
           new TextInput({ id: inputId(row.key, 'id'), label: 'Id (lowercase, digits, _)', value: row.id, maxLength: 64 }),
@@ -95,7 +101,7 @@ export function buildEditCard(state: EditState, draft: EditDraft, errors: FieldE
     ),
     ...(draft.rows.length < MAX_COMPETENCIES
       ? [new ActionSet(new ExecuteAction({ title: 'Add a competency', verb: VERB_ADD, data: data(VERB_ADD), associatedInputs: 'auto' }))]
-      : [new TextBlock(`${MAX_COMPETENCIES} competencies is the most a spec holds; remove one to add another.`, { isSubtle: true, wrap: true })]),
+      : [textBlock(md`${MAX_COMPETENCIES} competencies is the most a spec holds; remove one to add another.`, { isSubtle: true })]),
     new TextInput({ id: NOTE_INPUT, label: 'What changed, and why (shown in history)', value: draft.note, isMultiline: true, maxLength: 500 }).withSeparator(true),
     ...error(NOTE_INPUT),
   ];
@@ -129,7 +135,11 @@ export function readSubmission(data: Record<string, unknown>): { state: EditStat
   };
 }
 
-export class BadEditState extends Error {}
+export class BadEditState extends Error {
+  constructor(readonly phrase: Phrase) {
+    super(String(phrase));
+  }
+}
 
 function readState(raw: unknown): EditState {
   const s = raw as Partial<EditState> | undefined;
@@ -142,7 +152,7 @@ function readState(raw: unknown): EditState {
     !s.keys.every((k) => typeof k === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(k)) ||
     !Number.isInteger(s.next)
   ) {
-    throw new BadEditState('This form is damaged or from an older Panelist; open a new one with `edit <spec>`.');
+    throw new BadEditState(phrase`This form is damaged or from an older Panelist; open a new one with \`edit <spec>\`.`);
   }
   return { specId: s.specId, slug: s.slug, baseVersion: s.baseVersion!, keys: s.keys, next: s.next! };
 }

@@ -1,10 +1,10 @@
-import { AdaptiveCard, ColumnSet, Column, TextBlock } from '@microsoft/teams.cards';
+import { AdaptiveCard, ColumnSet, Column } from '@microsoft/teams.cards';
 import type { InterviewResultView } from '../../services/interview-views';
+import { code, joinMarkdown, link, md } from './markdown';
 import { cardMessage, type TeamsMessage } from './message';
-import { inert, oneLine, safeUrl, when } from './text';
+import { oneLine, safeUrl, textBlock as wrap, when } from './text';
 
 const ANONYMOUS = 'A candidate';
-const wrap = (text: string, options: ConstructorParameters<typeof TextBlock>[1] = {}) => new TextBlock(text, { wrap: true, ...options });
 
 function bar(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return '—';
@@ -20,28 +20,28 @@ export function interviewCard(view: InterviewResultView): TeamsMessage {
     view.status === 'completed'
       ? view.overall === null
         ? 'Completed — not scored yet'
-        : `**${view.overall}** / 100`
+        : md`**${oneLine(view.overall, 10)}** / 100`
       : view.status === 'abandoned'
         ? 'Abandoned — no score'
         : 'In progress — not scored yet';
   const versionLabel = view.status === 'completed' ? `scored with v${view.version}` : `spec v${view.version}`;
   const rows = view.status === 'completed' || view.competencies.some((c) => c.score !== null) ? view.competencies : [];
-  const context = [`Interview \`${inert(oneLine(view.interviewId, 100))}\``];
-  if (view.completedAt && !Number.isNaN(view.completedAt.getTime())) context.push(`completed ${when(view.completedAt)}`);
+  const context = [md`Interview ${code(oneLine(view.interviewId, 100))}`];
+  if (view.completedAt && !Number.isNaN(view.completedAt.getTime())) context.push(md`completed ${when(view.completedAt)}`);
   const url = safeUrl(view.reportUrl);
-  if (url) context.push(`[Open the full report](${url})`);
+  if (url) context.push(link(url, md`Open the full report`));
   const card = new AdaptiveCard(
-    wrap(`**${inert(name)}** · ${inert(oneLine(view.spec.title, 150))} (\`${inert(slug)}\`)`, { size: 'Medium' }),
-    wrap(`${outcome} · ${versionLabel}${view.rescored ? ' · _rescored_' : ''}`),
+    wrap(md`**${name}** · ${oneLine(view.spec.title, 150)} (${code(slug)})`, { size: 'Medium' }),
+    wrap(md`${outcome} · ${versionLabel}${view.rescored ? md` · _rescored_` : ''}`),
     ...rows.map(
       (c) =>
         new ColumnSet().withColumns(
-          new Column(new TextBlock(bar(c.scoreValue), { fontType: 'Monospace' })).withWidth('auto'),
-          new Column(wrap(c.score === null ? 'not scored' : `**${c.score}**`)).withWidth('auto'),
-          new Column(wrap(`${inert(oneLine(c.name, 100))} · weight ${c.weight}`)).withWidth('stretch'),
+          new Column(wrap(md`${bar(c.scoreValue)}`, { fontType: 'Monospace', wrap: false })).withWidth('auto'),
+          new Column(wrap(c.score === null ? md`not scored` : md`**${oneLine(c.score, 10)}**`)).withWidth('auto'),
+          new Column(wrap(md`${oneLine(c.name, 100)} · weight ${oneLine(c.weight, 10)}`)).withWidth('stretch'),
         ),
     ),
-    wrap(context.join(' · '), { isSubtle: true, size: 'Small', separator: true }),
+    wrap(joinMarkdown(context, ' · '), { isSubtle: true, size: 'Small', separator: true }),
   ).withVersion('1.5');
   const spec = `${slug} (v${view.version}${view.rescored ? ', rescored' : ''})`;
   const summary =

@@ -1,4 +1,6 @@
 import { AdaptiveCard, TextBlock } from '@microsoft/teams.cards';
+import { markedSpans } from '../../domain/phrase';
+import { fromPhrase, isMarkdown, plainSummary, type TeamsMarkdown } from './markdown';
 
 export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
@@ -11,12 +13,22 @@ export interface TeamsMessage {
   attachments?: { contentType: string; content: unknown }[];
 }
 
-export function textMessage(text: string): TeamsMessage {
-  return { type: 'message', text, textFormat: 'markdown' };
+/** A markdown message. Its text is Teams markdown built by the `md` tag (see markdown.ts). */
+export function textMessage(text: TeamsMarkdown): TeamsMessage;
+/**
+ * For the delivery pipeline's own notices (src/delivery/): a sentence Panelist wrote as a string,
+ * backticks marking commands. It is escaped like any text; its spans become `code`.
+ */
+export function textMessage(text: string): TeamsMessage;
+export function textMessage(text: TeamsMarkdown | string): TeamsMessage {
+  const markdown = isMarkdown(text) ? text : fromPhrase(markedSpans(text));
+  return { type: 'message', text: markdown.toString(), textFormat: 'markdown' };
 }
 
-export function cardMessage(card: AdaptiveCard, summary: string): TeamsMessage {
-  return { type: 'message', summary, attachments: [{ contentType: ADAPTIVE_CARD, content: plain(card) }] };
+/** A card with its summary, the plain line a notification shows (made inert, see plainSummary). */
+export function cardMessage(card: AdaptiveCard | Record<string, unknown>, summary: string): TeamsMessage {
+  const content = card instanceof AdaptiveCard ? plain(card) : card;
+  return { type: 'message', summary: plainSummary(summary), attachments: [{ contentType: ADAPTIVE_CARD, content }] };
 }
 
 /** Cards go over the wire as plain JSON (the builders are classes). */
@@ -36,6 +48,7 @@ export function deliveryTag(deliveryId: string): string {
 export function tagDelivery(message: TeamsMessage, deliveryId: string): TeamsMessage {
   const card = message.attachments?.find((a) => a.contentType === ADAPTIVE_CARD)?.content as { body?: Record<string, unknown>[] } | undefined;
   if (!card?.body?.length) {
+    // Both already inert: a text message's text is TeamsMarkdown, a summary went through plainSummary.
     const text = message.text ?? message.summary ?? '';
     return cardMessage(new AdaptiveCard(new TextBlock(text, { wrap: true, id: deliveryTag(deliveryId) })).withVersion('1.5'), text);
   }

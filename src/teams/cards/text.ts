@@ -1,3 +1,6 @@
+import { TextBlock } from '@microsoft/teams.cards';
+import { isMarkdown, md, type TeamsMarkdown } from './markdown';
+
 /** Small, pure text helpers for Teams cards and messages. */
 
 /** One line, at most `max` characters (code points): untrusted names cannot forge extra lines. */
@@ -7,12 +10,11 @@ export function oneLine(text: string, max: number): string {
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-/**
- * Adaptive Card TextBlocks render a markdown subset; untrusted text (names from the interview
- * platform, spec fields) is made inert by escaping the characters that markdown acts on.
- */
-export function inert(text: string): string {
-  return text.replace(/([\\*[\]])/g, '\\$1').replace(/`/g, '\u02cb').replace(/</g, '&lt;');
+/** A wrapping TextBlock; its text can only be TeamsMarkdown (see markdown.ts). */
+export function textBlock(text: TeamsMarkdown, options: ConstructorParameters<typeof TextBlock>[1] = {}): TextBlock {
+  // A string cast to TeamsMarkdown is caught at run time as well.
+  if (!isMarkdown(text)) throw new TypeError('TextBlock text must be TeamsMarkdown (the md tag), not a string');
+  return new TextBlock(text.toString(), { wrap: true, ...options });
 }
 
 /** Only absolute http(s) URLs: anything else (javascript:, data:) is dropped. */
@@ -30,17 +32,13 @@ export function percent(rate: number | null): string {
   return rate === null ? '—' : `${Math.round(rate * 100)}%`;
 }
 
-/** Teams renders `{{DATE(…)}}` in the reader's locale and zone; the fallback text stays UTC. */
-export function when(date: Date): string {
-  const iso = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return `{{DATE(${iso}, SHORT)}} {{TIME(${iso})}}`;
-}
+export { date as when } from './markdown';
 
 export function whenPlain(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export function who(version: { authorPlatform: string; authorId: string; authorName: string | null }): string {
-  if (version.authorPlatform === 'cli') return 'an import';
-  return inert(oneLine(version.authorName ?? version.authorId, 100));
+export function who(version: { authorPlatform: string; authorId: string; authorName: string | null }): TeamsMarkdown {
+  if (version.authorPlatform === 'cli') return md`an import`;
+  return md`${oneLine(version.authorName ?? version.authorId, 100)}`;
 }
