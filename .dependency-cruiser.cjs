@@ -1,6 +1,6 @@
 /**
- * The arrows of src/ (docs/architecture.md): chat adapters → delivery → services → domain, and
- * services → store. `npm run check:deps` fails on a cycle or an arrow that runs back up.
+ * The arrows of src/ (docs/architecture.md): chat adapters → delivery → conversation → services →
+ * domain, and services → store. `npm run check:deps` fails on a cycle or an arrow that runs back up.
  */
 const below = (from, forbidden, comment) => ({
   name: `${from}-not-${forbidden.join('-')}`,
@@ -22,6 +22,7 @@ module.exports = {
     },
     below('store', ['services', 'delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli'], 'The store knows rows, not use cases.'),
     below('services', ['delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli'], 'Use cases know no transport.'),
+    below('conversation', ['delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli', 'store'], 'The conversation core answers with documents; platforms render them.'),
     below('delivery', ['slack', 'teams', 'webhooks', 'http', 'cli'], 'The pipeline sends through ChatSender; each platform implements it in its own folder.'),
     below('slack', ['teams'], 'One platform never reaches into the other.'),
     below('teams', ['slack'], 'One platform never reaches into the other.'),

@@ -20,6 +20,8 @@ export type Inline =
   | { strong: Inline[] }
   /** a user of the platform, by id (Slack mentions them; Teams has no mention outside a message it is replying to) */
   | { mention: string; name?: string }
+  /** a channel of the platform, by id (Slack links it; Teams cannot name one by id) */
+  | { channel: string }
   /** a moment, shown in the reader's zone where the platform can */
   | { date: Date };
 
@@ -70,6 +72,7 @@ export function plainText(parts: Inline[], prefix: string): string {
       if ('command' in part) return `${prefix} ${part.command}`;
       if ('strong' in part) return plainText(part.strong, prefix);
       if ('mention' in part) return part.name ?? part.mention;
+      if ('channel' in part) return part.channel;
       return part.date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
     })
     .join('');

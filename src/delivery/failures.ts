@@ -5,6 +5,7 @@ import { pauseChannel } from '../services/paused-channels';
 import { enqueueDelivery } from '../store/queue';
 import { paceOf, type DeliverDeps } from './deps';
 import { tellPausedSubscribers } from './pause-notice';
+import { channelPausedNotice } from '../conversation';
 import type { SendError } from './sender';
 
 /** A failed attempt decides what happens next: hold the channel, back off, pause, or dead-letter. */
@@ -53,12 +54,7 @@ async function pauseUnreachableChannel(deps: DeliverDeps, delivery: { id: string
   await tellPausedSubscribers(
     deps.senders[delivery.platform],
     subscribers,
-    ({ channelId }) =>
-      `I can't post to <#${channelId}> (${reason}), so its Panelist subscriptions are paused. ` +
-      // Slack tells Panelist when it is invited back (member_joined_channel); Teams does not resume by itself.
-      (delivery.platform === 'slack'
-        ? 'Invite me back with `/invite @Panelist` in that channel and they resume; held messages will follow.'
-        : 'Invite me back with `/invite @Panelist` in that channel, then run `/spec subscribe …` there again; held messages will follow.'),
+    ({ channelId }) => channelPausedNotice(delivery.platform, channelId, reason),
     deps.logger,
   );
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { deadLettersNotice } from '../conversation';
 import type { Db } from '../store/db';
 import type { ChatSender } from './sender';
 
@@ -29,12 +30,8 @@ export async function alertDeadLetters(db: Db, slack: ChatSender | undefined, op
   if (dead.length === 0) return 0;
   const workspaceId = ops.workspaceId ?? dead.find((d) => d.platform === 'slack')?.workspaceId;
   if (!workspaceId) return 0;
-  const lines = dead.map((d) => `• \`${d.id}\` ${d.kind} → ${d.platform} ${d.channelId}: ${d.lastError ?? 'unknown error'} (attempts ${d.attempts})`);
-  const text =
-    `:rotating_light: ${dead.length} Panelist deliver${dead.length === 1 ? 'y' : 'ies'} failed for good:\n${lines.join('\n')}\n` +
-    'Fix the cause, then `npx panelist deliveries retry --all-failed` (see docs/runbook.md).';
   try {
-    await slack.notifyChannel(workspaceId, ops.channelId, text);
+    await slack.notifyChannel(workspaceId, ops.channelId, deadLettersNotice(dead));
   } catch (error) {
     logger.warn({ err: error }, 'could not alert the ops channel; will try again');
     return 0;

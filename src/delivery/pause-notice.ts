@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Reply } from '../conversation';
 import type { PausedSubscriber } from '../services/paused-channels';
 import type { ChatSender } from './sender';
 
@@ -9,13 +10,13 @@ import type { ChatSender } from './sender';
 export async function tellPausedSubscribers(
   sender: Pick<ChatSender, 'notifyUser'> | undefined,
   subscribers: PausedSubscriber[],
-  text: (subscriber: PausedSubscriber) => string,
+  notice: (subscriber: PausedSubscriber) => Reply,
   logger: Logger,
 ): Promise<void> {
   if (!sender?.notifyUser) return;
   for (const subscriber of subscribers) {
     await sender
-      .notifyUser(subscriber.workspaceId, subscriber.userId, text(subscriber))
+      .notifyUser(subscriber.workspaceId, subscriber.userId, notice(subscriber))
       .catch((error: unknown) => logger.warn({ err: error, channel: subscriber.channelId }, 'could not tell the subscriber about the pause'));
   }
 }

@@ -1,5 +1,6 @@
 import type { DigestView } from '../services/digest-views';
 import type { InterviewResultView } from '../services/interview-views';
+import type { Reply } from '../conversation';
 
 /** Where a message goes: a channel in a workspace (Slack team, Teams tenant). */
 export interface ChannelTarget {
@@ -16,11 +17,11 @@ export interface ChatSender {
   /** The id of a message this delivery already posted at or after `since`, if there is one. */
   findPosted(target: ChannelTarget, deliveryId: string, since: Date): Promise<string | undefined>;
   /** Tells a person directly (best effort), e.g. that their channel's subscription was paused. */
-  notifyUser?(workspaceId: string, userId: string, text: string): Promise<void>;
+  notifyUser?(workspaceId: string, userId: string, notice: Reply): Promise<void>;
   /** False when there is nothing to post (a digest part left empty because the week was quiet). */
   hasContent?(content: DeliveryContent): boolean;
   /** A plain message to a channel outside the delivery pipeline (the ops channel). */
-  notifyChannel?(workspaceId: string, channelId: string, text: string): Promise<void>;
+  notifyChannel?(workspaceId: string, channelId: string, notice: Reply): Promise<void>;
 }
 
 export type DeliveryContent =

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { channelGoneNotice } from '../conversation';
 import type { Metrics } from '../observability/metrics';
 import { tellPausedSubscribers } from '../delivery/pause-notice';
 import { SlackSender } from './sender';
@@ -10,24 +11,11 @@ import { boltLogger } from './bolt-logger';
 import type { SlackInstallationStore } from './installation-store';
 import { slackTokenLookup } from './tokens';
 
-/** What a channel event means for the channel's subscriptions, and what the subscriber is told. */
+/** What a channel event means for the channel's subscriptions, in words on the subscription. */
 const CHANNEL_GONE = {
-  removed: {
-    reason: 'Panelist was removed from the channel',
-    tell: (channel: string) =>
-      `I was removed from <#${channel}>, so its Panelist subscriptions are paused. ` +
-      'Invite me back with `/invite @Panelist` in that channel and they resume; the messages held meanwhile follow.',
-  },
-  archived: {
-    reason: 'the channel was archived',
-    tell: (channel: string) =>
-      `<#${channel}> was archived, so its Panelist subscriptions are paused. ` +
-      'If it is unarchived, invite me back with `/invite @Panelist` there and they resume; the messages held meanwhile follow.',
-  },
-  deleted: {
-    reason: 'the channel was deleted',
-    tell: (channel: string) => `<#${channel}> was deleted, so its Panelist subscriptions are paused and nothing more is posted for it.`,
-  },
+  removed: 'Panelist was removed from the channel',
+  archived: 'the channel was archived',
+  deleted: 'the channel was deleted',
 } as const;
 
 /**
@@ -96,10 +84,10 @@ export function registerPlatformEvents(
   });
 
   const channelGone = async (channel: string, what: keyof typeof CHANNEL_GONE) => {
-    const { reason, tell } = CHANNEL_GONE[what];
+    const reason = CHANNEL_GONE[what];
     const subscribers = await pauseChannel(db, { platform: 'slack', channelId: channel }, reason);
     if (subscribers.length > 0) log.info({ channel, reason }, 'channel paused');
-    await tellPausedSubscribers(sender, subscribers, () => tell(channel), log);
+    await tellPausedSubscribers(sender, subscribers, () => channelGoneNotice(what, channel), log);
     handled(what === 'removed' ? 'channel_left' : what === 'archived' ? 'channel_archive' : 'channel_deleted', 'applied');
   };
   app.event('channel_left', async ({ event }) => channelGone(event.channel, 'removed'));

@@ -3,6 +3,8 @@ import { LRUCache } from 'lru-cache';
 import { renderDigestPart } from './render/digest';
 import { renderInterviewResult } from './render/interview';
 import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
+import type { Reply } from '../conversation';
+import { renderDocument } from './render/document';
 
 /** Metadata event type on every message Panelist posts; its payload names the delivery. */
 export const DELIVERY_METADATA_TYPE = 'panelist_delivery';
@@ -108,14 +110,14 @@ export class SlackSender implements ChatSender {
     return content.kind !== 'digest' || renderDigestPart(content.view, content.part, content.parts) !== undefined;
   }
 
-  async notifyUser(workspaceId: string, userId: string, text: string): Promise<void> {
+  async notifyUser(workspaceId: string, userId: string, notice: Reply): Promise<void> {
     const client = await this.client(workspaceId);
-    await client.chat.postMessage({ channel: userId, text });
+    await client.chat.postMessage({ channel: userId, ...renderDocument(notice) });
   }
 
-  async notifyChannel(workspaceId: string, channelId: string, text: string): Promise<void> {
+  async notifyChannel(workspaceId: string, channelId: string, notice: Reply): Promise<void> {
     const client = await this.client(workspaceId);
-    await client.chat.postMessage({ channel: channelId, text });
+    await client.chat.postMessage({ channel: channelId, ...renderDocument(notice) });
   }
 
   private async client(workspaceId: string): Promise<WebClient> {

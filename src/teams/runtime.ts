@@ -1,6 +1,7 @@
 import { Client, cloudFromName, PUBLIC, withOverrides } from '@microsoft/teams.api';
 import { App, type IHttpServerAdapter, type HttpRouteHandler } from '@microsoft/teams.apps';
 import express, { Router } from 'express';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { MessageSearch, type GraphHttp } from './message-search';
 import { TeamsSender, type ConnectorClient } from './sender';
@@ -198,9 +199,14 @@ class RouterAdapter implements IHttpServerAdapter {
   }
 }
 
-/** OAuth 2 client credentials against `{loginEndpoint}/{tenant}/oauth2/v2.0/token`, cached until a minute before expiry. */
+/**
+ * OAuth 2 client credentials against `{loginEndpoint}/{tenant}/oauth2/v2.0/token`, cached until a
+ * minute before expiry. Keyed by tenant and scope, so bounded: a signed activity can name a tenant.
+ */
+const TOKEN_CACHE_ENTRIES = 1_000;
+
 function clientCredentials(loginEndpoint: string, options: { clientId: string; clientSecret: string; tenantId: string }) {
-  const cache = new Map<string, { token: string; expires: number }>();
+  const cache = new LRUCache<string, { token: string; expires: number }>({ max: TOKEN_CACHE_ENTRIES });
   return async (scope: string | string[], tenantId?: string): Promise<string> => {
     const scopes = Array.isArray(scope) ? scope.join(' ') : scope;
     const tenant = tenantId ?? options.tenantId;

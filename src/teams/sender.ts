@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics';
 import { interviewCard } from './cards/interview';
 import { digestCard, digestPartHasContent } from './cards/digest';
-import { deliveryTag, tagDelivery, textMessage, type TeamsMessage } from './cards/message';
+import { deliveryTag, tagDelivery, type TeamsMessage } from './cards/message';
 import type { ConversationRef, ConversationStore } from '../store/teams-conversations';
 import type { MessageSearch } from './message-search';
 import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
+import type { Reply } from '../conversation';
+import { documentMessage } from './cards/document';
 
 /** Posts to and updates activities in a conversation through the Bot Connector (the SDK's client). */
 export interface ConnectorClient {
@@ -89,14 +91,14 @@ export class TeamsSender implements ChatSender {
   }
 
   /** A direct message, when the user has the app in a personal chat (best effort). */
-  async notifyUser(_workspaceId: string, userId: string, text: string): Promise<void> {
+  async notifyUser(_workspaceId: string, userId: string, notice: Reply): Promise<void> {
     const chat = await this.conversations.personalChatOf(userId);
     if (!chat) return;
-    await this.client.create(chat.serviceUrl, chat.conversationId, textMessage(text.replace(/<#([^>]+)>/g, 'a Teams channel').replace(/`\/invite @Panelist`/g, 'adding Panelist back to the team').replace(/`\/spec /g, '`')));
+    await this.client.create(chat.serviceUrl, chat.conversationId, documentMessage(notice));
   }
 
-  async notifyChannel(_workspaceId: string, channelId: string, text: string): Promise<void> {
-    await this.client.create(await this.serviceUrlOf(channelId), channelId, textMessage(text));
+  async notifyChannel(_workspaceId: string, channelId: string, notice: Reply): Promise<void> {
+    await this.client.create(await this.serviceUrlOf(channelId), channelId, documentMessage(notice));
   }
 
   /** A lost answer is looked for once Graph can list the post; without a search, retry at the usual pace. */

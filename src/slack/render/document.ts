@@ -1,7 +1,7 @@
 import type { Block, Inline, Reply, Tone } from '../../conversation/document';
 import { replyBody, section, type SlackReply } from './blocks';
 import { renderHelp, renderHistory, renderSpecList } from './lists';
-import { clip, code, date, joinMrkdwn, mention, mrkdwn, type Mrkdwn } from './mrkdwn';
+import { channelLink, clip, code, date, joinMrkdwn, mention, mrkdwn, type Mrkdwn } from './mrkdwn';
 import { renderSpec } from './spec';
 import { oneLine } from './text';
 
@@ -37,6 +37,7 @@ function inline(part: Inline): Mrkdwn {
   if ('command' in part) return code(`${SLACK_PREFIX} ${part.command}`);
   if ('strong' in part) return mrkdwn`*${inlineMrkdwn(part.strong)}*`;
   if ('mention' in part) return mention(part.mention);
+  if ('channel' in part) return channelLink(part.channel);
   return date(part.date);
 }
 

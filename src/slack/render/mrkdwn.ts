@@ -122,6 +122,13 @@ export function mention(userId: string): Mrkdwn {
   return USER_ID.test(userId) ? trusted(`<@${userId}>`) : mrkdwn`${userId}`;
 }
 
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
+
+/** `<#C123>` for a Slack channel id; anything else is shown as text, never as a link. */
+export function channelLink(channelId: string): Mrkdwn {
+  return CHANNEL_ID.test(channelId) ? trusted(`<#${channelId}>`) : mrkdwn`${channelId}`;
+}
+
 /** A date in the reader's zone, with a UTC fallback for clients that cannot. */
 export function date(at: Date): Mrkdwn {
   const seconds = Math.floor(at.getTime() / 1000);

@@ -35,6 +35,7 @@ function inline(part: Inline): TeamsMarkdown {
   if ('strong' in part) return md`**${plainText(part.strong, TEAMS_PREFIX)}**`;
   // Outside the reply to the message that mentioned them, Teams has no way to mention a user by id.
   if ('mention' in part) return md`${oneLine(part.name ?? part.mention, 100)}`;
+  if ('channel' in part) return md`a Teams channel`;
   // A text message does not expand {{DATE(…)}}, which only cards do.
   return md`${whenPlain(part.date)}`;
 }
