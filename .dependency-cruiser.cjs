@@ -22,8 +22,16 @@ module.exports = {
     },
     below('store', ['services', 'delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli'], 'The store knows rows, not use cases.'),
     below('services', ['delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli'], 'Use cases know no transport.'),
-    below('conversation', ['delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli', 'store'], 'The conversation core answers with documents; platforms render them.'),
-    below('delivery', ['slack', 'teams', 'webhooks', 'http', 'cli'], 'The pipeline sends through ChatSender; each platform implements it in its own folder.'),
+    below(
+      'conversation',
+      ['delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli', 'store'],
+      'The conversation core answers with documents; platforms render them.',
+    ),
+    below(
+      'delivery',
+      ['slack', 'teams', 'webhooks', 'http', 'cli'],
+      'The pipeline sends through ChatSender; each platform implements it in its own folder.',
+    ),
     below('slack', ['teams'], 'One platform never reaches into the other.'),
     below('teams', ['slack'], 'One platform never reaches into the other.'),
   ],

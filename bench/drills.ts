@@ -54,7 +54,10 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   console.log(
     `Panelist fault drills${quick ? ' (--quick)' : ''}: ${only.join(', ')}\n` +
-      `${new Date().toISOString()} · ${os.cpus().length} cores · ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB · node ${process.version} · load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      `${new Date().toISOString()} · ${os.cpus().length} cores · ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB · node ${process.version} · load ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
   );
   const results: DrillResult[] = [];
   for (const name of only) {

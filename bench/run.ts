@@ -55,7 +55,8 @@ const watchdog = setTimeout(
     void cleanup().finally(() => process.exit(2));
   },
   // figure 7 waits out a rate-limited drain of its own (~100 s quick, ~17 min full); figure 8 may wait for a quarter hour
-  ((quick ? 8 : 14) + (wanted(MONDAY_FIGURE) ? mondayBudgetMinutes(quick) : 0)) * 60_000 + (wanted(NOISY_FIGURE) ? noisyBudgetSeconds(quick) * 1000 : 0),
+  ((quick ? 8 : 14) + (wanted(MONDAY_FIGURE) ? mondayBudgetMinutes(quick) : 0)) * 60_000 +
+    (wanted(NOISY_FIGURE) ? noisyBudgetSeconds(quick) * 1000 : 0),
 );
 watchdog.unref();
 
@@ -85,10 +86,21 @@ async function main(): Promise<number> {
   cleanups.push(() => bare.stop());
   const overrides = appEnvOverrides();
   const info = await machine(pg.url);
-  log(`machine: ${info.cores} cores, ${info.memoryGiB} GiB, node ${info.node}, PostgreSQL ${info.postgres}, load ${info.loadAtStart.join(' ')}`);
+  log(
+    `machine: ${info.cores} cores, ${info.memoryGiB} GiB, node ${info.node}, PostgreSQL ${info.postgres}, load ${info.loadAtStart.join(' ')}`,
+  );
 
   const probe = new Probe(pg.url, app.process.pid!);
-  const ctx: BenchContext = { appUrl: `http://127.0.0.1:${appPort}`, databaseUrl: pg.url, adminUrl: pg.url, sink, probe, quick, tempDir: temp, log };
+  const ctx: BenchContext = {
+    appUrl: `http://127.0.0.1:${appPort}`,
+    databaseUrl: pg.url,
+    adminUrl: pg.url,
+    sink,
+    probe,
+    quick,
+    tempDir: temp,
+    log,
+  };
   const rows: Row[] = [];
   const notes: string[] = [];
   if (Object.keys(overrides).length > 0) notes.push(`App settings changed for this run (BENCH_APP_*): ${JSON.stringify(overrides)}.`);
@@ -101,7 +113,15 @@ async function main(): Promise<number> {
     } catch (error) {
       errors += 1;
       log(`figure ${n} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      rows.push({ key: `error-${n}`, figure: `${n}. ${name}`, value: `error: ${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim().slice(0, 160)}`, anchor: '–', ratio: '–', target: '–', pass: false });
+      rows.push({
+        key: `error-${n}`,
+        figure: `${n}. ${name}`,
+        value: `error: ${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim().slice(0, 160)}`,
+        anchor: '–',
+        ratio: '–',
+        target: '–',
+        pass: false,
+      });
     }
   };
 
@@ -186,8 +206,13 @@ async function main(): Promise<number> {
   await figure(5, 'weekly digest', async () => {
     const { rows: r, levels } = await digestFigure(ctx);
     rows.push(...r);
-    details.digest = levels.map(({ explain, ...level }) => ({ ...level, queries: explain.map((e) => ({ name: e.name, executionMs: e.executionMs })) }));
-    const explain = levels.map((l) => `=== ${l.interviews} interviews ===\n${l.explain.map((e) => `--- ${e.name}\n${e.plan}`).join('\n\n')}`).join('\n\n');
+    details.digest = levels.map(({ explain, ...level }) => ({
+      ...level,
+      queries: explain.map((e) => ({ name: e.name, executionMs: e.executionMs })),
+    }));
+    const explain = levels
+      .map((l) => `=== ${l.interviews} interviews ===\n${l.explain.map((e) => `--- ${e.name}\n${e.plan}`).join('\n\n')}`)
+      .join('\n\n');
     await mkdir(RESULTS, { recursive: true });
     await writeFile(path.join(RESULTS, `${quick ? 'quick' : 'full'}-digest-explain.txt`), `${explain}\n`);
   });
@@ -200,9 +225,20 @@ async function main(): Promise<number> {
   });
   rows.sort((a, b) => Number.parseInt(a.figure, 10) - Number.parseInt(b.figure, 10)); // stable: each figure's rows keep their order
 
-  const record: RunRecord = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', machine: info, loadAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100), durationSeconds: (Date.now() - startedAt) / 1000, rows, notes, details };
+  const record: RunRecord = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine: info,
+    loadAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    durationSeconds: (Date.now() - startedAt) / 1000,
+    rows,
+    notes,
+    details,
+  };
   console.log(`\nPanelist benchmark (${record.mode}${only ? `, figures ${[...only].join(',')}` : ''}) — ${record.date}`);
-  console.log(`${info.cores} cores, ${info.memoryGiB} GiB, node ${info.node}, PostgreSQL ${info.postgres}; load ${info.loadAtStart.join(' ')} → ${record.loadAtEnd.join(' ')}\n`);
+  console.log(
+    `${info.cores} cores, ${info.memoryGiB} GiB, node ${info.node}, PostgreSQL ${info.postgres}; load ${info.loadAtStart.join(' ')} → ${record.loadAtEnd.join(' ')}\n`,
+  );
   console.log(table(rows, 'console'));
   console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
   if (!only) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-'use strict';
+
 // The `panelist` operator CLI. Runs the compiled build (npm install builds it; see README).
 const path = require('node:path');
 const fs = require('node:fs');

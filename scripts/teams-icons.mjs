@@ -33,11 +33,23 @@ function png(size, pixel) {
     for (let x = 0; x < size; x += 1) row.set(pixel(x / size, y / size), x * 4);
     rows.push(row);
   }
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 // A "P" made of a bar and a bowl: inside → foreground.
-const glyph = (u, v) => (u > 0.3 && u < 0.42 && v > 0.22 && v < 0.8) || (Math.hypot(u - 0.5, v - 0.38) < 0.2 && Math.hypot(u - 0.5, v - 0.38) > 0.09 && u > 0.36);
+const glyph = (u, v) =>
+  (u > 0.3 && u < 0.42 && v > 0.22 && v < 0.8) || (Math.hypot(u - 0.5, v - 0.38) < 0.2 && Math.hypot(u - 0.5, v - 0.38) > 0.09 && u > 0.36);
 const dir = new URL('../manifests/teams/', import.meta.url);
-writeFileSync(new URL('color.png', dir), png(192, (u, v) => (glyph(u, v) ? [255, 255, 255, 255] : [79, 70, 229, 255])));
-writeFileSync(new URL('outline.png', dir), png(32, (u, v) => (glyph(u, v) ? [255, 255, 255, 255] : [0, 0, 0, 0])));
+writeFileSync(
+  new URL('color.png', dir),
+  png(192, (u, v) => (glyph(u, v) ? [255, 255, 255, 255] : [79, 70, 229, 255])),
+);
+writeFileSync(
+  new URL('outline.png', dir),
+  png(32, (u, v) => (glyph(u, v) ? [255, 255, 255, 255] : [0, 0, 0, 0])),
+);
 console.log('wrote manifests/teams/color.png and outline.png');

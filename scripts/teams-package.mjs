@@ -16,7 +16,9 @@ if (problems.length) {
   console.error(`Cannot build the Teams package:\n  - ${problems.join('\n  - ')}`);
   process.exit(1);
 }
-const manifestText = readFileSync(new URL('manifest.json', dir), 'utf8').replaceAll('${TEAMS_CLIENT_ID}', clientId).replaceAll('${PANELIST_HOST}', host);
+const manifestText = readFileSync(new URL('manifest.json', dir), 'utf8')
+  .replaceAll('${TEAMS_CLIENT_ID}', clientId)
+  .replaceAll('${PANELIST_HOST}', host);
 const manifest = JSON.parse(manifestText);
 for (const icon of [manifest.icons.color, manifest.icons.outline]) readFileSync(new URL(icon, dir));
 const files = [

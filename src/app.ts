@@ -176,7 +176,11 @@ function announcePlatforms(served: string[], logger: Logger, metrics: Metrics): 
   for (const platform of ['slack', 'teams']) {
     const on = served.includes(platform);
     metrics.platformsServed.set({ platform }, on ? 1 : 0);
-    if (!on) logger.warn({ platform }, `this replica has no ${platform} credentials: ${platform} deliveries stay queued for a replica that has them`);
+    if (!on)
+      logger.warn(
+        { platform },
+        `this replica has no ${platform} credentials: ${platform} deliveries stay queued for a replica that has them`,
+      );
   }
 }
 

@@ -62,7 +62,10 @@ export function deliveryDeps(
 
 /** Each platform's per-channel limit (Slack: SLACK_CHANNEL_RATE/BURST; Teams: TEAMS_CONVERSATION_RATE, Teams allows 7/s). */
 export function channelPacing(config: Config): Record<string, ChannelPace> {
-  const pace = (perSecond: number, burst: number): ChannelPace => ({ intervalMs: Math.ceil(1000 / perSecond), burst: Math.max(1, Math.floor(burst)) });
+  const pace = (perSecond: number, burst: number): ChannelPace => ({
+    intervalMs: Math.ceil(1000 / perSecond),
+    burst: Math.max(1, Math.floor(burst)),
+  });
   return {
     slack: pace(config.delivery.slackChannelRate, config.delivery.slackChannelBurst),
     ...(config.teams.kind === 'on' ? { teams: pace(config.teams.conversationRate, config.teams.conversationRate) } : {}),

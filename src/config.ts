@@ -22,10 +22,7 @@ const url = z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL, e.g.
 const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
-  LOG_LEVEL: z.preprocess(
-    emptyToUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   DATABASE_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -187,15 +184,11 @@ function slackMode(env: Env): SlackMode {
   if (!signingSecret) problems.push('SLACK_SIGNING_SECRET: required when Slack is configured');
   if (anyOauth) {
     if (!oauthVars.every((value) => value !== undefined)) {
-      problems.push(
-        'SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: OAuth mode needs all three (or none, with SLACK_BOT_TOKEN)',
-      );
+      problems.push('SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: OAuth mode needs all three (or none, with SLACK_BOT_TOKEN)');
     }
     const key = parseKey(env.TOKEN_ENCRYPTION_KEY);
     if (!key) {
-      problems.push(
-        'TOKEN_ENCRYPTION_KEY: OAuth mode needs 32 random bytes as base64 or hex, e.g. `openssl rand -base64 32`',
-      );
+      problems.push('TOKEN_ENCRYPTION_KEY: OAuth mode needs 32 random bytes as base64 or hex, e.g. `openssl rand -base64 32`');
     }
     if (problems.length > 0) throw new ConfigError(problems);
     return {

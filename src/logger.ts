@@ -8,7 +8,15 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     level,
     base: { app: 'panelist' },
     redact: {
-      paths: ['*.token', '*.botToken', '*.clientSecret', '*.signingSecret', 'headers.authorization', '*.headers.authorization', 'config.slack'],
+      paths: [
+        '*.token',
+        '*.botToken',
+        '*.clientSecret',
+        '*.signingSecret',
+        'headers.authorization',
+        '*.headers.authorization',
+        'config.slack',
+      ],
       censor: '[redacted]',
     },
   };

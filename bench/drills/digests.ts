@@ -20,7 +20,8 @@ export async function chooseDigestTime(rig: Rig, channels: string[]): Promise<Da
   for (const channelId of channels) {
     const ack = await rig.spec(`digest ${day} ${time} UTC`, { channelId });
     const text = await rig.reply(ack.responseId);
-    if (!text.includes('weekly digest now comes')) throw new Error(`/spec digest ${day} ${time} UTC in ${channelId}: ${ack.status} ${text}`);
+    if (!text.includes('weekly digest now comes'))
+      throw new Error(`/spec digest ${day} ${time} UTC in ${channelId}: ${ack.status} ${text}`);
   }
   return occurrence;
 }
@@ -61,7 +62,15 @@ export interface DigestOutcome {
 /** The digests of `channels` in the database: one per schedule, for the period ending at `occurrence`, and each part's delivery. */
 export async function digestOutcome(databaseUrl: string, channels: string[], occurrence: Date): Promise<DigestOutcome> {
   return withClient(databaseUrl, async (db) => {
-    const { rows } = await db.query<{ channel_id: string; next_run_at: Date; id: string | null; period_end: Date | null; parts: number | null; late: boolean | null; created_at: Date | null }>(
+    const { rows } = await db.query<{
+      channel_id: string;
+      next_run_at: Date;
+      id: string | null;
+      period_end: Date | null;
+      parts: number | null;
+      late: boolean | null;
+      created_at: Date | null;
+    }>(
       `SELECT s.channel_id, s.next_run_at, d.id, d.period_end, d.parts, d.late, d.created_at
          FROM digest_schedule s LEFT JOIN digest d ON d.schedule_id = s.id WHERE s.channel_id = ANY($1)`,
       [channels],
@@ -70,21 +79,31 @@ export async function digestOutcome(databaseUrl: string, channels: string[], occ
       `SELECT id, channel_id, subject_id, status FROM delivery WHERE kind = 'digest'`,
     );
     const bySubject = new Map(deliveries.rows.map((d) => [d.subject_id, d]));
-    const outcome: DigestOutcome = { wrongRows: [], notAdvanced: [], parts: new Set(), partsWithoutDelivery: [], partsNotSent: [], late: 0, claimedAt: [] };
+    const outcome: DigestOutcome = {
+      wrongRows: [],
+      notAdvanced: [],
+      parts: new Set(),
+      partsWithoutDelivery: [],
+      partsNotSent: [],
+      late: 0,
+      claimedAt: [],
+    };
     for (const channel of channels) {
       const mine = rows.filter((r) => r.channel_id === channel);
       const digests = mine.filter((r) => r.id !== null);
       if (digests.length !== 1 || digests[0]!.period_end!.getTime() !== occurrence.getTime()) {
         outcome.wrongRows.push(`${channel}: ${digests.map((d) => d.period_end!.toISOString()).join(', ') || 'no digest'}`);
       }
-      if (mine.length > 0 && mine[0]!.next_run_at.getTime() <= Date.now()) outcome.notAdvanced.push(`${channel}: next run ${mine[0]!.next_run_at.toISOString()}`);
+      if (mine.length > 0 && mine[0]!.next_run_at.getTime() <= Date.now())
+        outcome.notAdvanced.push(`${channel}: next run ${mine[0]!.next_run_at.toISOString()}`);
       for (const digest of digests) {
         if (digest.late) outcome.late += 1;
         outcome.claimedAt.push(digest.created_at!);
         for (let part = 1; part <= digest.parts!; part += 1) {
           const delivery = bySubject.get(`${digest.id}:${part}`);
           if (!delivery) outcome.partsWithoutDelivery.push(`${channel} ${digest.id}:${part}`);
-          else if (delivery.status !== 'sent' && delivery.status !== 'pending') outcome.partsNotSent.push(`${channel} part ${part}: ${delivery.status}`);
+          else if (delivery.status !== 'sent' && delivery.status !== 'pending')
+            outcome.partsNotSent.push(`${channel} part ${part}: ${delivery.status}`);
           else outcome.parts.add(`${delivery.id} ${channel}`);
         }
       }

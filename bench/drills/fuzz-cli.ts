@@ -52,12 +52,27 @@ export async function fuzzCli(databaseUrl: string, runs: number): Promise<{ runs
       paths.push(file);
     }
     const argumentSets: (() => string[])[] = [
-      () => ['deliveries', 'retry', pick(['1', '-1', "'; DROP TABLE delivery; --", randomWord(60), randomUUID(), `${randomUUID()}x`, '%', ''])],
+      () => [
+        'deliveries',
+        'retry',
+        pick(['1', '-1', "'; DROP TABLE delivery; --", randomWord(60), randomUUID(), `${randomUUID()}x`, '%', '']),
+      ],
       () => ['specs', 'import', pick([...paths, path.join(scratch, 'missing.json'), scratch])],
-      () => ['digests', 'preview', pick(['nope', randomWord(300), '58fd', '%']), '--at', pick(['2026-11-23T09:00:00Z', 'yesterday', '9'.repeat(30)])],
+      () => [
+        'digests',
+        'preview',
+        pick(['nope', randomWord(300), '58fd', '%']),
+        '--at',
+        pick(['2026-11-23T09:00:00Z', 'yesterday', '9'.repeat(30)]),
+      ],
       () => ['specs', 'list', '--org', pick(['nope', randomWord(200), '%'])],
       () => [pick(['deliveries', 'specs', 'db', 'digests']), randomWord(), '--frobnicate'],
-      () => ['admins', pick(['add', 'remove']), pick(['teams', 'slack', randomWord()]), pick(['1', "'; --", randomWord(300), randomUUID(), '\u0000'])],
+      () => [
+        'admins',
+        pick(['add', 'remove']),
+        pick(['teams', 'slack', randomWord()]),
+        pick(['1', "'; --", randomWord(300), randomUUID(), '\u0000']),
+      ],
     ];
     for (let i = 0; i < runs; i += 1) {
       // argv cannot carry NUL (the operating system's strings end there): what a shell could send

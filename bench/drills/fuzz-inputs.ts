@@ -6,15 +6,135 @@ export const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random(
 export const chance = (p: number) => Math.random() < p;
 const int = (max: number) => Math.floor(Math.random() * max);
 
-const VERBS = ['help', 'list', 'show', 'edit', 'weights', 'history', 'revert', 'grant', 'revoke', 'subscribe', 'unsubscribe', 'subscriptions', 'digest', 'SHOW', 'Weights', '', 'delete', 'drop'];
-const SPECS = ['senior-backend-payments', 'senior', '58fd', '58fd32b5-4151-4e1b-aa1c-ab2538f8b850', 'all', 'ALL', 'nope', '-', '%', '*', '..', 'senior-backend-payments-x'];
-const COMPETENCIES = ['financial_systems_design', 'distributed_systems_reliability', 'postgres_schema_design', 'production_ownership', 'fastapi_kafka_systems', 'x', ''];
-const NUMBERS = ['0.3', '.3', '30%', '0.30', '1e309', '-1e309', '1e-400', 'NaN', 'Infinity', '-0', '0x1F', '1_000', '٣٠%', '３０%', '0.333', '7.5%', '100%', '101%', '-5%', '1/3', '', '%', '.', '0.', '00000000000000000000000000.3', '9'.repeat(400), '1,5', '½', '30 %', '0.3e0'];
-const UNICODE = ['é', 'ﬁ', '👩🏽‍💻', '\u202e', '\u200b', '\u0000', '\ud800', 'Ω', 'ß', '\u0301\u0301\u0301', '𝕏', '\t', '\n', '\r\n', '"', "'", '\\', '<', '>', '&amp;', '*bold*', '_it_', '`code`', '```', '~'];
-const MENTIONS = ['<@UDRILL>', '<@UMEMBER|bob>', '<@U0000000000|x>', '<@>', '<#C123|hiring>', '<!channel>', '<!here>', '<!subteam^S1|@team>', '@bob', '<@UDRILL', '<mailto:a@b.c|a>', '<https://evil.example/|click>'];
+const VERBS = [
+  'help',
+  'list',
+  'show',
+  'edit',
+  'weights',
+  'history',
+  'revert',
+  'grant',
+  'revoke',
+  'subscribe',
+  'unsubscribe',
+  'subscriptions',
+  'digest',
+  'SHOW',
+  'Weights',
+  '',
+  'delete',
+  'drop',
+];
+const SPECS = [
+  'senior-backend-payments',
+  'senior',
+  '58fd',
+  '58fd32b5-4151-4e1b-aa1c-ab2538f8b850',
+  'all',
+  'ALL',
+  'nope',
+  '-',
+  '%',
+  '*',
+  '..',
+  'senior-backend-payments-x',
+];
+const COMPETENCIES = [
+  'financial_systems_design',
+  'distributed_systems_reliability',
+  'postgres_schema_design',
+  'production_ownership',
+  'fastapi_kafka_systems',
+  'x',
+  '',
+];
+const NUMBERS = [
+  '0.3',
+  '.3',
+  '30%',
+  '0.30',
+  '1e309',
+  '-1e309',
+  '1e-400',
+  'NaN',
+  'Infinity',
+  '-0',
+  '0x1F',
+  '1_000',
+  '٣٠%',
+  '３０%',
+  '0.333',
+  '7.5%',
+  '100%',
+  '101%',
+  '-5%',
+  '1/3',
+  '',
+  '%',
+  '.',
+  '0.',
+  '00000000000000000000000000.3',
+  '9'.repeat(400),
+  '1,5',
+  '½',
+  '30 %',
+  '0.3e0',
+];
+const UNICODE = [
+  'é',
+  'ﬁ',
+  '👩🏽‍💻',
+  '\u202e',
+  '\u200b',
+  '\u0000',
+  '\ud800',
+  'Ω',
+  'ß',
+  '\u0301\u0301\u0301',
+  '𝕏',
+  '\t',
+  '\n',
+  '\r\n',
+  '"',
+  "'",
+  '\\',
+  '<',
+  '>',
+  '&amp;',
+  '*bold*',
+  '_it_',
+  '`code`',
+  '```',
+  '~',
+];
+const MENTIONS = [
+  '<@UDRILL>',
+  '<@UMEMBER|bob>',
+  '<@U0000000000|x>',
+  '<@>',
+  '<#C123|hiring>',
+  '<!channel>',
+  '<!here>',
+  '<!subteam^S1|@team>',
+  '@bob',
+  '<@UDRILL',
+  '<mailto:a@b.c|a>',
+  '<https://evil.example/|click>',
+];
 const DAYS = ['monday', 'mon', 'Sunday', 'funday', '8', ''];
 const TIMES = ['09:00', '9:15', '23:45', '24:00', '09:07', '-1:00', '99:99', '12', 'noon', '09:00:00'];
-const ZONES = ['Europe/Paris', 'UTC', 'America/St_Johns', 'Asia/Kathmandu', 'Mars/Phobos', 'Etc/GMT+14', '+05:30', 'local', 'America/Argentina/ComodRivadavia'];
+const ZONES = [
+  'Europe/Paris',
+  'UTC',
+  'America/St_Johns',
+  'Asia/Kathmandu',
+  'Mars/Phobos',
+  'Etc/GMT+14',
+  '+05:30',
+  'local',
+  'America/Argentina/ComodRivadavia',
+];
 
 export function randomWord(maxLength = 20): string {
   const kind = int(8);
@@ -29,7 +149,10 @@ export function randomWord(maxLength = 20): string {
 
 /** A `/spec` text: a verb (mostly real), then arguments shaped like that verb's or random. */
 export function slashText(): string {
-  if (chance(0.03)) return pick(UNICODE).repeat(1 + int(3_000)).slice(0, 4_000);
+  if (chance(0.03))
+    return pick(UNICODE)
+      .repeat(1 + int(3_000))
+      .slice(0, 4_000);
   if (chance(0.03)) return `${pick(VERBS)} ${'x'.repeat(3_900 + int(100))}`;
   // Over the 4,000-character limit (refused in the ack), and a near-miss of a slug at the longest a word is compared.
   if (chance(0.03)) return `${pick(VERBS)} ${pick(SPECS).repeat(1 + int(2_000))}`.slice(0, 4_001 + int(40_000));
@@ -59,7 +182,10 @@ export function slashText(): string {
 /** A value for one modal field: often plausible, sometimes hostile. */
 export function modalValue(field: string): string | null {
   if (chance(0.05)) return null;
-  if (chance(0.05)) return pick(UNICODE).repeat(1 + int(3_000)).slice(0, 3_000);
+  if (chance(0.05))
+    return pick(UNICODE)
+      .repeat(1 + int(3_000))
+      .slice(0, 3_000);
   if (field.endsWith(':weight')) return pick(NUMBERS);
   if (field.endsWith(':id')) return pick([...COMPETENCIES, randomWord(), 'Has Spaces', 'UPPER', 'a'.repeat(300), 'ü']);
   if (chance(0.3)) return '';
@@ -107,8 +233,11 @@ function randomEvent(): Record<string, Json> {
 /** Every path (as keys) in a JSON value. */
 function paths(value: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   out.push(prefix);
-  if (Array.isArray(value)) value.forEach((item, i) => paths(item, [...prefix, i], out));
-  else if (value && typeof value === 'object') for (const key of Object.keys(value)) paths(value[key]!, [...prefix, key], out);
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      paths(item, [...prefix, i], out);
+    });
+  } else if (value && typeof value === 'object') for (const key of Object.keys(value)) paths(value[key]!, [...prefix, key], out);
   return out;
 }
 
@@ -144,9 +273,11 @@ function deepNesting(depth: number): string {
 export function webhookBody(): Buffer {
   const kind = int(20);
   if (kind === 0) return Buffer.from(deepNesting(1 + int(100_000)));
-  if (kind === 1) return Buffer.concat([Buffer.from('{"id":"evt_'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('","type":"interview.started"}')]);
+  if (kind === 1)
+    return Buffer.concat([Buffer.from('{"id":"evt_'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('","type":"interview.started"}')]);
   if (kind === 2) return Buffer.from(JSON.stringify(randomEvent()).slice(0, int(200)));
-  if (kind === 3) return Buffer.from(pick(['', 'null', '[]', '"x"', '1e309', '{}', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{}}}']));
+  if (kind === 3)
+    return Buffer.from(pick(['', 'null', '[]', '"x"', '1e309', '{}', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{}}}']));
   if (kind === 4) return Buffer.from(JSON.stringify(randomEvent()));
   if (kind === 5) {
     const event = randomEvent() as { data: { scores?: Json } };

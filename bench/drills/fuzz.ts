@@ -24,14 +24,24 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
   const started = Date.now();
   const total = options.quick ? 1_000 : 10_000;
   const edges = Math.round(total * 0.1);
-  const counts = { slash: Math.round(total * 0.4), modal: Math.round(total * 0.2), webhook: total - edges - Math.round(total * 0.4) - Math.round(total * 0.2), edges };
+  const counts = {
+    slash: Math.round(total * 0.4),
+    modal: Math.round(total * 0.2),
+    webhook: total - edges - Math.round(total * 0.4) - Math.round(total * 0.2),
+    edges,
+  };
   const connector = await new FakeBotConnector().start();
   const rig = await Rig.start({ name: 'fuzz', env: teamsEnv(connector) });
   try {
     // the demo spec is seeded just after the port opens (later still with Teams' SDK to load)
     await waitForDemoSpec(rig);
     await rig.subscribe(['CFUZZ'], DEMO_SPEC_SLUG);
-    const statuses = { slash: new Map<number, number>(), modal: new Map<number, number>(), webhook: new Map<number, number>(), edges: new Map<number, number>() };
+    const statuses = {
+      slash: new Map<number, number>(),
+      modal: new Map<number, number>(),
+      webhook: new Map<number, number>(),
+      edges: new Map<number, number>(),
+    };
     const bad: string[] = [];
     const note = (kind: string, status: number, input: string) => {
       if (status >= 500 || status === 0) bad.push(`${kind} → ${status || 'no answer'}: ${JSON.stringify(input.slice(0, 160))}`);
@@ -49,7 +59,8 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
       note('slash', ack.status, text);
       if (ack.text.includes(WENT_WRONG)) bad.push(`slash ack says something went wrong: ${JSON.stringify(text.slice(0, 160))}`);
       // 413 is the HTTP edge's own refusal of a body that large, also fine.
-      if (text.length > 4_000 && ack.status === 200 && !ack.text.includes(TOO_LONG)) bad.push(`slash ack of ${text.length} characters is not the refusal`);
+      if (text.length > 4_000 && ack.status === 200 && !ack.text.includes(TOO_LONG))
+        bad.push(`slash ack of ${text.length} characters is not the refusal`);
     });
     options.log(`  ${counts.slash} slash commands: ${statusLine(statuses.slash)}`);
 
@@ -68,8 +79,14 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
           if (value !== null) edits[block] = value;
         }
         const payload = viewSubmission(opened, chance(0.8) ? ADMIN : MEMBER, edits) as unknown as { view: Record<string, unknown> };
-        if (chance(0.05)) payload.view.private_metadata = pick(['', '{', 'null', '{"v":"x"}', randomWord(3_000), JSON.stringify({ specId: 'nope' })]);
-        if (chance(0.03)) ((payload.view.state as { values: Record<string, unknown> }).values)[pick(inputs)] = pick([{}, null, { value: { type: 'plain_text_input', value: null } }]);
+        if (chance(0.05))
+          payload.view.private_metadata = pick(['', '{', 'null', '{"v":"x"}', randomWord(3_000), JSON.stringify({ specId: 'nope' })]);
+        if (chance(0.03))
+          (payload.view.state as { values: Record<string, unknown> }).values[pick(inputs)] = pick([
+            {},
+            null,
+            { value: { type: 'plain_text_input', value: null } },
+          ]);
         const response = await rig.interact(payload).catch(() => ({ status: 0, text: '' }));
         bump(statuses.modal, response.status);
         note('modal', response.status, JSON.stringify(edits));
@@ -81,7 +98,10 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
     // webhook bodies, 5% with a bad signature
     await pool(counts.webhook, 16, async () => {
       const body = webhookBody();
-      const response = await rig.webhook(body, chance(0.05) ? { signature: pick(['', 't=1,v1=00', `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`]) } : {});
+      const response = await rig.webhook(
+        body,
+        chance(0.05) ? { signature: pick(['', 't=1,v1=00', `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`]) } : {},
+      );
       bump(statuses.webhook, response.status);
       note('webhook', response.status, body.toString('utf8'));
     });
@@ -93,25 +113,43 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
       const status = await input.send();
       bump(statuses.edges, status);
       note('edge', status, input.kind);
-      if (status !== 0 && status < 500 && !input.expect.includes(status)) bad.push(`edge ${input.kind} → ${status}, expected ${input.expect.join(' or ')}`);
+      if (status !== 0 && status < 500 && !input.expect.includes(status))
+        bad.push(`edge ${input.kind} → ${status}, expected ${input.expect.join(' or ')}`);
     });
     options.log(`  ${counts.edges} edge inputs: ${statusLine(statuses.edges)}`);
 
     const cli = await fuzzCli(rig.databaseUrl, options.quick ? 20 : 100);
     bad.push(...cli.bad);
-    const exitLine = [...cli.exits].sort(([a], [b]) => a - b).map(([code, n]) => `exit ${code}×${n}`).join(' ');
+    const exitLine = [...cli.exits]
+      .sort(([a], [b]) => a - b)
+      .map(([code, n]) => `exit ${code}×${n}`)
+      .join(' ');
     options.log(`  ${cli.runs} CLI runs: ${exitLine}`);
 
     // the commands' answers by response_url arrive after their acks
     await sleep(5_000);
     const wentWrong = rig.slack.responses.filter((r) => String(r.body.text ?? '').includes(WENT_WRONG));
-    for (const response of wentWrong) bad.push(`answer says something went wrong for ${JSON.stringify((sentTexts.get(response.id) ?? '?').slice(0, 160))}: ${String(response.body.text).slice(0, 120)}`);
+    for (const response of wentWrong)
+      bad.push(
+        `answer says something went wrong for ${JSON.stringify((sentTexts.get(response.id) ?? '?').slice(0, 160))}: ${String(response.body.text).slice(0, 120)}`,
+      );
     const health = rig.alive ? await rig.get('/healthz').catch(() => 0) : 0;
-    const fiveHundreds = [...Object.values(statuses)].reduce((sum, map) => sum + [...map].filter(([s]) => s >= 500 || s === 0).reduce((n, [, c]) => n + c, 0), 0);
+    const fiveHundreds = [...Object.values(statuses)].reduce(
+      (sum, map) => sum + [...map].filter(([s]) => s >= 500 || s === 0).reduce((n, [, c]) => n + c, 0),
+      0,
+    );
     const wrongAnswers = bad.filter((line) => line.startsWith('edge ') && line.includes('expected')).length;
     const notRefused = bad.filter((line) => line.startsWith('slash ack of')).length;
     const pass =
-      fiveHundreds === 0 && wrongAnswers === 0 && notRefused === 0 && cli.bad.length === 0 && wentWrong.length === 0 && health === 200 && rig.alive && rig.crashes.length === 0 && rig.errorLineCount === 0;
+      fiveHundreds === 0 &&
+      wrongAnswers === 0 &&
+      notRefused === 0 &&
+      cli.bad.length === 0 &&
+      wentWrong.length === 0 &&
+      health === 200 &&
+      rig.alive &&
+      rig.crashes.length === 0 &&
+      rig.errorLineCount === 0;
     return {
       name: 'fuzzed input',
       pass,

@@ -49,7 +49,9 @@ export function makeEvent(setup: DeliverySetup, tag: string, index: number, comp
   const specIndex = index % setup.specs.length;
   const interviewId = `int_${tag}_${index}`;
   const eventId = `evt_${tag}_${index}`;
-  const times = completedAt ? { completedAt: completedAt.toISOString(), startedAt: new Date(completedAt.getTime() - 40 * 60_000).toISOString() } : {};
+  const times = completedAt
+    ? { completedAt: completedAt.toISOString(), startedAt: new Date(completedAt.getTime() - 40 * 60_000).toISOString() }
+    : {};
   const body = completed({ id: eventId, interviewId, specId: setup.specs[specIndex]!.id, candidateName: `Candidate ${index}`, ...times });
   return { eventId, interviewId, specIndex, raw: JSON.stringify(body) };
 }
@@ -133,7 +135,9 @@ export async function deliveryStatuses(databaseUrl: string): Promise<string> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const result = await client.query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM delivery GROUP BY status ORDER BY status`);
+    const result = await client.query<{ status: string; n: string }>(
+      `SELECT status, count(*) AS n FROM delivery GROUP BY status ORDER BY status`,
+    );
     const counts = result.rows.map((row) => `${row.status}×${row.n}`).join(' ') || '-';
     // What a stuck delivery is waiting for: its turn, lease and job, for the drill's report.
     const stuck = await client.query<{ row: string }>(

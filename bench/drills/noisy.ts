@@ -39,7 +39,13 @@ export async function noisyNeighbour(options: { quick: boolean; log: (line: stri
   const quietCount = options.quick ? 10 : 30;
   const boundSeconds = (backlog - BURST) / RATE;
   const { slack, limited } = pacedSlack();
-  const setup = await setupDelivery({ specCount: 2, channelsPerSpec: 1, slack, name: 'noisy', env: { SLACK_CHANNEL_RATE: String(RATE), SLACK_CHANNEL_BURST: String(BURST) } });
+  const setup = await setupDelivery({
+    specCount: 2,
+    channelsPerSpec: 1,
+    slack,
+    name: 'noisy',
+    env: { SLACK_CHANNEL_RATE: String(RATE), SLACK_CHANNEL_BURST: String(BURST) },
+  });
   const [busy, quiet] = setup.specs.map((spec) => spec.channels[0]!) as [string, string];
   try {
     // makeEvent sends event i to spec i mod 2: even numbers are the busy channel's, odd ones the quiet channel's
@@ -60,7 +66,9 @@ export async function noisyNeighbour(options: { quick: boolean; log: (line: stri
     const pending: Promise<void>[] = [];
     await openLoop(1000 / QUIET_EVERY_MS, quietCount * QUIET_EVERY_MS, (k) => {
       const event = makeEvent(setup, 'noisy', 2 * k + 1);
-      pending.push(send(event).then((status) => void (status === 202 || status === 200 ? acceptedAt.set(event.interviewId, Date.now()) : undefined)));
+      pending.push(
+        send(event).then((status) => void (status === 202 || status === 200 ? acceptedAt.set(event.interviewId, Date.now()) : undefined)),
+      );
     });
     await Promise.all(pending);
 
@@ -81,7 +89,13 @@ export async function noisyNeighbour(options: { quick: boolean; log: (line: stri
     const lastBusy = busyTimes.length > 0 ? Math.max(...busyTimes) : Number.NaN;
     const drainSeconds = (lastBusy - t0) / 1000;
     const duringDrain = [...quietFirst.values()].filter((at) => at < lastBusy).length;
-    const pass = p99 <= 1_000 && latencies.length === quietCount && refused.length === 0 && delivered.missing.length === 0 && delivered.twice.length === 0 && delivered.unexpected === 0;
+    const pass =
+      p99 <= 1_000 &&
+      latencies.length === quietCount &&
+      refused.length === 0 &&
+      delivered.missing.length === 0 &&
+      delivered.twice.length === 0 &&
+      delivered.unexpected === 0;
     const s = (ms: number) => (ms / 1000).toFixed(2);
     return {
       name: 'noisy neighbour',
@@ -92,9 +106,15 @@ export async function noisyNeighbour(options: { quick: boolean; log: (line: stri
         ['quiet channel: interviews of spec 1', `${quietCount}, one every ${QUIET_EVERY_MS / 1000} s after the backlog`],
         ['answers', statusLine(statuses)],
         ...deliveryLines(events.size, events.size - refused.length, delivered),
-        ['quiet: accepted → message p50 / p99 / max', `${s(percentile(latencies, 50))} / ${s(p99)} / ${s(latencies.length ? Math.max(...latencies) : Number.NaN)} s (target p99 ≤ 1 s)`],
+        [
+          'quiet: accepted → message p50 / p99 / max',
+          `${s(percentile(latencies, 50))} / ${s(p99)} / ${s(latencies.length ? Math.max(...latencies) : Number.NaN)} s (target p99 ≤ 1 s)`,
+        ],
         ['quiet messages that came while the busy channel drained', `${duringDrain}/${quietFirst.size}`],
-        ['busy: first webhook → last message', `${drainSeconds.toFixed(1)} s, bound ${boundSeconds} s (${(drainSeconds / boundSeconds).toFixed(2)}×; info)`],
+        [
+          'busy: first webhook → last message',
+          `${drainSeconds.toFixed(1)} s, bound ${boundSeconds} s (${(drainSeconds / boundSeconds).toFixed(2)}×; info)`,
+        ],
         ['429s busy / quiet', `${limited.get(busy) ?? 0} / ${limited.get(quiet) ?? 0}`],
         ['deliveries in the database', await deliveryStatuses(setup.rig.databaseUrl)],
         ['app log lines at error+', setup.rig.errorLineCount],

@@ -1,7 +1,15 @@
 import { waitUntil } from '../perf/util';
 import { chooseDigestTime, digestOutcome, digestsClaimed, makeDigestsDue, PostsPerDelivery } from './digests';
 import { killAndRestart } from './kill';
-import { completedInterviews, deliveryStatuses, makeEvent, sendAsPlatform, setupDelivery, type DeliverySetup, type DrillEvent } from './load';
+import {
+  completedInterviews,
+  deliveryStatuses,
+  makeEvent,
+  sendAsPlatform,
+  setupDelivery,
+  type DeliverySetup,
+  type DrillEvent,
+} from './load';
 import type { Rig } from './rig';
 import { arrivals, compare, deliveryLines, expectedPairs, samples, shuffle, statusLine, waitForDrain, type DrillResult } from './tally';
 
@@ -27,7 +35,9 @@ export async function replicas(options: { quick: boolean; log: (line: string) =>
     const victim = apps[2]!;
     const channels = [...setup.specs.flatMap((spec) => spec.channels), ALL_CHANNEL];
     const occurrence = await chooseDigestTime(setup.rig, channels);
-    options.log(`  3 apps (ports ${apps.map((app) => app.appPort).join(', ')}) on one database; digests of ${channels.length} channels for the week to ${occurrence.toISOString()}`);
+    options.log(
+      `  3 apps (ports ${apps.map((app) => app.appPort).join(', ')}) on one database; digests of ${channels.length} channels for the week to ${occurrence.toISOString()}`,
+    );
     // interviews completed inside the week the digests cover, so that every digest has something to show
     const storm = stormAcross(setup, apps, options.quick ? 8 : 16, new Date(occurrence.getTime() - 80 * 60_000));
     const posts = new PostsPerDelivery(setup.rig.slack);
@@ -45,14 +55,21 @@ export async function replicas(options: { quick: boolean; log: (line: string) =>
     const meanGap = Math.max(1_500, (span - 4_000) / KILLS - 2_000);
     const [killLines, claimed] = await Promise.all([
       killAndRestart(victim, { kills: KILLS, gapMs: [1_000, 2 * meanGap - 1_000], log }),
-      waitUntil('every digest claimed', span + 120_000, async () => ((await digestsClaimed(setup.rig.databaseUrl)) >= channels.length ? true : undefined), 500).catch(() => false),
+      waitUntil(
+        'every digest claimed',
+        span + 120_000,
+        async () => ((await digestsClaimed(setup.rig.databaseUrl)) >= channels.length ? true : undefined),
+        500,
+      ).catch(() => false),
     ]);
     const crashes = apps.flatMap((app, i) => app.crashes.map((crash) => `app ${'abc'[i]}: ${crash}`));
     for (const app of apps) if (!app.alive) await app.startApp(); // a crash is a finding; restart it as a supervisor would
     log(`  digests ${claimed ? 'all claimed' : 'NOT all claimed'}; stopping the load (${storm.events.size} events so far)`);
     await storm.stop();
 
-    const accepted = [...storm.events.values()].filter((event) => storm.answers.get(event.eventId)?.some((s) => s === 202 || s === 200)).map((e) => e.interviewId);
+    const accepted = [...storm.events.values()]
+      .filter((event) => storm.answers.get(event.eventId)?.some((s) => s === 202 || s === 200))
+      .map((e) => e.interviewId);
     const interviewPairs = expectedPairs(accepted, (id) => [...setup.specs[storm.events.get(id)!.specIndex]!.channels, ALL_CHANNEL]);
     const digestParts = (await digestOutcome(setup.rig.databaseUrl, channels, occurrence)).parts;
     const counts = () => {
@@ -60,8 +77,13 @@ export async function replicas(options: { quick: boolean; log: (line: string) =>
       for (const [key, n] of posts.update()) if (digestParts.has(key)) all.set(key, n);
       return all;
     };
-    options.log(`  ${accepted.length} events accepted; waiting for ${interviewPairs.size} interview messages and ${digestParts.size} digest parts`);
-    const { drainSeconds } = await waitForDrain(counts, new Set([...interviewPairs, ...digestParts]), { timeoutMs: 200_000, log: options.log });
+    options.log(
+      `  ${accepted.length} events accepted; waiting for ${interviewPairs.size} interview messages and ${digestParts.size} digest parts`,
+    );
+    const { drainSeconds } = await waitForDrain(counts, new Set([...interviewPairs, ...digestParts]), {
+      timeoutMs: 200_000,
+      log: options.log,
+    });
     const final = counts();
     const interviews = compare(interviewPairs, new Map([...final].filter(([key]) => !digestParts.has(key))));
     const digestPosts = compare(digestParts, new Map([...final].filter(([key]) => digestParts.has(key))));
@@ -69,7 +91,9 @@ export async function replicas(options: { quick: boolean; log: (line: string) =>
     const stored = await completedInterviews(setup.rig.databaseUrl, accepted);
     const lost = accepted.filter((id) => !stored.has(id));
     const finals = [...storm.answers.values()];
-    const twice202 = [...storm.answers].filter(([, list]) => list.filter((s) => s === 202).length > 1).map(([id, list]) => `${id}: ${list.join('/')}`);
+    const twice202 = [...storm.answers]
+      .filter(([, list]) => list.filter((s) => s === 202).length > 1)
+      .map(([id, list]) => `${id}: ${list.join('/')}`);
     const otherAnswers = finals.flat().filter((s) => s !== 202 && s !== 200);
     const health = await Promise.all(apps.map((app) => app.get('/healthz').catch(() => 0)));
     const pass =
@@ -97,10 +121,22 @@ export async function replicas(options: { quick: boolean; log: (line: string) =>
         ...deliveryLines(storm.events.size, accepted.length, interviews),
         ['accepted events without a completed interview', lost.length],
         ['digests: channels scheduled / claimed / late', `${channels.length} / ${digests.claimedAt.length} / ${digests.late}`],
-        [`digests claimed at (s from load start, ${new Date(loadStart).toISOString().slice(11, 19)} UTC)`, digests.claimedAt.map(since).sort((a, b) => Number(a) - Number(b)).join(' ') || '-'],
-        ['digest parts: expected / posted once / missing / posted twice', `${digestParts.size} / ${digestPosts.arrived - digestPosts.twice.length} / ${digestPosts.missing.length} / ${digestPosts.twice.length}`],
+        [
+          `digests claimed at (s from load start, ${new Date(loadStart).toISOString().slice(11, 19)} UTC)`,
+          digests.claimedAt
+            .map(since)
+            .sort((a, b) => Number(a) - Number(b))
+            .join(' ') || '-',
+        ],
+        [
+          'digest parts: expected / posted once / missing / posted twice',
+          `${digestParts.size} / ${digestPosts.arrived - digestPosts.twice.length} / ${digestPosts.missing.length} / ${digestPosts.twice.length}`,
+        ],
         ['digest rows not one per (schedule, period)', digests.wrongRows.length],
-        ['digest schedules not moved on / parts without delivery / not sent', `${digests.notAdvanced.length} / ${digests.partsWithoutDelivery.length} / ${digests.partsNotSent.length}`],
+        [
+          'digest schedules not moved on / parts without delivery / not sent',
+          `${digests.notAdvanced.length} / ${digests.partsWithoutDelivery.length} / ${digests.partsNotSent.length}`,
+        ],
         ['drain after load stopped', `${drainSeconds.toFixed(1)} s`],
         ['deliveries in the database', await deliveryStatuses(setup.rig.databaseUrl)],
         ['/healthz at the end (a, b, c)', health.join(' ')],

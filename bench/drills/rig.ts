@@ -120,7 +120,10 @@ export class Rig {
 
   /** GET /metrics (Prometheus text) with the drills' bearer token. */
   async metrics(): Promise<string> {
-    const response = await fetch(`${this.baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` }, signal: AbortSignal.timeout(5_000) });
+    const response = await fetch(`${this.baseUrl}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      signal: AbortSignal.timeout(5_000),
+    });
     return response.text();
   }
 
@@ -177,8 +180,7 @@ export class Rig {
     const onData = (chunk: Buffer) => {
       appendFileSync(this.logFile, chunk);
       buffer += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
+      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
         this.noteLine(buffer.slice(0, nl));
         buffer = buffer.slice(nl + 1);
       }
@@ -271,7 +273,10 @@ export class Rig {
   }
 
   /** `/spec <text>` signed as Slack signs it; the ack (the answer may follow by response_url). */
-  async spec(text: string, options: { channelId?: string; user?: FakeUser } = {}): Promise<SignedPost & { responseId: string; triggerId: string }> {
+  async spec(
+    text: string,
+    options: { channelId?: string; user?: FakeUser } = {},
+  ): Promise<SignedPost & { responseId: string; triggerId: string }> {
     const responseUrl = this.slack.responseUrl();
     const responseId = responseUrl.split('/').pop()!;
     const triggerId = `trigger-${responseId}`;

@@ -12,7 +12,10 @@ const OK: Fault = { kind: 'delay', ms: 0 };
 export class FlakySlack extends FakeSlack {
   readonly script: Fault[] = [];
 
-  constructor(private readonly rateLimited: number, private readonly serverError: number) {
+  constructor(
+    private readonly rateLimited: number,
+    private readonly serverError: number,
+  ) {
     super();
     this.topUp(50_000);
   }
@@ -59,7 +62,11 @@ export async function slackFaults(options: { quick: boolean; log: (line: string)
       if (status === 202 || status === 200) accepted += 1;
     });
     const expected = expectedPairs(events.keys(), channelsOf(setup, events));
-    const { delivered, drainSeconds } = await waitForDrain(slack, expected, { timeoutMs: options.quick ? 150_000 : 200_000, settleMs: 5_000, log: options.log });
+    const { delivered, drainSeconds } = await waitForDrain(slack, expected, {
+      timeoutMs: options.quick ? 150_000 : 200_000,
+      settleMs: 5_000,
+      log: options.log,
+    });
     const served = slack.served();
     const posts = slack.callsTo('chat.postMessage').length;
     const pass = accepted === count && delivered.missing.length === 0 && delivered.twice.length === 0 && delivered.unexpected === 0;

@@ -35,10 +35,15 @@ export async function duplicateStorm(options: { quick: boolean; log: (line: stri
     });
     const sendSeconds = (Date.now() - sendStart) / 1000;
     const accepted = [...perEvent.values()].filter((list) => list.some((s) => s === 202 || s === 200)).length;
-    const badEvents = [...perEvent].filter(([, list]) => list.filter((s) => s === 202).length !== 1 || list.filter((s) => s === 200).length !== 2);
+    const badEvents = [...perEvent].filter(
+      ([, list]) => list.filter((s) => s === 202).length !== 1 || list.filter((s) => s === 200).length !== 2,
+    );
 
     const expected = expectedPairs(events.keys(), channelsOf(setup, events));
-    const { delivered, drainSeconds } = await waitForDrain(setup.rig.slack, expected, { timeoutMs: options.quick ? 120_000 : 240_000, log: options.log });
+    const { delivered, drainSeconds } = await waitForDrain(setup.rig.slack, expected, {
+      timeoutMs: options.quick ? 120_000 : 240_000,
+      log: options.log,
+    });
     const pass =
       statuses.get(202) === count &&
       statuses.get(200) === 2 * count &&
@@ -58,13 +63,19 @@ export async function duplicateStorm(options: { quick: boolean; log: (line: stri
         ['events not answered 202 once + 200 twice', badEvents.length],
         ...deliveryLines(count, accepted, delivered),
         ['channels (10 specs, one channel each)', setup.specs.length],
-        ['send time / drain after last answer', `${sendSeconds.toFixed(1)} s (${((3 * count) / sendSeconds).toFixed(0)} req/s) / ${drainSeconds.toFixed(1)} s`],
+        [
+          'send time / drain after last answer',
+          `${sendSeconds.toFixed(1)} s (${((3 * count) / sendSeconds).toFixed(0)} req/s) / ${drainSeconds.toFixed(1)} s`,
+        ],
         ['deliveries in the database', await deliveryStatuses(setup.rig.databaseUrl)],
         ['app log lines at error+', setup.rig.errorLineCount],
         ['app log', setup.rig.logFile],
       ],
       notes: [
-        ...samples('events answered otherwise', badEvents.map(([id, list]) => `${id}: ${list.join('/')}`)),
+        ...samples(
+          'events answered otherwise',
+          badEvents.map(([id, list]) => `${id}: ${list.join('/')}`),
+        ),
         ...samples('missing', delivered.missing),
         ...samples('twice', delivered.twice),
         ...samples('app errors', setup.rig.errorLines, 3),

@@ -34,7 +34,6 @@ export function specDocuments(count: number): { id: string; slug: string }[] {
   return Array.from({ length: count }, (_, i) => ({ ...demo, id: randomUUID(), slug: `drill-spec-${i}` }));
 }
 
-
 /**
  * Waits (≤ 60 s) until the specs with these ids are in the database: an app may answer /healthz
  * before it has seeded its specs (it binds its port first), and a drill's first command needs them.

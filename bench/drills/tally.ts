@@ -137,7 +137,12 @@ export function shuffle<T>(items: T[]): T[] {
 
 /** Status code → count, printed as "202×10000 200×20000". */
 export function statusLine(statuses: Map<number, number>): string {
-  return [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status === 0 ? 'no answer' : status}×${n}`).join(' ') || '-';
+  return (
+    [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${status === 0 ? 'no answer' : status}×${n}`)
+      .join(' ') || '-'
+  );
 }
 
 export function bump<K>(map: Map<K, number>, key: K, by = 1): void {

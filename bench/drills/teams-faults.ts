@@ -31,12 +31,21 @@ export function teamsFaults(options: DrillOptions): Promise<DrillResult> {
  * post whose answer the process never read), after their lease runs out.
  */
 export function teamsKill(options: DrillOptions): Promise<DrillResult> {
-  return teamsDrill({ ...options, name: 'Teams: kill -9 ×3 while posting', tag: 'teams-kill', count: options.quick ? 150 : 400, faults: false, kills: 3 });
+  return teamsDrill({
+    ...options,
+    name: 'Teams: kill -9 ×3 while posting',
+    tag: 'teams-kill',
+    count: options.quick ? 150 : 400,
+    faults: false,
+    kills: 3,
+  });
 }
 
 type DrillOptions = { quick: boolean; log: (line: string) => void };
 
-async function teamsDrill(options: DrillOptions & { name: string; tag: string; count: number; faults: boolean; kills: number }): Promise<DrillResult> {
+async function teamsDrill(
+  options: DrillOptions & { name: string; tag: string; count: number; faults: boolean; kills: number },
+): Promise<DrillResult> {
   const started = Date.now();
   const { count } = options;
   const connector = await new FakeBotConnector().start();
@@ -58,7 +67,11 @@ async function teamsDrill(options: DrillOptions & { name: string; tag: string; c
     },
   });
   try {
-    const specs = documents.map((doc, s) => ({ id: doc.id, slug: doc.slug, channels: [0, 1].map((c) => `19:drill-${s}-${c}@thread.tacv2`) }));
+    const specs = documents.map((doc, s) => ({
+      id: doc.id,
+      slug: doc.slug,
+      channels: [0, 1].map((c) => `19:drill-${s}-${c}@thread.tacv2`),
+    }));
     for (const spec of specs) for (const channel of spec.channels) await subscribe(rig, connector, channel, spec.slug);
     const served = new Map<string, number>();
     connector.chaos = () => {
@@ -90,7 +103,12 @@ async function teamsDrill(options: DrillOptions & { name: string; tag: string; c
     const searches = connector.graph.requests.length;
     const found = await metric(rig, 'panelist_delivery_attempts_total{platform="teams",result="found"}');
     const crashes = [...rig.crashes];
-    const pass = accepted === count && delivered.missing.length === 0 && delivered.twice.length === 0 && delivered.unexpected === 0 && crashes.length === 0;
+    const pass =
+      accepted === count &&
+      delivered.missing.length === 0 &&
+      delivered.twice.length === 0 &&
+      delivered.unexpected === 0 &&
+      crashes.length === 0;
     return {
       name: options.name,
       pass,
@@ -174,7 +192,8 @@ async function subscribe(rig: Rig, connector: FakeBotConnector, channel: string,
   });
   if (response.status !== 200) throw new Error(`subscribing ${channel} answered ${response.status}`);
   const answer = await connector.waitFor(() => connector.in(conversationId)[before], 15_000);
-  if (!JSON.stringify(answer.body).includes('now follows')) throw new Error(`subscribing ${channel} to ${slug} failed: ${JSON.stringify(answer.body)}`);
+  if (!JSON.stringify(answer.body).includes('now follows'))
+    throw new Error(`subscribing ${channel} to ${slug} failed: ${JSON.stringify(answer.body)}`);
 }
 
 async function metric(rig: Rig, series: string): Promise<number> {

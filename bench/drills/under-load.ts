@@ -77,7 +77,10 @@ export async function underLoad(options: {
         ['app log', setup.rig.logFile],
       ],
       notes: [
-        ...samples('unexpected answers', otherStatuses.map(([status, n]) => `${status}×${n}`)),
+        ...samples(
+          'unexpected answers',
+          otherStatuses.map(([status, n]) => `${status}×${n}`),
+        ),
         ...samples('accepted but no interview', lostInterviews),
         ...samples('missing', delivered.missing),
         ...samples('twice', delivered.twice),

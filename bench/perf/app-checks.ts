@@ -11,7 +11,10 @@ import { memoryOf, type Child } from './procs';
  * written; per bucket, not per shard, since the app folds closed buckets' shards), and how many
  * warnings and errors the app logged.
  */
-export async function appChecks(ctx: BenchContext, app: Child): Promise<{ rows: Row[]; notes: string[]; details: Record<string, unknown> }> {
+export async function appChecks(
+  ctx: BenchContext,
+  app: Child,
+): Promise<{ rows: Row[]; notes: string[]; details: Record<string, unknown> }> {
   const memory = memoryOf(app.process.pid!);
   const pg = new PgClient({ connectionString: ctx.databaseUrl });
   await pg.connect();
@@ -59,6 +62,9 @@ export function countLevels(file: string): { warn: number; error: number; sample
     if (level >= 50) counts.error += 1;
     messages.set(`${level} ${match[2]}`, (messages.get(`${level} ${match[2]}`) ?? 0) + 1);
   }
-  const samples = [...messages].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([message, n]) => `${n}× ${message}`);
+  const samples = [...messages]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([message, n]) => `${n}× ${message}`);
   return { ...counts, samples };
 }

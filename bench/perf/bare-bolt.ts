@@ -6,7 +6,11 @@ import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
  * shares an event loop with the load generator.
  */
 async function main(): Promise<void> {
-  const receiver = new ExpressReceiver({ signingSecret: process.env.SLACK_SIGNING_SECRET!, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
+  const receiver = new ExpressReceiver({
+    signingSecret: process.env.SLACK_SIGNING_SECRET!,
+    endpoints: '/slack/events',
+    logLevel: LogLevel.ERROR,
+  });
   const app = new App({
     receiver,
     token: process.env.SLACK_BOT_TOKEN,

@@ -45,7 +45,11 @@ export async function importSpecs(databaseUrl: string, n: number, prefix: string
  * their response_url answers (a burst of hundreds exhausts Prisma's 2 s wait for a pooled
  * connection: P2028). A command answered with an error is sent again, up to twice, and counted.
  */
-export async function subscribeChannels(ctx: BenchContext, pairs: { channel: string; slug: string }[], tag: string): Promise<{ seconds: number; retried: number }> {
+export async function subscribeChannels(
+  ctx: BenchContext,
+  pairs: { channel: string; slug: string }[],
+  tag: string,
+): Promise<{ seconds: number; retried: number }> {
   const client = new Client(ctx.appUrl, 10);
   const started = Date.now();
   let retried = 0;

@@ -47,7 +47,8 @@ const SIZES = [
   { batch: DEFAULT_CLAIM_BATCH, deliveries: DEFAULT_CLAIM_DELIVERIES },
   { batch: 500, deliveries: 1500 },
 ];
-const isDefault = (size: { batch: number; deliveries: number }) => size.batch === DEFAULT_CLAIM_BATCH && size.deliveries === DEFAULT_CLAIM_DELIVERIES;
+const isDefault = (size: { batch: number; deliveries: number }) =>
+  size.batch === DEFAULT_CLAIM_BATCH && size.deliveries === DEFAULT_CLAIM_DELIVERIES;
 const sizeName = (size: { batch: number; deliveries: number }) => `${size.batch}/${size.deliveries}${isDefault(size) ? '*' : ''}`;
 
 const VARIANTS: Variant[] = [
@@ -124,7 +125,11 @@ async function runVariant(url: string, admin: Pool, variant: Variant): Promise<s
 
 function service(replica: { pool: Pool; db: Db }, variant: Variant, wrap: (t: SqlTransaction) => SqlTransaction): DigestService {
   const road = variant.road === 'pg' ? pgTransaction(replica.pool) : prismaTransaction(replica.db);
-  return new DigestService(replica.db, { messagesFor: digestMessageCount, claimBatchSize: variant.batch, claimDeliveries: variant.deliveries }, wrap(road));
+  return new DigestService(
+    replica.db,
+    { messagesFor: digestMessageCount, claimBatchSize: variant.batch, claimDeliveries: variant.deliveries },
+    wrap(road),
+  );
 }
 
 /** Puts every schedule back to due, with no digest, delivery or job, then lets autovacuum's work be done. */
@@ -161,8 +166,13 @@ async function main(): Promise<number> {
     await installQueue(pg.url);
     const seedStarted = now();
     const channels = await seedDigestChannels(pool, { organizations: 20, specsPerOrganization: 25, channels: CHANNELS, dueAt: DUE_AT });
-    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
-    console.log(`${CHANNELS} channels due at ${DUE_AT.toISOString()} seeded in ${((now() - seedStarted) / 1000).toFixed(1)} s; ${os.cpus().length} cores, load ${load}`);
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+    console.log(
+      `${CHANNELS} channels due at ${DUE_AT.toISOString()} seeded in ${((now() - seedStarted) / 1000).toFixed(1)} s; ${os.cpus().length} cores, load ${load}`,
+    );
     console.log('batch = schedules/deliveries per transaction (* = the default); tx = from taking a connection to COMMIT');
     console.log(`${'variant'.padEnd(28)} claimed  batches  tx ms p50/p99/max  first commit  total ms  node CPU  server ms  round trips`);
     let failures = 0;

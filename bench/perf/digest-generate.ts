@@ -26,7 +26,12 @@ export async function generateInterviews(
   try {
     for (const index of indexes.rows) await pg.query(`DROP INDEX ${index.indexname}`);
     await pg.query('SET session_replication_role = replica');
-    const insert = insertInterviews(options.size, options.specId, options.end, options.competencies.map((c) => c.weight));
+    const insert = insertInterviews(
+      options.size,
+      options.specId,
+      options.end,
+      options.competencies.map((c) => c.weight),
+    );
     await pg.query(insert.sql, insert.params);
   } finally {
     await pg.query('RESET session_replication_role');
@@ -34,9 +39,13 @@ export async function generateInterviews(
   }
   const insertSeconds = (now() - started) / 1000;
   const step = now();
-  await pg.query(`INSERT INTO interview_rollup (spec_id, bucket, shard, started, completed, abandoned, score_sum_milli, score_n) ${interviewRollupSelect(GENERATED_SHARD)}`);
+  await pg.query(
+    `INSERT INTO interview_rollup (spec_id, bucket, shard, started, completed, abandoned, score_sum_milli, score_n) ${interviewRollupSelect(GENERATED_SHARD)}`,
+  );
   const scores = generatedScores(options.competencies.map((c) => c.id));
-  await pg.query(`INSERT INTO competency_rollup (spec_id, bucket, competency_id, shard, sum_tenths, n) ${competencyRollupSelect(scores, GENERATED_SHARD)}`);
+  await pg.query(
+    `INSERT INTO competency_rollup (spec_id, bucket, competency_id, shard, sum_tenths, n) ${competencyRollupSelect(scores, GENERATED_SHARD)}`,
+  );
   const rollupSeconds = (now() - step) / 1000;
   await pg.query('RESET work_mem');
   const foldStep = now();

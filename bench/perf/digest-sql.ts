@@ -12,7 +12,7 @@
  */
 
 const TWO_32 = 2n ** 32n;
-const POW31_MOD_2_32 = Array.from({ length: 128 }, (_, j) => (31n ** BigInt(j)) % TWO_32);
+const POW31_MOD_2_32 = Array.from({ length: 128 }, (_, j) => 31n ** BigInt(j) % TWO_32);
 /** |h as a signed 32-bit integer| mod 8, for 0 ≤ h < 2³² (h written once: it can be a long expression). */
 const signedAbsMod8 = (h: string) => `(abs((${h} + 2147483648) % 4294967296 - 2147483648) % 8)::smallint`;
 

@@ -57,14 +57,20 @@ export async function drainFigure(ctx: BenchContext): Promise<{ rows: Row[]; res
     await db.query(`DELETE FROM subscription WHERE channel_id LIKE '${FANOUT_CHANNEL_PREFIX}%'`);
     ctx.log(`figure 4: subscribing ${CHANNELS} channels to ${DEMO_SLUG}`);
     const channels = Array.from({ length: CHANNELS }, (_, i) => `${DRAIN_CHANNEL_PREFIX}${String(i).padStart(3, '0')}`);
-    await subscribeChannels(ctx, channels.map((channel) => ({ channel, slug: DEMO_SLUG })), 'd');
+    await subscribeChannels(
+      ctx,
+      channels.map((channel) => ({ channel, slug: DEMO_SLUG })),
+      'd',
+    );
     await sleep(1_000);
 
     ctx.log(`figure 4: ${events} events → ${deliveries} deliveries over ${CHANNELS} channels; bound ${boundSeconds} s`);
     const client = new Client(ctx.appUrl, 8);
     await ctx.probe.start();
     const t0 = now();
-    const answers = await pool(events, 8, (n) => client.webhook(completedEvent({ eventId: eventId(4, n), interviewId: interviewId(4, n) })));
+    const answers = await pool(events, 8, (n) =>
+      client.webhook(completedEvent({ eventId: eventId(4, n), interviewId: interviewId(4, n) })),
+    );
     const ingestSeconds = (now() - t0) / 1000;
     client.close();
     const refused = answers.filter((a) => a.status !== 202);
@@ -93,7 +99,10 @@ export async function drainFigure(ctx: BenchContext): Promise<{ rows: Row[]; res
     let longGapSeconds = 0;
     const longGapsByWindow: Record<string, number> = {};
     for (const channel of channels) {
-      const times = posts.filter((p) => p.channel === channel).map((p) => p.at).sort((a, b) => a - b);
+      const times = posts
+        .filter((p) => p.channel === channel)
+        .map((p) => p.at)
+        .sort((a, b) => a - b);
       if (times.length === 0) continue;
       spans.push((times.at(-1)! - times[0]!) / 1000);
       for (let i = 1; i < times.length; i += 1) {
@@ -122,9 +131,15 @@ export async function drainFigure(ctx: BenchContext): Promise<{ rows: Row[]; res
       delivered: perDelivery.size,
       calls: posts.length + limited.length,
       limited: limited.length,
-      limitedEarlyP50Ms: percentile(limited.map((l) => l.earlyMs), 50),
+      limitedEarlyP50Ms: percentile(
+        limited.map((l) => l.earlyMs),
+        50,
+      ),
       limitedEarlyMaxMs: limited.length ? Math.max(...limited.map((l) => l.earlyMs)) : 0,
-      limitedAt: limited.reduce<Record<string, number>>((acc, l) => ({ ...acc, [l.nth]: (acc[l.nth] ?? 0) + 1 }), {}),
+      limitedAt: limited.reduce<Record<string, number>>((acc, l) => {
+        acc[l.nth] = (acc[l.nth] ?? 0) + 1;
+        return acc;
+      }, {}),
       duplicates: posts.length - perDelivery.size,
       channelsShort: channels.filter((c) => (perChannel.get(c)?.size ?? 0) < events).length,
       channelSpan: { min: Math.min(...spans), median: percentile(spans, 50), max: Math.max(...spans) },

@@ -56,7 +56,9 @@ export async function fanoutFigure(ctx: BenchContext): Promise<{ rows: Row[]; re
     'f',
   );
   const setupSeconds = (Date.now() - setupStart) / 1000;
-  ctx.log(`figure 3: setup took ${setupSeconds.toFixed(1)} s (subscriptions ${subscribed.seconds.toFixed(1)} s, ${subscribed.retried} retried)`);
+  ctx.log(
+    `figure 3: setup took ${setupSeconds.toFixed(1)} s (subscriptions ${subscribed.seconds.toFixed(1)} s, ${subscribed.retried} retried)`,
+  );
   await sleep(1_000);
   ctx.log(`figure 3: ${LIGHT_RATE} events/s for ${seconds} s (light load, for context)`);
   const light = await measure(ctx, specs, LIGHT_RATE, seconds, 0);
@@ -97,7 +99,11 @@ export async function fanoutFigure(ctx: BenchContext): Promise<{ rows: Row[]; re
 }
 
 const refusedText = (run: FanoutRun) =>
-  Object.keys(run.refused).length === 0 ? '' : `, ${Object.entries(run.refused).map(([status, n]) => `${n}× ${status}`).join(', ')}`;
+  Object.keys(run.refused).length === 0
+    ? ''
+    : `, ${Object.entries(run.refused)
+        .map(([status, n]) => `${n}× ${status}`)
+        .join(', ')}`;
 
 async function measure(ctx: BenchContext, specs: { id: string }[], rate: number, seconds: number, offset: number): Promise<FanoutRun> {
   const client = new Client(ctx.appUrl, 256);
@@ -126,7 +132,10 @@ async function measure(ctx: BenchContext, specs: { id: string }[], rate: number,
   });
   await Promise.all(pending);
   client.close();
-  const ours = () => ctx.sink.posts.filter((p) => p.channel.startsWith(FANOUT_CHANNEL_PREFIX) && p.interviewId !== undefined && acceptedAt.has(p.interviewId));
+  const ours = () =>
+    ctx.sink.posts.filter(
+      (p) => p.channel.startsWith(FANOUT_CHANNEL_PREFIX) && p.interviewId !== undefined && acceptedAt.has(p.interviewId),
+    );
   await waitUntil('figure 3 messages', 120_000, () => ours().length >= acceptedAt.size || undefined, 100).catch(() => undefined);
   await sleep(1_000); // anything posted twice would show up here
   const probe = await ctx.probe.stop(acceptedAt.size);

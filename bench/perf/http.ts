@@ -32,7 +32,14 @@ export class Client {
     const payload = Buffer.from(body, 'utf8');
     return new Promise((resolve, reject) => {
       const req = http.request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: this.agent, headers: { ...headers, 'content-length': String(payload.length) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          agent: this.agent,
+          headers: { ...headers, 'content-length': String(payload.length) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -57,11 +64,22 @@ export class Client {
 
   /** `/spec <text>` signed as Slack signs it; the answer comes to `responseUrl`. */
   slash(text: string, responseUrl: string, channelId = 'CBENCH'): Promise<Answer> {
-    const body = slashCommandBody({ text, userId: BENCH_USER, userName: 'bench', channelId, responseUrl, triggerId: `trigger-${responseUrl.split('/').pop()}` });
+    const body = slashCommandBody({
+      text,
+      userId: BENCH_USER,
+      userName: 'bench',
+      channelId,
+      responseUrl,
+      triggerId: `trigger-${responseUrl.split('/').pop()}`,
+    });
     const timestamp = Math.floor(Date.now() / 1000);
     return this.post(
       '/slack/events',
-      { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body) },
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': slackSignature(SIGNING_SECRET, timestamp, body),
+      },
       body,
     );
   }

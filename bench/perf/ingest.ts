@@ -71,7 +71,9 @@ export async function ingestFigure(ctx: BenchContext): Promise<{ rows: Row[]; re
 
   const db = new PgClient({ connectionString: ctx.databaseUrl });
   await db.connect();
-  const stored = await db.query<{ rows: number; ids: number }>(`SELECT count(*)::int AS rows, count(DISTINCT id)::int AS ids FROM interview_event WHERE id LIKE 'evt-b1-%'`);
+  const stored = await db.query<{ rows: number; ids: number }>(
+    `SELECT count(*)::int AS rows, count(DISTINCT id)::int AS ids FROM interview_event WHERE id LIKE 'evt-b1-%'`,
+  );
   const interviews = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM interview WHERE id LIKE 'ivb1n%'`);
   await db.end();
   const storedRows = stored.rows[0]!.rows;
@@ -124,7 +126,9 @@ export async function ingestFigure(ctx: BenchContext): Promise<{ rows: Row[]; re
 async function insertCommitsPerSecond(databaseUrl: string, seconds: number, body: string, tag: string): Promise<number> {
   const admin = new PgClient({ connectionString: databaseUrl });
   await admin.connect();
-  await admin.query('CREATE TABLE IF NOT EXISTS bench_insert_anchor (id text PRIMARY KEY, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())');
+  await admin.query(
+    'CREATE TABLE IF NOT EXISTS bench_insert_anchor (id text PRIMARY KEY, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())',
+  );
   const clients = await Promise.all(
     Array.from({ length: SENDERS }, async () => {
       const client = new PgClient({ connectionString: databaseUrl });

@@ -52,7 +52,19 @@ export interface MondayResult {
   allClaimedSeconds: number;
   claimCurve: [number, number][];
   transactions: Omit<TransactionReport, 'claimed'>;
-  live: { rate: number; sent: number; accepted: number; refused: Record<string, number>; delivered: number; p50: number; p99: number; max: number; baselineP50: number; baselineP99: number; baselineN: number };
+  live: {
+    rate: number;
+    sent: number;
+    accepted: number;
+    refused: Record<string, number>;
+    delivered: number;
+    p50: number;
+    p99: number;
+    max: number;
+    baselineP50: number;
+    baselineP99: number;
+    baselineN: number;
+  };
   probe: ProbeReport;
   memory?: { peakMiB: number; rssMiB: number };
   memoryBefore?: { peakMiB: number; rssMiB: number };
@@ -82,7 +94,13 @@ export async function mondayOutcome(pg: PgClient, input: MondayInput): Promise<M
 
   const livePosts = new Map<string, number>();
   for (const post of sink.posts) {
-    if (post.channel.startsWith(LIVE_CHANNEL_PREFIX) && post.interviewId && post.answeredAt !== undefined && !livePosts.has(post.interviewId)) livePosts.set(post.interviewId, post.answeredAt);
+    if (
+      post.channel.startsWith(LIVE_CHANNEL_PREFIX) &&
+      post.interviewId &&
+      post.answeredAt !== undefined &&
+      !livePosts.has(post.interviewId)
+    )
+      livePosts.set(post.interviewId, post.answeredAt);
   }
   const during: number[] = [];
   const before: number[] = [];
@@ -144,8 +162,24 @@ export function mondayRows(r: MondayResult, quick: boolean): { rows: Row[]; note
   const refused = Object.values(r.live.refused).reduce((a, b) => a + b, 0);
   const longest = r.transactions.longest;
   const rows: Row[] = [
-    { key: 'monday-xact', figure: `8. Monday 09:00 (${label}): longest app transaction`, value: ms(longest.ms), anchor: longest.applicationName, ratio: '–', target: '≤ 1000 ms', pass: longest.ms <= 1000 },
-    { key: 'monday-first', figure: '8. first digest sent, after it fell due', value: s(r.firstSentSeconds), anchor: '–', ratio: '–', target: '≤ 5 s', pass: r.firstSentSeconds <= 5 },
+    {
+      key: 'monday-xact',
+      figure: `8. Monday 09:00 (${label}): longest app transaction`,
+      value: ms(longest.ms),
+      anchor: longest.applicationName,
+      ratio: '–',
+      target: '≤ 1000 ms',
+      pass: longest.ms <= 1000,
+    },
+    {
+      key: 'monday-first',
+      figure: '8. first digest sent, after it fell due',
+      value: s(r.firstSentSeconds),
+      anchor: '–',
+      ratio: '–',
+      target: '≤ 5 s',
+      pass: r.firstSentSeconds <= 5,
+    },
     {
       key: 'monday-last',
       figure: `8. last digest sent, after due (${r.posted}/${n} sent${r.timedOut ? `, stopped at ${r.deadlineSeconds.toFixed(0)} s` : ''})`,
@@ -175,7 +209,7 @@ export function mondayRows(r: MondayResult, quick: boolean): { rows: Row[]; note
     },
     {
       key: 'monday-memory',
-      figure: '8. app peak resident memory (VmHWM, the figure\'s own app)',
+      figure: "8. app peak resident memory (VmHWM, the figure's own app)",
       value: r.memory ? `${r.memory.peakMiB.toFixed(0)} MiB` : 'unknown',
       anchor: r.memoryBefore ? `${r.memoryBefore.peakMiB.toFixed(0)} MiB before due` : '–',
       ratio: '–',
@@ -183,7 +217,9 @@ export function mondayRows(r: MondayResult, quick: boolean): { rows: Row[]; note
       pass: r.memory ? r.memory.peakMiB * 1.048576 <= 200 : false,
     },
   ];
-  const byApp = Object.entries(r.transactions.byApplication).map(([app, t]) => `${app} ${t.ms.toFixed(0)} ms (${t.query ? `\`${t.query.slice(0, 70)}…\`` : 'no statement yet'})`).join('; ');
+  const byApp = Object.entries(r.transactions.byApplication)
+    .map(([app, t]) => `${app} ${t.ms.toFixed(0)} ms (${t.query ? `\`${t.query.slice(0, 70)}…\`` : 'no statement yet'})`)
+    .join('; ');
   const notes = [
     `Monday 09:00: schedules at ${r.occurrence} (UTC), next_run_at ${r.due} = "due" (the clock's tick at that minute is the first to find them due); ` +
       `sent = the fake Slack's answer, ${r.latencyMs} ms after each call; bound = ceil(${n} / DELIVERY_CONCURRENCY ${r.concurrency}) × ${r.latencyMs} ms = ${r.boundSeconds.toFixed(1)} s. ` +
@@ -195,8 +231,20 @@ export function mondayRows(r: MondayResult, quick: boolean): { rows: Row[]; note
     `Monday 09:00 interviews: ${r.live.sent} sent at ${r.live.rate}/s from 10 s before due; ${r.live.baselineN} before due took p50 ${r.live.baselineP50.toFixed(0)} / p99 ${r.live.baselineP99.toFixed(0)} ms, ` +
       `those after due max ${r.live.max.toFixed(0)} ms (each includes the fake Slack's ${r.latencyMs} ms).`,
     // no digest sent: the probe's unit is 1, so its numbers are the window's totals
-    describe(r.posted > 0 ? 'Monday 09:00, per digest sent (the interview load included)' : 'Monday 09:00, no digest sent; in all, from due to the end', r.probe),
-    `Monday 09:00 app log (LOG_LEVEL=warn): ${r.log.warn} warnings, ${r.log.error} errors${r.log.samples.length ? `; most frequent: ${r.log.samples.slice(0, 3).map((m) => m.slice(0, 140)).join(' | ')}` : ''}.`,
+    describe(
+      r.posted > 0
+        ? 'Monday 09:00, per digest sent (the interview load included)'
+        : 'Monday 09:00, no digest sent; in all, from due to the end',
+      r.probe,
+    ),
+    `Monday 09:00 app log (LOG_LEVEL=warn): ${r.log.warn} warnings, ${r.log.error} errors${
+      r.log.samples.length
+        ? `; most frequent: ${r.log.samples
+            .slice(0, 3)
+            .map((m) => m.slice(0, 140))
+            .join(' | ')}`
+        : ''
+    }.`,
   ];
   return { rows, notes };
 }

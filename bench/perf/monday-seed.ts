@@ -75,16 +75,27 @@ export async function seedMonday(pg: PgClient, size: MondaySize, occurrenceSoon:
     await pg.query(`INSERT INTO digest_schedule (id, organization_id, platform, workspace_id, channel_id, weekday, minute_of_day, time_zone, next_run_at)
       SELECT gen_random_uuid(), organization_id, platform, workspace_id, channel_id, 1, 540, 'UTC', now() + interval '7 days' FROM subscription
       WHERE channel_id LIKE '${DIGEST_CHANNEL_PREFIX}%' OR channel_id LIKE '${LIVE_CHANNEL_PREFIX}%'`);
-    await insertInterviews(pg, size.specs, occurrenceSoon, competencies.map((c) => c.weight));
-    await pg.query(`INSERT INTO interview_rollup (spec_id, bucket, shard, started, completed, abandoned, score_sum_milli, score_n) ${interviewRollupSelect('0::smallint')}`);
-    await pg.query(`INSERT INTO competency_rollup (spec_id, bucket, competency_id, shard, sum_tenths, n) ${competencyRollupSelect(generatedScores(competencies.map((c) => c.id)), '0::smallint')}`);
+    await insertInterviews(
+      pg,
+      size.specs,
+      occurrenceSoon,
+      competencies.map((c) => c.weight),
+    );
+    await pg.query(
+      `INSERT INTO interview_rollup (spec_id, bucket, shard, started, completed, abandoned, score_sum_milli, score_n) ${interviewRollupSelect('0::smallint')}`,
+    );
+    await pg.query(
+      `INSERT INTO competency_rollup (spec_id, bucket, competency_id, shard, sum_tenths, n) ${competencyRollupSelect(generatedScores(competencies.map((c) => c.id)), '0::smallint')}`,
+    );
     await pg.query('COMMIT');
   } catch (error) {
     await pg.query('ROLLBACK');
     throw error;
   }
   await pg.query('VACUUM ANALYZE'); // a database that has been stable for a while, as autovacuum leaves it
-  const live = await pg.query<{ id: string }>(`SELECT ${specId(`${size.specs} + k`)}::text AS id FROM generate_series(1, ${LIVE_SPECS}) AS k`);
+  const live = await pg.query<{ id: string }>(
+    `SELECT ${specId(`${size.specs} + k`)}::text AS id FROM generate_series(1, ${LIVE_SPECS}) AS k`,
+  );
   return live.rows.map((r) => r.id);
 }
 
@@ -128,7 +139,12 @@ export function chooseDue(nowMs: number, leadMs: number): { occurrence: Date; du
     due = occurrence;
   }
   const at = new Date(occurrence);
-  return { occurrence: at, due: new Date(due), weekday: ((at.getUTCDay() + 6) % 7) + 1, minuteOfDay: at.getUTCHours() * 60 + at.getUTCMinutes() };
+  return {
+    occurrence: at,
+    due: new Date(due),
+    weekday: ((at.getUTCDay() + 6) % 7) + 1,
+    minuteOfDay: at.getUTCHours() * 60 + at.getUTCMinutes(),
+  };
 }
 
 /** All digest channels' schedules at the occurrence (UTC), next due at `due`: one statement, committed. */

@@ -53,7 +53,13 @@ export class TransactionWatch {
   private async run(): Promise<TransactionReport> {
     const pg = new PgClient({ connectionString: this.databaseUrl, application_name: 'bench-monday-watch' });
     await pg.connect();
-    const report: TransactionReport = { samples: 0, longest: { ms: 0, applicationName: '–', query: '' }, byApplication: {}, overOneSecond: 0, claimed: [] };
+    const report: TransactionReport = {
+      samples: 0,
+      longest: { ms: 0, applicationName: '–', query: '' },
+      byApplication: {},
+      overOneSecond: 0,
+      claimed: [],
+    };
     const long = new Set<string>();
     const began = now();
     let lastCount = -Infinity;

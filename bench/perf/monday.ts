@@ -68,7 +68,9 @@ export async function mondayFigure(ctx: BenchContext): Promise<{ rows: Row[]; no
   let load: InterviewLoad | undefined;
   try {
     const port = await freePort();
-    ctx.log(`figure 8: starting its own app (DIGEST_CLOCK=true, DELIVERY_CONCURRENCY=${concurrency}) on bench_monday; fake Slack answers after ${LATENCY_MS} ms`);
+    ctx.log(
+      `figure 8: starting its own app (DIGEST_CLOCK=true, DELIVERY_CONCURRENCY=${concurrency}) on bench_monday; fake Slack answers after ${LATENCY_MS} ms`,
+    );
     app = await startApp({ port, databaseUrl: url, slackApiUrl: sink.apiUrl, logDir: ctx.tempDir, env: FIGURE_ENV, name: 'monday-app' });
     await pg.connect();
     await pg.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'); // preloaded by the benchmark; the probe reads it from this database
@@ -96,7 +98,9 @@ export async function mondayFigure(ctx: BenchContext): Promise<{ rows: Row[]; no
     await sleep(dueAt - now());
     ctx.log(`figure 8: due now; waiting for ${scheduled} digests (at most ${(deadlineMs / 1000).toFixed(0)} s)`);
 
-    const answeredDigests = () => new Set(sink.posts.filter((p) => p.answeredAt !== undefined && p.channel.startsWith(DIGEST_CHANNEL_PREFIX)).map((p) => p.channel)).size;
+    const answeredDigests = () =>
+      new Set(sink.posts.filter((p) => p.answeredAt !== undefined && p.channel.startsWith(DIGEST_CHANNEL_PREFIX)).map((p) => p.channel))
+        .size;
     let lastReport = now();
     for (let sent = answeredDigests(); sent < scheduled && now() < dueAt + deadlineMs; sent = answeredDigests()) {
       if (now() - lastReport > 30_000) {
@@ -145,7 +149,9 @@ export async function mondayFigure(ctx: BenchContext): Promise<{ rows: Row[]; no
     await pg.end().catch(() => undefined);
     if (app) {
       await mkdir(path.join(ROOT, 'bench', 'results'), { recursive: true });
-      await copyFile(app.logFile, path.join(ROOT, 'bench', 'results', `${ctx.quick ? 'quick' : 'full'}-monday-app.log`)).catch(() => undefined);
+      await copyFile(app.logFile, path.join(ROOT, 'bench', 'results', `${ctx.quick ? 'quick' : 'full'}-monday-app.log`)).catch(
+        () => undefined,
+      );
     }
     const admin = new PgClient({ connectionString: ctx.adminUrl });
     await admin.connect();

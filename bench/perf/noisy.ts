@@ -56,17 +56,29 @@ export async function noisyFigure(ctx: BenchContext): Promise<{ rows: Row[]; res
   const boundSeconds = boundOf(backlog);
   ctx.log(`figure 7: importing specs A and B; ${NOISY_BUSY_CHANNEL} follows A, ${NOISY_QUIET_CHANNEL} follows B`);
   const [specA, specB] = await importSpecs(ctx.databaseUrl, 2, 'bench-noisy', 7_001);
-  await subscribeChannels(ctx, [{ channel: NOISY_BUSY_CHANNEL, slug: specA!.slug }, { channel: NOISY_QUIET_CHANNEL, slug: specB!.slug }], 'n');
+  await subscribeChannels(
+    ctx,
+    [
+      { channel: NOISY_BUSY_CHANNEL, slug: specA!.slug },
+      { channel: NOISY_QUIET_CHANNEL, slug: specB!.slug },
+    ],
+    'n',
+  );
   await sleep(1_000);
 
-  ctx.log(`figure 7: ${backlog} interviews of spec A (bound ${boundSeconds} s), then ${quiet} of spec B, one every ${QUIET_EVERY_MS / 1000} s`);
+  ctx.log(
+    `figure 7: ${backlog} interviews of spec A (bound ${boundSeconds} s), then ${quiet} of spec B, one every ${QUIET_EVERY_MS / 1000} s`,
+  );
   const client = new Client(ctx.appUrl, 8);
   await ctx.probe.start();
   const t0 = now();
-  const answers = await pool(backlog, 8, (n) => client.webhook(completedEvent({ eventId: eventId(7, n), interviewId: interviewId(7, n), specId: specA!.id })));
+  const answers = await pool(backlog, 8, (n) =>
+    client.webhook(completedEvent({ eventId: eventId(7, n), interviewId: interviewId(7, n), specId: specA!.id })),
+  );
   const ingestSeconds = (now() - t0) / 1000;
   const refused = answers.filter((a) => a.status !== 202);
-  if (refused.length > 0) throw new Error(`figure 7: ${refused.length} backlog events refused, e.g. ${refused[0]!.status} ${refused[0]!.body}`);
+  if (refused.length > 0)
+    throw new Error(`figure 7: ${refused.length} backlog events refused, e.g. ${refused[0]!.status} ${refused[0]!.body}`);
 
   const acceptedAt = new Map<string, number>();
   const quietRefused: Record<string, number> = {};
@@ -90,7 +102,11 @@ export async function noisyFigure(ctx: BenchContext): Promise<{ rows: Row[]; res
 
   const busyIds = new Set(Array.from({ length: backlog }, (_, n) => interviewId(7, n)));
   const delivered = (channel: string, wanted: (id: string) => boolean) =>
-    new Set(ctx.sink.posts.filter((p) => p.channel === channel && p.interviewId !== undefined && wanted(p.interviewId)).map((p) => p.interviewId!));
+    new Set(
+      ctx.sink.posts
+        .filter((p) => p.channel === channel && p.interviewId !== undefined && wanted(p.interviewId))
+        .map((p) => p.interviewId!),
+    );
   const deadline = t0 + deadlineOf(ctx.quick) * 1000;
   let lastReport = now();
   for (;;) {
@@ -109,7 +125,9 @@ export async function noisyFigure(ctx: BenchContext): Promise<{ rows: Row[]; res
   const ours = ctx.sink.posts.filter((p) => p.channel === NOISY_BUSY_CHANNEL || p.channel === NOISY_QUIET_CHANNEL);
   const busyPosts = ours.filter((p) => p.channel === NOISY_BUSY_CHANNEL);
   const firstQuiet = new Map<string, number>();
-  for (const post of ours) if (post.channel === NOISY_QUIET_CHANNEL && post.interviewId && !firstQuiet.has(post.interviewId)) firstQuiet.set(post.interviewId, post.at);
+  for (const post of ours)
+    if (post.channel === NOISY_QUIET_CHANNEL && post.interviewId && !firstQuiet.has(post.interviewId))
+      firstQuiet.set(post.interviewId, post.at);
   const latencies = [...acceptedAt].filter(([id]) => firstQuiet.has(id)).map(([id, at]) => firstQuiet.get(id)! - at);
   const lastBusy = busyPosts.length > 0 ? Math.max(...busyPosts.map((p) => p.at)) : Number.NaN;
   const limitedIn = (channel: string) => ctx.sink.limited.filter((l) => l.channel === channel).length;

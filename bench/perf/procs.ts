@@ -25,7 +25,10 @@ export function nodeFlagsOfStart(): string[] {
 
 /** The app as it is deployed: `node dist/main.js`, rebuilt from src/ first as `npm run build` does. */
 export function buildDist(): void {
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`building dist/ failed:\n${result.stdout}${result.stderr}`);
 }
 
@@ -34,7 +37,14 @@ export function buildDist(): void {
  * overrides still win, so an experiment applies to every app the benchmark starts. `name` names
  * the child and its log file.
  */
-export async function startApp(options: { port: number; databaseUrl: string; slackApiUrl: string; logDir: string; env?: Record<string, string>; name?: string }): Promise<Child> {
+export async function startApp(options: {
+  port: number;
+  databaseUrl: string;
+  slackApiUrl: string;
+  logDir: string;
+  env?: Record<string, string>;
+  name?: string;
+}): Promise<Child> {
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '/tmp',
@@ -58,10 +68,16 @@ export async function startApp(options: { port: number; databaseUrl: string; sla
   // BENCH_APP_NODE_FLAGS: extra node flags for the app, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (NODE_OPTIONS refuses those)
   const extra = (process.env.BENCH_APP_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   const child = spawnChild(options.name ?? 'app', [...nodeFlagsOfStart(), ...extra, path.join(ROOT, 'dist/main.js')], env, options.logDir);
-  await waitUntil('the app to answer /readyz', 90_000, async () => {
-    if (child.process.exitCode !== null) throw new Error(`the app exited (${child.process.exitCode}); its log: ${child.logFile}\n${tail(child.logFile)}`);
-    return (await getStatus(`http://127.0.0.1:${options.port}/readyz`)) === 200 || undefined;
-  }, 200);
+  await waitUntil(
+    'the app to answer /readyz',
+    90_000,
+    async () => {
+      if (child.process.exitCode !== null)
+        throw new Error(`the app exited (${child.process.exitCode}); its log: ${child.logFile}\n${tail(child.logFile)}`);
+      return (await getStatus(`http://127.0.0.1:${options.port}/readyz`)) === 200 || undefined;
+    },
+    200,
+  );
   // An app may bind its port before it seeds the demo spec (and the default organization with it); the figures need both.
   await waitUntil('the app to seed the demo spec', 60_000, () => specExists(options.databaseUrl, DEMO_SLUG), 200);
   return child;
@@ -79,12 +95,25 @@ async function specExists(databaseUrl: string, slug: string): Promise<true | und
 
 /** The anchor for /spec show: Bolt's ExpressReceiver, same signing secret, a /spec that only acks. */
 export async function startBareBolt(options: { port: number; slackApiUrl: string; logDir: string }): Promise<Child> {
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', PORT: String(options.port), SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: options.slackApiUrl };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    NODE_ENV: 'production',
+    PORT: String(options.port),
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: options.slackApiUrl,
+  };
   const child = spawnChild('bare-bolt', [path.join(__dirname, 'bare-bolt.js')], env, options.logDir);
-  await waitUntil('the bare Bolt app to listen', 30_000, async () => {
-    if (child.process.exitCode !== null) throw new Error(`the bare Bolt app exited; its log: ${child.logFile}\n${tail(child.logFile)}`);
-    return (await getStatus(`http://127.0.0.1:${options.port}/slack/events`)) > 0 || undefined;
-  }, 100);
+  await waitUntil(
+    'the bare Bolt app to listen',
+    30_000,
+    async () => {
+      if (child.process.exitCode !== null) throw new Error(`the bare Bolt app exited; its log: ${child.logFile}\n${tail(child.logFile)}`);
+      return (await getStatus(`http://127.0.0.1:${options.port}/slack/events`)) > 0 || undefined;
+    },
+    100,
+  );
   return child;
 }
 

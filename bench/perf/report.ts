@@ -44,7 +44,9 @@ export function changes(current: RunRecord, previous: RunRecord | undefined): st
     const old = before.get(row.key);
     if (!old) lines.push(`- ${row.key}: new (${row.value})`);
     else if (old.value !== row.value || old.ratio !== row.ratio) {
-      lines.push(`- ${row.key}: ${old.value} (ratio ${old.ratio}, ${mark(old.pass)}) → ${row.value} (ratio ${row.ratio}, ${mark(row.pass)})`);
+      lines.push(
+        `- ${row.key}: ${old.value} (ratio ${old.ratio}, ${mark(old.pass)}) → ${row.value} (ratio ${row.ratio}, ${mark(row.pass)})`,
+      );
     }
   }
   return lines;
@@ -87,6 +89,9 @@ export function updateResultsMarkdown(record: RunRecord, changeLines: string[]):
   const existing = existsSync(RESULTS_MD) ? readFileSync(RESULTS_MD, 'utf8') : `# Benchmark results\n\n${BEGIN}\n${END}\n`;
   const begin = existing.indexOf(BEGIN);
   const end = existing.indexOf(END);
-  const next = begin >= 0 && end > begin ? existing.slice(0, begin) + section + existing.slice(end + END.length) : `${existing.trimEnd()}\n\n${section}\n`;
+  const next =
+    begin >= 0 && end > begin
+      ? existing.slice(0, begin) + section + existing.slice(end + END.length)
+      : `${existing.trimEnd()}\n\n${section}\n`;
   writeFileSync(RESULTS_MD, next);
 }

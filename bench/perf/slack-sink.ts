@@ -157,7 +157,8 @@ export class SlackSink {
     switch (method) {
       case 'chat.postMessage': {
         const channel = String(args.channel);
-        const ts = `${(this.clock += 1)}.000100`;
+        this.clock += 1;
+        const ts = `${this.clock}.000100`;
         const metadata = parseJson(args.metadata) as { event_payload?: { delivery_id?: string } } | undefined;
         const deliveryId = metadata?.event_payload?.delivery_id;
         const blocks = typeof args.blocks === 'string' ? args.blocks : JSON.stringify(args.blocks ?? '');

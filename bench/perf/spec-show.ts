@@ -90,7 +90,14 @@ export async function specShowFigure(
   };
 }
 
-async function run(ctx: BenchContext, baseUrl: string, tag: string, rate: number, seconds: number, until: 'response' | 'ack'): Promise<LatencyRun> {
+async function run(
+  ctx: BenchContext,
+  baseUrl: string,
+  tag: string,
+  rate: number,
+  seconds: number,
+  until: 'response' | 'ack',
+): Promise<LatencyRun> {
   const client = new Client(baseUrl, 256);
   const intended = new Map<string, number>();
   const latencies: number[] = [];
@@ -120,7 +127,9 @@ async function run(ctx: BenchContext, baseUrl: string, tag: string, rate: number
   await Promise.all(pending);
   if (until === 'response') {
     const byResponseUrl = [...intended].filter(([id]) => !answeredInAck.has(id));
-    await waitUntil('the /spec show answers', 90_000, () => byResponseUrl.every(([id]) => ctx.sink.responses.has(id)) || undefined).catch(() => undefined);
+    await waitUntil('the /spec show answers', 90_000, () => byResponseUrl.every(([id]) => ctx.sink.responses.has(id)) || undefined).catch(
+      () => undefined,
+    );
     for (const [id, at] of byResponseUrl) {
       const response = ctx.sink.responses.get(id);
       if (!response) errors += 1;

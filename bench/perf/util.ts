@@ -21,7 +21,12 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls until `check` returns a value, or throws `what` after `timeoutMs`. */
-export async function waitUntil<T>(what: string, timeoutMs: number, check: () => T | undefined | Promise<T | undefined>, everyMs = 100): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => T | undefined | Promise<T | undefined>,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -61,7 +66,11 @@ export async function pool<T>(n: number, concurrency: number, work: (i: number) 
  * the answers do (latency is measured from the intended time, so a stall shows up, not hides).
  * Returns how late the generator itself fired (p99, max), to tell its own lag from the app's.
  */
-export async function openLoop(rate: number, durationMs: number, fire: (i: number, intendedAt: number) => void): Promise<{ sent: number; lateP99: number; lateMax: number }> {
+export async function openLoop(
+  rate: number,
+  durationMs: number,
+  fire: (i: number, intendedAt: number) => void,
+): Promise<{ sent: number; lateP99: number; lateMax: number }> {
   const total = Math.round((rate * durationMs) / 1000);
   const interval = 1000 / rate;
   const start = now() + 5;

@@ -19,48 +19,96 @@ const FIRST_NORMAL_OBJECT_ID = 16384;
 
 // Scalar and array type OIDs (pg_type.oid), as in node-postgres' `types.builtins`.
 const T = {
-  BOOL: 16, BYTEA: 17, CHAR: 18, NAME: 19, INT8: 20, INT2: 21, INT4: 23, TEXT: 25, OID: 26, JSON: 114,
-  XML: 142, CIDR: 650, FLOAT4: 700, FLOAT8: 701, MONEY: 790, INET: 869, BPCHAR: 1042,
-  VARCHAR: 1043, DATE: 1082, TIME: 1083, TIMESTAMP: 1114, TIMESTAMPTZ: 1184, TIMETZ: 1266,
-  BIT: 1560, VARBIT: 1562, NUMERIC: 1700, UUID: 2950, JSONB: 3802,
+  BOOL: 16,
+  BYTEA: 17,
+  CHAR: 18,
+  NAME: 19,
+  INT8: 20,
+  INT2: 21,
+  INT4: 23,
+  TEXT: 25,
+  OID: 26,
+  JSON: 114,
+  XML: 142,
+  CIDR: 650,
+  FLOAT4: 700,
+  FLOAT8: 701,
+  MONEY: 790,
+  INET: 869,
+  BPCHAR: 1042,
+  VARCHAR: 1043,
+  DATE: 1082,
+  TIME: 1083,
+  TIMESTAMP: 1114,
+  TIMESTAMPTZ: 1184,
+  TIMETZ: 1266,
+  BIT: 1560,
+  VARBIT: 1562,
+  NUMERIC: 1700,
+  UUID: 2950,
+  JSONB: 3802,
 };
 const A = {
-  XML: 143, JSON: 199, CIDR: 651, MONEY: 791, BOOL: 1000, BYTEA: 1001, CHAR: 1002, INT2: 1005,
-  INT4: 1007, TEXT: 1009, BPCHAR: 1014, VARCHAR: 1015, INT8: 1016, FLOAT4: 1021, FLOAT8: 1022,
-  OID: 1028, INET: 1041, TIMESTAMP: 1115, DATE: 1182, TIME: 1183, TIMESTAMPTZ: 1185,
-  NUMERIC: 1231, BIT: 1561, VARBIT: 1563, UUID: 2951, JSONB: 3807,
+  XML: 143,
+  JSON: 199,
+  CIDR: 651,
+  MONEY: 791,
+  BOOL: 1000,
+  BYTEA: 1001,
+  CHAR: 1002,
+  INT2: 1005,
+  INT4: 1007,
+  TEXT: 1009,
+  BPCHAR: 1014,
+  VARCHAR: 1015,
+  INT8: 1016,
+  FLOAT4: 1021,
+  FLOAT8: 1022,
+  OID: 1028,
+  INET: 1041,
+  TIMESTAMP: 1115,
+  DATE: 1182,
+  TIME: 1183,
+  TIMESTAMPTZ: 1185,
+  NUMERIC: 1231,
+  BIT: 1561,
+  VARBIT: 1563,
+  UUID: 2951,
+  JSONB: 3807,
 };
 
-const COLUMN_TYPES = new Map([
-  [[T.INT2, T.INT4], ColumnTypeEnum.Int32],
-  [[T.INT8, T.OID], ColumnTypeEnum.Int64],
-  [[T.FLOAT4], ColumnTypeEnum.Float],
-  [[T.FLOAT8], ColumnTypeEnum.Double],
-  [[T.BOOL], ColumnTypeEnum.Boolean],
-  [[T.CHAR], ColumnTypeEnum.Character], // the one-byte "char" of pg_catalog (relkind, contype, ...)
-  [[T.DATE], ColumnTypeEnum.Date],
-  [[T.TIME, T.TIMETZ], ColumnTypeEnum.Time],
-  [[T.TIMESTAMP, T.TIMESTAMPTZ], ColumnTypeEnum.DateTime],
-  [[T.NUMERIC, T.MONEY], ColumnTypeEnum.Numeric],
-  [[T.JSON, T.JSONB], ColumnTypeEnum.Json],
-  [[T.UUID], ColumnTypeEnum.Uuid],
-  [[T.BPCHAR, T.TEXT, T.VARCHAR, T.BIT, T.VARBIT, T.INET, T.CIDR, T.XML, T.NAME], ColumnTypeEnum.Text],
-  [[T.BYTEA], ColumnTypeEnum.Bytes],
-  [[A.INT2, A.INT4], ColumnTypeEnum.Int32Array],
-  [[A.FLOAT4], ColumnTypeEnum.FloatArray],
-  [[A.FLOAT8], ColumnTypeEnum.DoubleArray],
-  [[A.NUMERIC, A.MONEY], ColumnTypeEnum.NumericArray],
-  [[A.BOOL], ColumnTypeEnum.BooleanArray],
-  [[A.CHAR], ColumnTypeEnum.CharacterArray],
-  [[A.BPCHAR, A.TEXT, A.VARCHAR, A.VARBIT, A.BIT, A.INET, A.CIDR, A.XML], ColumnTypeEnum.TextArray],
-  [[A.DATE], ColumnTypeEnum.DateArray],
-  [[A.TIME], ColumnTypeEnum.TimeArray],
-  [[A.TIMESTAMP, A.TIMESTAMPTZ], ColumnTypeEnum.DateTimeArray],
-  [[A.JSON, A.JSONB], ColumnTypeEnum.JsonArray],
-  [[A.BYTEA], ColumnTypeEnum.BytesArray],
-  [[A.UUID], ColumnTypeEnum.UuidArray],
-  [[A.INT8, A.OID], ColumnTypeEnum.Int64Array],
-].flatMap(([oids, type]) => oids.map((oid) => [oid, type])));
+const COLUMN_TYPES = new Map(
+  [
+    [[T.INT2, T.INT4], ColumnTypeEnum.Int32],
+    [[T.INT8, T.OID], ColumnTypeEnum.Int64],
+    [[T.FLOAT4], ColumnTypeEnum.Float],
+    [[T.FLOAT8], ColumnTypeEnum.Double],
+    [[T.BOOL], ColumnTypeEnum.Boolean],
+    [[T.CHAR], ColumnTypeEnum.Character], // the one-byte "char" of pg_catalog (relkind, contype, ...)
+    [[T.DATE], ColumnTypeEnum.Date],
+    [[T.TIME, T.TIMETZ], ColumnTypeEnum.Time],
+    [[T.TIMESTAMP, T.TIMESTAMPTZ], ColumnTypeEnum.DateTime],
+    [[T.NUMERIC, T.MONEY], ColumnTypeEnum.Numeric],
+    [[T.JSON, T.JSONB], ColumnTypeEnum.Json],
+    [[T.UUID], ColumnTypeEnum.Uuid],
+    [[T.BPCHAR, T.TEXT, T.VARCHAR, T.BIT, T.VARBIT, T.INET, T.CIDR, T.XML, T.NAME], ColumnTypeEnum.Text],
+    [[T.BYTEA], ColumnTypeEnum.Bytes],
+    [[A.INT2, A.INT4], ColumnTypeEnum.Int32Array],
+    [[A.FLOAT4], ColumnTypeEnum.FloatArray],
+    [[A.FLOAT8], ColumnTypeEnum.DoubleArray],
+    [[A.NUMERIC, A.MONEY], ColumnTypeEnum.NumericArray],
+    [[A.BOOL], ColumnTypeEnum.BooleanArray],
+    [[A.CHAR], ColumnTypeEnum.CharacterArray],
+    [[A.BPCHAR, A.TEXT, A.VARCHAR, A.VARBIT, A.BIT, A.INET, A.CIDR, A.XML], ColumnTypeEnum.TextArray],
+    [[A.DATE], ColumnTypeEnum.DateArray],
+    [[A.TIME], ColumnTypeEnum.TimeArray],
+    [[A.TIMESTAMP, A.TIMESTAMPTZ], ColumnTypeEnum.DateTimeArray],
+    [[A.JSON, A.JSONB], ColumnTypeEnum.JsonArray],
+    [[A.BYTEA], ColumnTypeEnum.BytesArray],
+    [[A.UUID], ColumnTypeEnum.UuidArray],
+    [[A.INT8, A.OID], ColumnTypeEnum.Int64Array],
+  ].flatMap(([oids, type]) => oids.map((oid) => [oid, type])),
+);
 
 function columnType(oid) {
   const type = COLUMN_TYPES.get(oid);
@@ -136,7 +184,11 @@ class PGliteQueryable {
   async #run(sql, args = [], argTypes = []) {
     const db = await this.getDb();
     try {
-      return await db.query(sql, args.map((a, i) => mapArg(a, argTypes[i])), { rowMode: 'array' });
+      return await db.query(
+        sql,
+        args.map((a, i) => mapArg(a, argTypes[i])),
+        { rowMode: 'array' },
+      );
     } catch (error) {
       throw toAdapterError(error);
     }
@@ -229,7 +281,10 @@ export function pgliteAdapterFactory({ db } = {}) {
   const lazy = () => {
     let created;
     const getDb = () => {
-      if (!created) open.add((created = createMemoryDatabase()));
+      if (!created) {
+        created = createMemoryDatabase();
+        open.add(created);
+      }
       return created;
     };
     return new PGliteAdapter(getDb, async () => {

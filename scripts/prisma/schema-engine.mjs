@@ -52,7 +52,10 @@ export async function readSchemaFiles(schemaPath) {
     throw e;
   });
   const files = entries
-    ? entries.filter((d) => d.isFile() && d.name.endsWith('.prisma')).map((d) => path.join(schemaPath, d.name)).sort()
+    ? entries
+        .filter((d) => d.isFile() && d.name.endsWith('.prisma'))
+        .map((d) => path.join(schemaPath, d.name))
+        .sort()
     : [schemaPath];
   return Promise.all(files.map(async (file) => ({ path: file, content: await readFile(file, 'utf8') })));
 }
@@ -68,7 +71,10 @@ export async function readMigrationList(migrationsDir) {
     if (e.code === 'ENOENT') return [];
     throw e;
   });
-  const dirs = entries.filter((d) => d.isDirectory()).map((d) => d.name).sort((a, b) => a.localeCompare(b));
+  const dirs = entries
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort((a, b) => a.localeCompare(b));
   const migrationDirectories = await Promise.all(
     dirs.map(async (name) => ({
       path: name,
@@ -150,8 +156,6 @@ export async function diffMigrationsToSchema({ schemaPath = DEFAULT_SCHEMA, migr
 
 /** '' for the engine's empty-migration output, otherwise the script with a trailing newline. */
 export function normalizeScript(script) {
-  const meaningful = script
-    .split('\n')
-    .filter((line) => line.trim() !== '' && line.trim() !== '-- This is an empty migration.');
+  const meaningful = script.split('\n').filter((line) => line.trim() !== '' && line.trim() !== '-- This is an empty migration.');
   return meaningful.length === 0 ? '' : `${script.trimEnd()}\n`;
 }

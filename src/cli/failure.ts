@@ -27,7 +27,8 @@ export function describeFailure(error: unknown): Failure {
   if (isPanelistError(error) || error instanceof ConfigError) return { message: error.message, exitCode: 1 };
   if (isConnectionLoss(error)) {
     return {
-      message: 'panelist: could not reach the database (DATABASE_URL, or the embedded one in ./.data/pg). Check that it is running and try again.',
+      message:
+        'panelist: could not reach the database (DATABASE_URL, or the embedded one in ./.data/pg). Check that it is running and try again.',
       exitCode: 1,
       detail: error,
     };

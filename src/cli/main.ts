@@ -52,14 +52,29 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     return 0;
   }
   const key = `${group} ${action ?? ''}`.trim();
-  if (!['specs import', 'specs list', 'db migrate', 'deliveries list', 'deliveries retry', 'digests run', 'digests preview', 'admins list', 'admins add', 'admins remove', 'admins group'].includes(key)) {
+  if (
+    ![
+      'specs import',
+      'specs list',
+      'db migrate',
+      'deliveries list',
+      'deliveries retry',
+      'digests run',
+      'digests preview',
+      'admins list',
+      'admins add',
+      'admins remove',
+      'admins group',
+    ].includes(key)
+  ) {
     throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
   }
   if (key === 'specs import' && rest.length !== 1) throw new UsageError('specs import takes one file: panelist specs import <file.json>');
   if (key === 'deliveries retry' && (rest.length === 1) === values['all-failed']) {
     throw new UsageError('deliveries retry takes one delivery id, or --all-failed.');
   }
-  if (key === 'digests preview' && rest.length !== 1) throw new UsageError('digests preview takes one spec: panelist digests preview <spec> [--at <ISO time>]');
+  if (key === 'digests preview' && rest.length !== 1)
+    throw new UsageError('digests preview takes one spec: panelist digests preview <spec> [--at <ISO time>]');
   const adminsProblem = group === 'admins' ? adminsMisuse(action!, rest) : undefined;
   if (adminsProblem) throw new UsageError(adminsProblem);
   const at = values.at === undefined ? new Date() : new Date(values.at);
@@ -96,7 +111,9 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     const document = await readJson(file);
     const outcomes = await new SpecImportService(db).importJson({ organizationId, actor: CLI_ACTOR }, document);
     for (const outcome of outcomes) {
-      const what = { created: 'created v1', updated: `updated to v${outcome.version}`, unchanged: `unchanged at v${outcome.version}` }[outcome.result];
+      const what = { created: 'created v1', updated: `updated to v${outcome.version}`, unchanged: `unchanged at v${outcome.version}` }[
+        outcome.result
+      ];
       out(`${outcome.slug}: ${what}`);
     }
     return 0;
@@ -106,7 +123,13 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
   }
 }
 
-async function runDeliveries(db: Db, action: string, id: string | undefined, failedOnly: boolean, out: (line: string) => void): Promise<number> {
+async function runDeliveries(
+  db: Db,
+  action: string,
+  id: string | undefined,
+  failedOnly: boolean,
+  out: (line: string) => void,
+): Promise<number> {
   const deliveries = new DeliveryService(db);
   if (action === 'retry') {
     const retried = await deliveries.retry(id ? { id } : { allFailed: true });
@@ -116,7 +139,11 @@ async function runDeliveries(db: Db, action: string, id: string | undefined, fai
   const rows = await deliveries.list({ failedOnly });
   if (rows.length === 0) out(failedOnly ? 'no failed deliveries' : 'no deliveries');
   for (const row of rows) {
-    out([row.id, row.status, `attempts=${row.attempts}`, row.platform, row.channelId, row.kind, row.subjectId, row.lastError ?? ''].join('\t'));
+    out(
+      [row.id, row.status, `attempts=${row.attempts}`, row.platform, row.channelId, row.kind, row.subjectId, row.lastError ?? ''].join(
+        '\t',
+      ),
+    );
   }
   return 0;
 }

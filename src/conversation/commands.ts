@@ -10,7 +10,12 @@ type SubscriptionCommand = Extract<Command, { name: 'subscribe' | 'unsubscribe' 
  * thrown (PanelistError carries the user's sentence); the adapter turns them into a reply with
  * errorReply, so that it can also log what is not the user's to see.
  */
-export async function runCommand(command: Command, request: ConversationRequest, services: ConversationServices, words: Vocabulary): Promise<Reply> {
+export async function runCommand(
+  command: Command,
+  request: ConversationRequest,
+  services: ConversationServices,
+  words: Vocabulary,
+): Promise<Reply> {
   const { specs } = services;
   switch (command.name) {
     case 'help':
@@ -40,10 +45,24 @@ export async function runCommand(command: Command, request: ConversationRequest,
 
 /** A new version saved: its number, its spec and what changed, in words. */
 export function savedReply(saved: { number: number; slug: string; changes: string[] }, verb = 'Saved'): Reply {
-  return paragraph([`${verb} `, { strong: [`v${saved.number}`] }, ' of ', { code: saved.slug }, ': ', { user: `${saved.changes.join('; ')}.`, max: 2_000 }], 'ok');
+  return paragraph(
+    [
+      `${verb} `,
+      { strong: [`v${saved.number}`] },
+      ' of ',
+      { code: saved.slug },
+      ': ',
+      { user: `${saved.changes.join('; ')}.`, max: 2_000 },
+    ],
+    'ok',
+  );
 }
 
-async function grantReply(command: Extract<Command, { name: 'grant' | 'revoke' }>, request: ConversationRequest, services: ConversationServices): Promise<Reply> {
+async function grantReply(
+  command: Extract<Command, { name: 'grant' | 'revoke' }>,
+  request: ConversationRequest,
+  services: ConversationServices,
+): Promise<Reply> {
   const context = await request.actor();
   const who = await request.userLabel(command.userId);
   const change =
@@ -52,7 +71,11 @@ async function grantReply(command: Extract<Command, { name: 'grant' | 'revoke' }
       : await services.grants.revoke(context, command.userId, command.spec);
   const scope: Inline[] = change.scope.kind === 'all' ? ['every spec'] : [{ code: change.scope.slug }];
   if (command.name === 'grant') {
-    return change.changed ? paragraph([who, ' can now edit ', ...scope, '.'], 'ok') : paragraph([who, ' could already edit ', ...scope, '.']);
+    return change.changed
+      ? paragraph([who, ' can now edit ', ...scope, '.'], 'ok')
+      : paragraph([who, ' could already edit ', ...scope, '.']);
   }
-  return change.changed ? paragraph([who, ' can no longer edit ', ...scope, '.'], 'ok') : paragraph([who, ' had no grant for ', ...scope, '; nothing changed.']);
+  return change.changed
+    ? paragraph([who, ' can no longer edit ', ...scope, '.'], 'ok')
+    : paragraph([who, ' had no grant for ', ...scope, '; nothing changed.']);
 }

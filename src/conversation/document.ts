@@ -73,7 +73,7 @@ export function plainText(parts: Inline[], prefix: string): string {
       if ('strong' in part) return plainText(part.strong, prefix);
       if ('mention' in part) return part.name ?? part.mention;
       if ('channel' in part) return part.channel;
-      return part.date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+      return `${part.date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
     })
     .join('');
 }

@@ -8,11 +8,27 @@ import { paragraph, type Inline, type Reply } from './document';
 
 /** Panelist cannot post in a channel any more: its subscriptions are paused until it is let back in. */
 export function channelPausedNotice(platform: string, channelId: string, reason: string): Reply {
-  const opening: Inline[] = ["I can't post to ", { channel: channelId }, ' (', { user: reason }, '), so its Panelist subscriptions are paused. '];
+  const opening: Inline[] = [
+    "I can't post to ",
+    { channel: channelId },
+    ' (',
+    { user: reason },
+    '), so its Panelist subscriptions are paused. ',
+  ];
   // Slack tells Panelist when it is invited back (member_joined_channel); Teams does not resume by itself.
   return platform === 'slack'
-    ? paragraph([...opening, 'Invite me back with ', { code: '/invite @Panelist' }, ' in that channel and they resume; held messages will follow.'])
-    : paragraph([...opening, 'Add Panelist back to the team, then run ', { command: 'subscribe …' }, ' in that channel again; held messages will follow.']);
+    ? paragraph([
+        ...opening,
+        'Invite me back with ',
+        { code: '/invite @Panelist' },
+        ' in that channel and they resume; held messages will follow.',
+      ])
+    : paragraph([
+        ...opening,
+        'Add Panelist back to the team, then run ',
+        { command: 'subscribe …' },
+        ' in that channel again; held messages will follow.',
+      ]);
 }
 
 /** Slack's channel events: why a channel's subscriptions just paused, and what brings them back. */
@@ -20,10 +36,21 @@ export function channelGoneNotice(what: 'removed' | 'archived' | 'deleted', chan
   const channel: Inline = { channel: channelId };
   const invite: Inline = { code: '/invite @Panelist' };
   if (what === 'removed') {
-    return paragraph(['I was removed from ', channel, ', so its Panelist subscriptions are paused. Invite me back with ', invite, ' in that channel and they resume; the messages held meanwhile follow.']);
+    return paragraph([
+      'I was removed from ',
+      channel,
+      ', so its Panelist subscriptions are paused. Invite me back with ',
+      invite,
+      ' in that channel and they resume; the messages held meanwhile follow.',
+    ]);
   }
   if (what === 'archived') {
-    return paragraph([channel, ' was archived, so its Panelist subscriptions are paused. If it is unarchived, invite me back with ', invite, ' there and they resume; the messages held meanwhile follow.']);
+    return paragraph([
+      channel,
+      ' was archived, so its Panelist subscriptions are paused. If it is unarchived, invite me back with ',
+      invite,
+      ' there and they resume; the messages held meanwhile follow.',
+    ]);
   }
   return paragraph([channel, ' was deleted, so its Panelist subscriptions are paused and nothing more is posted for it.']);
 }
@@ -45,7 +72,14 @@ export function deadLettersNotice(dead: DeadLetter[]): Reply {
       {
         kind: 'list',
         heading: [':rotating_light: ', count],
-        items: dead.map((d) => [{ code: d.id }, ` ${d.kind} → ${d.platform} `, { user: d.channelId }, ': ', { user: d.lastError ?? 'unknown error' }, ` (attempts ${d.attempts})`]),
+        items: dead.map((d) => [
+          { code: d.id },
+          ` ${d.kind} → ${d.platform} `,
+          { user: d.channelId },
+          ': ',
+          { user: d.lastError ?? 'unknown error' },
+          ` (attempts ${d.attempts})`,
+        ]),
         footer: ['Fix the cause, then ', { code: 'npx panelist deliveries retry --all-failed' }, ' (see docs/runbook.md).'],
       },
     ],

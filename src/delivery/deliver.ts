@@ -74,7 +74,10 @@ async function attempt(deps: DeliverDeps, sender: ChatSender, delivery: LeasedDe
       return false;
     }
     if (sender.hasContent && !sender.hasContent(content)) {
-      await db.delivery.update({ where: { id: deliveryId }, data: { status: 'cancelled', lastError: 'nothing to show', updatedAt: new Date() } });
+      await db.delivery.update({
+        where: { id: deliveryId },
+        data: { status: 'cancelled', lastError: 'nothing to show', updatedAt: new Date() },
+      });
       return false;
     }
     if (!messageId) {
@@ -83,7 +86,10 @@ async function attempt(deps: DeliverDeps, sender: ChatSender, delivery: LeasedDe
       await markPosted(sql, deliveryId, posted, version);
       log.info({ channel: delivery.channelId, messageId: posted }, 'delivered');
       deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'sent' });
-      deps.metrics?.deliveryLag.observe({ platform: delivery.platform, kind: delivery.kind }, (Date.now() - delivery.createdAt.getTime()) / 1000);
+      deps.metrics?.deliveryLag.observe(
+        { platform: delivery.platform, kind: delivery.kind },
+        (Date.now() - delivery.createdAt.getTime()) / 1000,
+      );
       return true;
     }
     await sender.update(target, messageId, deliveryId, content);
@@ -101,7 +107,9 @@ async function attempt(deps: DeliverDeps, sender: ChatSender, delivery: LeasedDe
 
 async function loadContent(deps: DeliverDeps, delivery: LeasedDelivery): Promise<DeliveryContent | undefined> {
   if (delivery.kind === RESULT_KIND) {
-    return delivery.result ? { kind: RESULT_KIND, view: interviewResultView(delivery.subjectId, delivery.result, delivery.hideName) } : undefined;
+    return delivery.result
+      ? { kind: RESULT_KIND, view: interviewResultView(delivery.subjectId, delivery.result, delivery.hideName) }
+      : undefined;
   }
   if (delivery.kind === DIGEST_KIND) {
     // subject "<digest id>:<part>": one delivery per message of a digest split to fit the platform

@@ -37,4 +37,3 @@ const DEFAULT_PACE: ChannelPace = { intervalMs: 1_000, burst: 1 };
 export function paceOf(deps: DeliverDeps, platform: string): ChannelPace {
   return deps.pacing[platform] ?? DEFAULT_PACE;
 }
-

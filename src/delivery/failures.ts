@@ -26,7 +26,10 @@ export async function handleFailure(deps: DeliverDeps, delivery: LeasedDelivery,
     const pace = paceOf(deps, delivery.platform);
     await holdChannel(deps.sql, delivery.id, waitMs, pace);
     await db.delivery.update({ where: { id: delivery.id }, data: { lastError: error.message, updatedAt: new Date() } });
-    log.warn({ channel: delivery.channelId, attempts: current.attempts, retryInMs: waitMs }, 'the platform asked us to slow down; the channel waits');
+    log.warn(
+      { channel: delivery.channelId, attempts: current.attempts, retryInMs: waitMs },
+      'the platform asked us to slow down; the channel waits',
+    );
     return;
   }
   const backoff = Math.min(300_000, deps.policy.retryBaseMs * 2 ** Math.max(0, current.attempts - 1));
@@ -35,22 +38,35 @@ export async function handleFailure(deps: DeliverDeps, delivery: LeasedDelivery,
   const delay = Math.max(jittered, error.retryAfterMs ?? 0);
   const runAt = new Date(Date.now() + delay);
   await db.$transaction(async (tx) => {
-    await tx.delivery.update({ where: { id: delivery.id }, data: { lastError: error.message, nextAttemptAt: runAt, sendAt: null, updatedAt: new Date() } });
+    await tx.delivery.update({
+      where: { id: delivery.id },
+      data: { lastError: error.message, nextAttemptAt: runAt, sendAt: null, updatedAt: new Date() },
+    });
     await enqueueDelivery(tx, delivery, runAt);
   });
   log.warn({ kind: error.kind, attempts: current.attempts, retryInMs: delay, err: error.message }, 'delivery attempt failed; will retry');
 }
 
 export async function markFailed(deps: DeliverDeps, deliveryId: string, reason: string): Promise<void> {
-  const failed = await deps.db.delivery.update({ where: { id: deliveryId }, data: { status: 'failed', lastError: reason, sendAt: null, updatedAt: new Date() } });
+  const failed = await deps.db.delivery.update({
+    where: { id: deliveryId },
+    data: { status: 'failed', lastError: reason, sendAt: null, updatedAt: new Date() },
+  });
   deps.logger.error({ deliveryId, reason }, 'delivery failed for good (dead letter); `npx panelist deliveries retry` re-queues it');
   deps.metrics?.deadLetters.inc({ platform: failed.platform, kind: failed.kind });
 }
 
 /** The channel cannot take messages: pause its subscriptions and pending messages, and say so. */
-async function pauseUnreachableChannel(deps: DeliverDeps, delivery: { id: string; platform: string; channelId: string }, reason: string): Promise<void> {
+async function pauseUnreachableChannel(
+  deps: DeliverDeps,
+  delivery: { id: string; platform: string; channelId: string },
+  reason: string,
+): Promise<void> {
   const subscribers = await pauseChannel(deps.db, delivery, reason);
-  deps.logger.warn({ deliveryId: delivery.id, channel: delivery.channelId, reason }, 'channel cannot take messages; its subscriptions are paused');
+  deps.logger.warn(
+    { deliveryId: delivery.id, channel: delivery.channelId, reason },
+    'channel cannot take messages; its subscriptions are paused',
+  );
   await tellPausedSubscribers(
     deps.senders[delivery.platform],
     subscribers,

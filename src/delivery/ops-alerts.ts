@@ -20,7 +20,12 @@ export function parseOpsChannel(raw: string | undefined): OpsChannel | undefined
  * hears within a minute, and keeps trying each round until Slack takes the message: a delivery is
  * marked alerted only after the alert was posted.
  */
-export async function alertDeadLetters(db: Db, slack: ChatSender | undefined, ops: OpsChannel | undefined, logger: Logger): Promise<number> {
+export async function alertDeadLetters(
+  db: Db,
+  slack: ChatSender | undefined,
+  ops: OpsChannel | undefined,
+  logger: Logger,
+): Promise<number> {
   if (!slack?.notifyChannel || !ops) return 0;
   const dead = await db.delivery.findMany({
     where: { status: 'failed', opsAlertedAt: null },

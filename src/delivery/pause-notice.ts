@@ -17,6 +17,8 @@ export async function tellPausedSubscribers(
   for (const subscriber of subscribers) {
     await sender
       .notifyUser(subscriber.workspaceId, subscriber.userId, notice(subscriber))
-      .catch((error: unknown) => logger.warn({ err: error, channel: subscriber.channelId }, 'could not tell the subscriber about the pause'));
+      .catch((error: unknown) =>
+        logger.warn({ err: error, channel: subscriber.channelId }, 'could not tell the subscriber about the pause'),
+      );
   }
 }

@@ -27,7 +27,10 @@ export interface WorkerOptions {
  * vanished with a crashed process (graphile-worker only frees a dead worker's lock after hours).
  */
 export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOptions): Promise<{ stop(): Promise<void> }> {
-  const runner = new SupervisedRunner({ databaseUrl: options.databaseUrl, concurrency: options.concurrency, taskList: taskList(deps) }, deps.logger);
+  const runner = new SupervisedRunner(
+    { databaseUrl: options.databaseUrl, concurrency: options.concurrency, taskList: taskList(deps) },
+    deps.logger,
+  );
   await runner.start();
   const sweep = () =>
     sweepLostDeliveries(deps.db)

@@ -67,7 +67,9 @@ export function parseCommand(text: string, prefix = '/spec'): CommandParse {
   if (tooLong) return { ok: false, error: tooLong };
   const unstorable = unstorableCharacter(text);
   if (unstorable) return { ok: false, error: phrase`The command contains ${unstorable}; type it again without it.` };
-  const words = joinAroundEquals(text.trim()).split(/[\s,]+/).filter(Boolean);
+  const words = joinAroundEquals(text.trim())
+    .split(/[\s,]+/)
+    .filter(Boolean);
   const [head, ...args] = words;
   if (!head) return { ok: true, command: { name: 'help' } };
   const name = head.toLowerCase();
@@ -101,7 +103,8 @@ export function parseCommand(text: string, prefix = '/spec'): CommandParse {
       return parseWeightsCommand(args, usage('weights'));
     case 'revert': {
       const version = /^v?(\d{1,9})$/i.exec(args[1] ?? '');
-      if (args.length !== 2 || !version) return fail(phrase`Which spec and which version number? ${usage('revert')}, e.g. \`${prefix} revert senior-backend-payments 2\``);
+      if (args.length !== 2 || !version)
+        return fail(phrase`Which spec and which version number? ${usage('revert')}, e.g. \`${prefix} revert senior-backend-payments 2\``);
       return { ok: true, command: { name: 'revert', spec: args[0]!, version: Number(version[1]) } };
     }
     case 'grant':
@@ -122,16 +125,25 @@ function parseDigestCommand(args: string[], usage: Phrase): CommandParse {
   if (args.length === 1 && args[0]!.toLowerCase() === 'off') return { ok: true, command: { name: 'digest', schedule: 'off' } };
   const [dayWord, timeWord, zone, ...extra] = args;
   if (!dayWord || !timeWord || extra.length > 0) {
-    return { ok: false, error: phrase`When should this channel's weekly digest come? ${usage}, e.g. \`/spec digest monday 09:00 Europe/Berlin\`` };
+    return {
+      ok: false,
+      error: phrase`When should this channel's weekly digest come? ${usage}, e.g. \`/spec digest monday 09:00 Europe/Berlin\``,
+    };
   }
   const weekday = parseWeekday(dayWord);
   if (!weekday) return { ok: false, error: phrase`"${quoted(dayWord)}" is not a day of the week; write monday … sunday (or mon … sun).` };
   const time = parseTimeOfDay(timeWord);
   if (!time.ok) return { ok: false, error: phrase`${time.message}.` };
   if (zone !== undefined && !isTimeZone(zone)) {
-    return { ok: false, error: phrase`"${quoted(zone)}" is not a time zone I know; use an IANA name such as Europe/Berlin, America/New_York or Asia/Kolkata.` };
+    return {
+      ok: false,
+      error: phrase`"${quoted(zone)}" is not a time zone I know; use an IANA name such as Europe/Berlin, America/New_York or Asia/Kolkata.`,
+    };
   }
-  return { ok: true, command: { name: 'digest', schedule: { weekday, minuteOfDay: time.minuteOfDay, ...(zone ? { timeZone: zone } : {}) } } };
+  return {
+    ok: true,
+    command: { name: 'digest', schedule: { weekday, minuteOfDay: time.minuteOfDay, ...(zone ? { timeZone: zone } : {}) } },
+  };
 }
 
 /**
@@ -162,7 +174,10 @@ const MAX_PROBLEMS_NAMED = 5;
 function parseWeightsCommand(args: string[], usage: Phrase): CommandParse {
   const [spec, ...pairs] = args;
   if (!spec || pairs.length === 0) {
-    return { ok: false, error: phrase`Which spec and which weights? ${usage}, e.g. \`financial_systems_design=0.35 fastapi_kafka_systems=5%\`` };
+    return {
+      ok: false,
+      error: phrase`Which spec and which weights? ${usage}, e.g. \`financial_systems_design=0.35 fastapi_kafka_systems=5%\``,
+    };
   }
   const weights: { competencyId: string; hundredths: number }[] = [];
   const problems: Phrase[] = [];
@@ -179,7 +194,10 @@ function parseWeightsCommand(args: string[], usage: Phrase): CommandParse {
   }
   if (problems.length > 0) {
     // Named up to a few, so the answer stays one readable message (and inside Slack's block limit).
-    const named = problems.length > MAX_PROBLEMS_NAMED ? [...problems.slice(0, MAX_PROBLEMS_NAMED), wordsOnly(`and ${problems.length - MAX_PROBLEMS_NAMED} more`)] : problems;
+    const named =
+      problems.length > MAX_PROBLEMS_NAMED
+        ? [...problems.slice(0, MAX_PROBLEMS_NAMED), wordsOnly(`and ${problems.length - MAX_PROBLEMS_NAMED} more`)]
+        : problems;
     return { ok: false, error: phrase`${joinPhrases(named, '; ')}. ${usage}` };
   }
   return { ok: true, command: { name: 'weights', spec, weights } };

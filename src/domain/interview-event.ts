@@ -9,12 +9,7 @@ import { findUnstorableText } from './text';
  * answers part of its 422 (well-formed but impossible), which is why the schema lets any finite
  * score through.
  */
-export const INTERVIEW_EVENT_TYPES = [
-  'interview.started',
-  'interview.completed',
-  'interview.rescored',
-  'interview.abandoned',
-] as const;
+export const INTERVIEW_EVENT_TYPES = ['interview.started', 'interview.completed', 'interview.rescored', 'interview.abandoned'] as const;
 
 export type InterviewEventType = (typeof INTERVIEW_EVENT_TYPES)[number];
 
@@ -66,8 +61,7 @@ export type InterviewCompleted = EventBase &
 
 export type InterviewRescored = EventBase & Omit<Absent, 'scores'> & { type: 'interview.rescored'; scores: EventScore[] };
 
-export type InterviewAbandoned = EventBase &
-  Omit<Absent, 'abandonedAt'> & { type: 'interview.abandoned'; abandonedAt: Date };
+export type InterviewAbandoned = EventBase & Omit<Absent, 'abandonedAt'> & { type: 'interview.abandoned'; abandonedAt: Date };
 
 export type InterviewEvent = InterviewStarted | InterviewCompleted | InterviewRescored | InterviewAbandoned;
 
@@ -133,10 +127,7 @@ const envelope = <T extends z.ZodType, D extends z.ZodType>(type: T, data: D) =>
 // stops at an unknown `type`, whereas the fallback below still reports the common fields' problems
 // in the same 400, so the platform does not fix them one round trip at a time.
 const schemas = {
-  'interview.started': envelope(
-    z.literal('interview.started'),
-    commonData.extend({ candidate, started_at: timestamp }),
-  ),
+  'interview.started': envelope(z.literal('interview.started'), commonData.extend({ candidate, started_at: timestamp })),
   'interview.completed': envelope(
     z.literal('interview.completed'),
     commonData.extend({ candidate, started_at: timestamp, completed_at: timestamp, scores, report_url: reportUrl }),
@@ -152,7 +143,11 @@ type Body<K extends InterviewEventType> = z.infer<(typeof schemas)[K]>;
 export function parseInterviewEvent(json: unknown): InterviewEventParse {
   if (!isRecord(json)) return { ok: false, issues: [{ path: '', message: 'must be a JSON object' }] };
   const unstorable = findUnstorableText(json);
-  if (unstorable) return { ok: false, issues: [{ path: unstorable.path.map(String).join('.'), message: `contains ${unstorable.problem}, which cannot be stored` }] };
+  if (unstorable)
+    return {
+      ok: false,
+      issues: [{ path: unstorable.path.map(String).join('.'), message: `contains ${unstorable.problem}, which cannot be stored` }],
+    };
   const type = json.type;
   if (!isEventType(type)) return { ok: false, issues: issuesOf(unknownType, json) ?? [] };
 

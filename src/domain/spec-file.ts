@@ -43,9 +43,7 @@ export const specDocumentSchema = z.object({
 
 export type SpecDocument = z.infer<typeof specDocumentSchema>;
 
-export type SpecDocumentParse =
-  | { ok: true; document: SpecDocument; content: SpecContent }
-  | { ok: false; issues: FieldIssue[] };
+export type SpecDocumentParse = { ok: true; document: SpecDocument; content: SpecContent } | { ok: false; issues: FieldIssue[] };
 
 export function parseSpecDocument(input: unknown): SpecDocumentParse {
   const parsed = specDocumentSchema.safeParse(input);

@@ -106,7 +106,9 @@ export function validateCompetencies(competencies: readonly Competency[]): Field
 
 /** Stable serialisation, so the same content always hashes the same (import idempotency). */
 export function contentHash(content: SpecContent): string {
-  return createHash('sha256').update(JSON.stringify(canonical(content))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(content)))
+    .digest('hex');
 }
 
 function canonical(value: unknown): unknown {

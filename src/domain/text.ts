@@ -64,5 +64,7 @@ export function unstorableMessage(problem: string): string {
 export function quoted(word: string, max = 60): string {
   if (word.length <= max) return word;
   // By code point, so a cut never splits an emoji into half a surrogate pair.
-  return `${Array.from(word.slice(0, max * 2)).slice(0, max).join('')}…`;
+  return `${Array.from(word.slice(0, max * 2))
+    .slice(0, max)
+    .join('')}…`;
 }

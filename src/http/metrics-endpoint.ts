@@ -33,7 +33,12 @@ export function publicMetricsHandler(metrics: Metrics | undefined, token: string
     }
     const presented = /^Bearer (.+)$/i.exec(req.header('authorization') ?? '')?.[1];
     if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
-      refuse(req, res, { status: 401, reason: 'bad_token', message: 'GET /metrics needs the METRICS_TOKEN as "Authorization: Bearer <token>".' }, metrics);
+      refuse(
+        req,
+        res,
+        { status: 401, reason: 'bad_token', message: 'GET /metrics needs the METRICS_TOKEN as "Authorization: Bearer <token>".' },
+        metrics,
+      );
       return;
     }
     await writeMetrics(metrics, res);

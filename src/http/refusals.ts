@@ -22,7 +22,13 @@ export interface Refusal {
  * warning without a stack (an error-level line per request would let a stranger flood the alerts)
  * and a count in `panelist_http_refused_total{route,reason}`, which is what an operator watches.
  */
-export function refuse(req: express.Request, res: express.Response, refusal: Refusal, metrics: Metrics | undefined, fallbackLog?: Logger): void {
+export function refuse(
+  req: express.Request,
+  res: express.Response,
+  refusal: Refusal,
+  metrics: Metrics | undefined,
+  fallbackLog?: Logger,
+): void {
   const route = edgeRoute(req.path);
   metrics?.httpRefused.inc({ route, reason: refusal.reason });
   const log = (res.locals.log as Logger | undefined) ?? fallbackLog;

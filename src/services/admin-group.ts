@@ -27,7 +27,10 @@ export class AdminGroupService {
   constructor(private readonly db: Db) {}
 
   async get(organizationId: string): Promise<AdminGroupRow | undefined> {
-    const row = await this.db.teamsAdminGroup.findUnique({ where: { organizationId }, select: { groupId: true, setBy: true, setAt: true } });
+    const row = await this.db.teamsAdminGroup.findUnique({
+      where: { organizationId },
+      select: { groupId: true, setBy: true, setAt: true },
+    });
     return row ?? undefined;
   }
 
@@ -38,7 +41,11 @@ export class AdminGroupService {
       const current = await lockAdminGroup(tx, context.organizationId);
       if (current === id) return { changed: false, previous: id };
       const data = { groupId: id, setBy: context.actor.userId, setAt: new Date() };
-      await tx.teamsAdminGroup.upsert({ where: { organizationId: context.organizationId }, create: { organizationId: context.organizationId, ...data }, update: data });
+      await tx.teamsAdminGroup.upsert({
+        where: { organizationId: context.organizationId },
+        create: { organizationId: context.organizationId, ...data },
+        update: data,
+      });
       await recordAudit(tx, context, { action: 'admin.group.set', detail: { groupId: id, previous: current ?? null } });
       return { changed: true, previous: current };
     });

@@ -57,7 +57,7 @@ export class AdminService {
     if (platform === 'slack') {
       throw new PanelistError(
         'invalid_input',
-        "Slack's admins are the workspace's own admins and owners; Panelist names admins for Teams only (platform \"teams\").",
+        'Slack\'s admins are the workspace\'s own admins and owners; Panelist names admins for Teams only (platform "teams").',
       );
     }
     if (!(NAMED_ADMIN_PLATFORMS as readonly string[]).includes(platform)) {

@@ -36,7 +36,18 @@ export class DeliveryService {
       where: options.failedOnly ? { status: 'failed' } : {},
       orderBy: { updatedAt: 'desc' },
       take: options.limit ?? 50,
-      select: { id: true, kind: true, subjectId: true, platform: true, channelId: true, status: true, attempts: true, lastError: true, messageId: true, updatedAt: true },
+      select: {
+        id: true,
+        kind: true,
+        subjectId: true,
+        platform: true,
+        channelId: true,
+        status: true,
+        attempts: true,
+        lastError: true,
+        messageId: true,
+        updatedAt: true,
+      },
     });
   }
 
@@ -51,10 +62,14 @@ export class DeliveryService {
       const retried: string[] = [];
       for (const row of rows) {
         if (row.status !== 'failed' && row.status !== 'paused') {
-          if ('id' in target) throw new PanelistError('invalid_input', `Delivery ${row.id} is ${row.status}, not failed; nothing to retry.`);
+          if ('id' in target)
+            throw new PanelistError('invalid_input', `Delivery ${row.id} is ${row.status}, not failed; nothing to retry.`);
           continue;
         }
-        await tx.delivery.update({ where: { id: row.id }, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() } });
+        await tx.delivery.update({
+          where: { id: row.id },
+          data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() },
+        });
         await enqueueDelivery(tx, row);
         retried.push(row.id);
       }

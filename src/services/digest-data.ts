@@ -28,7 +28,12 @@ export async function specSection(
     slug: spec.slug,
     title: spec.title,
     ...current,
-    competencies: spec.competencies.map((c) => ({ id: c.id, name: c.name, average: competencies.get(c.id)?.average ?? null, n: competencies.get(c.id)?.n ?? 0 })),
+    competencies: spec.competencies.map((c) => ({
+      id: c.id,
+      name: c.name,
+      average: competencies.get(c.id)?.average ?? null,
+      n: competencies.get(c.id)?.n ?? 0,
+    })),
     previous,
     top: top.map((row) => ({
       candidateName: options.hideNames ? null : row.candidateName,

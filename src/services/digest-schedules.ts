@@ -16,13 +16,25 @@ export class DigestScheduleService {
 
   async set(context: ActorContext, channel: ChannelRef, time: Omit<DigestTime, 'timeZone'> & { timeZone?: string }): Promise<ScheduleInfo> {
     return this.db.$transaction(async (tx) => {
-      const existing = await tx.digestSchedule.findUnique({ where: { platform_channelId: { platform: channel.platform, channelId: channel.channelId } } });
-      const full: DigestTime = { weekday: time.weekday, minuteOfDay: time.minuteOfDay, timeZone: time.timeZone ?? existing?.timeZone ?? defaultZone(context) };
+      const existing = await tx.digestSchedule.findUnique({
+        where: { platform_channelId: { platform: channel.platform, channelId: channel.channelId } },
+      });
+      const full: DigestTime = {
+        weekday: time.weekday,
+        minuteOfDay: time.minuteOfDay,
+        timeZone: time.timeZone ?? existing?.timeZone ?? defaultZone(context),
+      };
       const nextRunAt = nextOccurrence(full, new Date());
       const data = { ...full, enabled: true, nextRunAt, updatedAt: new Date() };
       await tx.digestSchedule.upsert({
         where: { platform_channelId: { platform: channel.platform, channelId: channel.channelId } },
-        create: { organizationId: context.organizationId, platform: channel.platform, workspaceId: channel.workspaceId, channelId: channel.channelId, ...data },
+        create: {
+          organizationId: context.organizationId,
+          platform: channel.platform,
+          workspaceId: channel.workspaceId,
+          channelId: channel.channelId,
+          ...data,
+        },
         update: data,
       });
       await recordAudit(tx, context, { action: 'digest.schedule', detail: { channel: channel.channelId, ...full } });
@@ -42,7 +54,9 @@ export class DigestScheduleService {
   }
 
   async describe(channel: ChannelRef): Promise<ScheduleInfo | undefined> {
-    const schedule = await this.db.digestSchedule.findUnique({ where: { platform_channelId: { platform: channel.platform, channelId: channel.channelId } } });
+    const schedule = await this.db.digestSchedule.findUnique({
+      where: { platform_channelId: { platform: channel.platform, channelId: channel.channelId } },
+    });
     if (!schedule) return undefined;
     return {
       time: { weekday: schedule.weekday, minuteOfDay: schedule.minuteOfDay, timeZone: schedule.timeZone },

@@ -28,7 +28,11 @@ export class DigestSectionCache {
     this.entries = new LRUCache({ max: options.max ?? 2_000, ttl: options.ttlMs ?? 60_000 });
   }
 
-  async section(spec: SectionSpec, period: { start: Date; end: Date }, options: { hideNames: boolean; specUrl: string | null }): Promise<DigestSectionWithActivity> {
+  async section(
+    spec: SectionSpec,
+    period: { start: Date; end: Date },
+    options: { hideNames: boolean; specUrl: string | null },
+  ): Promise<DigestSectionWithActivity> {
     const key = `${spec.id}:${spec.version}:${period.start.getTime()}:${period.end.getTime()}`;
     let reading = this.entries.get(key);
     if (!reading) {

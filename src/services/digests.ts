@@ -64,13 +64,23 @@ export class DigestService {
   async view(digestId: string): Promise<DigestView | undefined> {
     const digest = await this.db.digest.findUnique({ where: { id: digestId }, include: { schedule: true } });
     if (!digest) return undefined;
-    const subscriptions = await this.db.subscription.findMany({ where: { platform: digest.schedule.platform, channelId: digest.schedule.channelId } });
-    const specs = await specsFollowed(this.db, digest.schedule.organizationId, subscriptions.map((s) => s.scope));
-    return this.build(specs, { start: digest.periodStart, end: digest.periodEnd }, {
-      timeZone: digest.schedule.timeZone,
-      late: digest.late,
-      hideNames: subscriptions.length === 0 || subscriptions.some((s) => s.private),
+    const subscriptions = await this.db.subscription.findMany({
+      where: { platform: digest.schedule.platform, channelId: digest.schedule.channelId },
     });
+    const specs = await specsFollowed(
+      this.db,
+      digest.schedule.organizationId,
+      subscriptions.map((s) => s.scope),
+    );
+    return this.build(
+      specs,
+      { start: digest.periodStart, end: digest.periodEnd },
+      {
+        timeZone: digest.schedule.timeZone,
+        late: digest.late,
+        hideNames: subscriptions.length === 0 || subscriptions.some((s) => s.private),
+      },
+    );
   }
 
   /** `digests preview <spec> --at`: the seven days before `at` (on the quarter hour), names shown. */

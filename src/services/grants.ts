@@ -22,7 +22,9 @@ export class GrantService {
       const spec = reference === 'all' ? undefined : await findSpec(tx, context.organizationId, reference);
       const scope = spec?.id ?? ALL_SPECS;
       const created = await tx.specGrant.createMany({
-        data: [{ organizationId: context.organizationId, platform: context.actor.platform, userId, scope, grantedBy: context.actor.userId }],
+        data: [
+          { organizationId: context.organizationId, platform: context.actor.platform, userId, scope, grantedBy: context.actor.userId },
+        ],
         skipDuplicates: true,
       });
       if (created.count > 0) {
@@ -44,7 +46,10 @@ export class GrantService {
       } else if (spec) {
         const broad = await tx.specGrant.findFirst({ where: { ...where, scope: ALL_SPECS } });
         if (broad) {
-          throw new PanelistError('invalid_input', phrase`That user may edit all specs; revoke \`all\` to take that away, then grant the specs they should keep.`);
+          throw new PanelistError(
+            'invalid_input',
+            phrase`That user may edit all specs; revoke \`all\` to take that away, then grant the specs they should keep.`,
+          );
         }
       }
       return { userId, scope: spec ? { kind: 'spec', slug: spec.slug } : { kind: 'all' }, changed: removed.count > 0 };

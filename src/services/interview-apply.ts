@@ -50,7 +50,12 @@ export async function applyInterviewEvent(
   // before its completion) posts to every channel that does not have the message yet.
   const fanOut =
     status === 'completed'
-      ? { kind: RESULT_KIND, organizationId: spec.organizationId, scopes: [spec.id, ALL_SPECS], refresh: event.type === 'interview.rescored' }
+      ? {
+          kind: RESULT_KIND,
+          organizationId: spec.organizationId,
+          scopes: [spec.id, ALL_SPECS],
+          refresh: event.type === 'interview.rescored',
+        }
       : undefined;
   await saveInterview(sql, {
     interviewId: event.interviewId,
@@ -65,7 +70,9 @@ export async function applyInterviewEvent(
     ...(event.reportUrl ? { reportUrl: event.reportUrl } : {}),
     ...(overallMilli !== undefined ? { overallMilli } : {}),
     rescored: event.type === 'interview.rescored',
-    ...(scores ? { scores: scores.map((s) => ({ competencyId: s.competencyId, scoreTenths: s.score, rationale: s.rationale ?? null })) } : {}),
+    ...(scores
+      ? { scores: scores.map((s) => ({ competencyId: s.competencyId, scoreTenths: s.score, rationale: s.rationale ?? null })) }
+      : {}),
     ...(fanOut ? { fanOut } : {}),
   });
 

@@ -9,7 +9,10 @@ import { applyInterviewEvent, markEvent } from './interview-apply';
  * per interview. An event that no longer fits (scores for other competencies) is kept as
  * 'rejected' rather than lost, with the reason in the log of whoever created the spec.
  */
-export async function applyParkedEvents(tx: Tx, spec: { id: string; organizationId: string }): Promise<{ applied: number; rejected: string[] }> {
+export async function applyParkedEvents(
+  tx: Tx,
+  spec: { id: string; organizationId: string },
+): Promise<{ applied: number; rejected: string[] }> {
   const parked = await tx.interviewEvent.findMany({
     where: { specId: spec.id, status: 'parked' },
     orderBy: [{ interviewId: 'asc' }, { sequence: 'asc' }, { receivedAt: 'asc' }],

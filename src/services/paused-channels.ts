@@ -36,7 +36,10 @@ export async function pauseChannel(db: Db, channel: ChannelKey, reason: string):
       where: { platform: channel.platform, channelId: channel.channelId, pausedAt: null },
       select: { id: true, workspaceId: true, channelId: true, createdBy: true },
     });
-    await tx.subscription.updateMany({ where: { id: { in: running.map((s) => s.id) }, pausedAt: null }, data: { pausedAt: now, pausedReason: reason } });
+    await tx.subscription.updateMany({
+      where: { id: { in: running.map((s) => s.id) }, pausedAt: null },
+      data: { pausedAt: now, pausedReason: reason },
+    });
     await tx.delivery.updateMany({
       where: { platform: channel.platform, channelId: channel.channelId, status: 'pending' },
       data: { status: 'paused', lastError: reason, sendAt: null, updatedAt: now },
@@ -46,11 +49,19 @@ export async function pauseChannel(db: Db, channel: ChannelKey, reason: string):
 }
 
 /** Pauses every channel of a workspace (its token is gone); nobody can be told, there is no token to tell them with. */
-export async function pauseWorkspace(db: Db, platform: string, workspaceId: string, reason: (typeof WORKSPACE_PAUSE_REASONS)[number]): Promise<{ subscriptions: number; deliveries: number }> {
+export async function pauseWorkspace(
+  db: Db,
+  platform: string,
+  workspaceId: string,
+  reason: (typeof WORKSPACE_PAUSE_REASONS)[number],
+): Promise<{ subscriptions: number; deliveries: number }> {
   const now = new Date();
   const [subscriptions, deliveries] = await db.$transaction([
     db.subscription.updateMany({ where: { platform, workspaceId, pausedAt: null }, data: { pausedAt: now, pausedReason: reason } }),
-    db.delivery.updateMany({ where: { platform, workspaceId, status: 'pending' }, data: { status: 'paused', lastError: reason, sendAt: null, updatedAt: now } }),
+    db.delivery.updateMany({
+      where: { platform, workspaceId, status: 'pending' },
+      data: { status: 'paused', lastError: reason, sendAt: null, updatedAt: now },
+    }),
   ]);
   return { subscriptions: subscriptions.count, deliveries: deliveries.count };
 }
@@ -61,7 +72,10 @@ export async function resumeChannel(tx: Tx, channel: ChannelKey): Promise<{ subs
     where: { platform: channel.platform, channelId: channel.channelId, pausedAt: { not: null } },
     data: { pausedAt: null, pausedReason: null },
   });
-  const held = await tx.delivery.findMany({ where: { platform: channel.platform, channelId: channel.channelId, status: 'paused' }, select: { id: true, platform: true, kind: true } });
+  const held = await tx.delivery.findMany({
+    where: { platform: channel.platform, channelId: channel.channelId, status: 'paused' },
+    select: { id: true, platform: true, kind: true },
+  });
   for (const { id, platform, kind } of held) {
     await tx.delivery.update({ where: { id }, data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() } });
     await enqueueDelivery(tx, { id, platform, kind });
@@ -76,7 +90,10 @@ export async function resumeChannel(tx: Tx, channel: ChannelKey): Promise<{ subs
  */
 export async function resumeWorkspace(db: Db, platform: string, workspaceId: string): Promise<{ channels: number; deliveries: number }> {
   return db.$transaction(async (tx) => {
-    const paused = await tx.subscription.findMany({ where: { platform, workspaceId, pausedAt: { not: null } }, select: { channelId: true, pausedReason: true } });
+    const paused = await tx.subscription.findMany({
+      where: { platform, workspaceId, pausedAt: { not: null } },
+      select: { channelId: true, pausedReason: true },
+    });
     const ownReason = new Set(paused.filter((s) => !isWorkspaceReason(s.pausedReason)).map((s) => s.channelId));
     const channels = [...new Set(paused.map((s) => s.channelId))].filter((channelId) => !ownReason.has(channelId));
     let deliveries = 0;
@@ -91,6 +108,7 @@ function isWorkspaceReason(reason: string | null): boolean {
 
 function distinctSubscribers(subscriptions: { workspaceId: string; channelId: string; createdBy: string }[]): PausedSubscriber[] {
   const seen = new Map<string, PausedSubscriber>();
-  for (const s of subscriptions) seen.set(`${s.workspaceId}:${s.createdBy}`, { workspaceId: s.workspaceId, channelId: s.channelId, userId: s.createdBy });
+  for (const s of subscriptions)
+    seen.set(`${s.workspaceId}:${s.createdBy}`, { workspaceId: s.workspaceId, channelId: s.channelId, userId: s.createdBy });
   return [...seen.values()];
 }

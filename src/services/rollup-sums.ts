@@ -28,7 +28,11 @@ export async function interviewTotals(db: Db, specId: string, period?: Period): 
 }
 
 /** Each competency's average score (half up, one decimal) and count, by competency id. */
-export async function competencyAverages(db: Db, specId: string, period?: Period): Promise<Map<string, { average: string | null; n: number }>> {
+export async function competencyAverages(
+  db: Db,
+  specId: string,
+  period?: Period,
+): Promise<Map<string, { average: string | null; n: number }>> {
   const rows = await sumCompetencyRollups(db, specId, period);
   return new Map(rows.map((row) => [row.competencyId, { average: averageOfTenths(row.sumTenths, row.n), n: row.n }]));
 }

@@ -98,7 +98,10 @@ async function createSpec(tx: Tx, context: ActorContext, document: SpecDocument,
     where: { organizationId_slug: { organizationId: context.organizationId, slug: document.slug } },
   });
   if (taken) {
-    throw new PanelistError('invalid_input', `The slug "${document.slug}" is already used by spec ${taken.id}; give the new spec another slug.`);
+    throw new PanelistError(
+      'invalid_input',
+      `The slug "${document.slug}" is already used by spec ${taken.id}; give the new spec another slug.`,
+    );
   }
   await tx.spec.create({ data: { id: document.id, organizationId: context.organizationId, slug: document.slug, currentVersion: 1 } });
   await tx.specVersion.create({

@@ -21,7 +21,12 @@ export async function findSpec(db: Db | Tx, organizationId: string, reference: s
     }
   }
   // Near matches look at a bounded number of slugs (src/domain/near.ts); reading more is wasted.
-  const rows = await db.spec.findMany({ where: { organizationId }, select: { slug: true }, orderBy: { slug: 'asc' }, take: MAX_NEAR_CANDIDATES });
+  const rows = await db.spec.findMany({
+    where: { organizationId },
+    select: { slug: true },
+    orderBy: { slug: 'asc' },
+    take: MAX_NEAR_CANDIDATES,
+  });
   const slugs = rows.map((s) => s.slug);
   const near = nearMatches(ref, slugs);
   const hint =

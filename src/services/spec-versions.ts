@@ -75,13 +75,15 @@ export async function commitVersion(tx: Tx, context: ActorContext, change: NewVe
 async function staleVersionError(tx: Tx, spec: { id: string; slug: string }, base: number, source: VersionSource) {
   const next = await tx.specVersion.findUnique({ where: { specId_number: { specId: spec.id, number: base + 1 } } });
   const current = await tx.spec.findUniqueOrThrow({ where: { id: spec.id }, select: { currentVersion: true } });
-  const who = next ? next.authorName ?? next.authorId : 'someone else';
+  const who = next ? (next.authorName ?? next.authorId) : 'someone else';
   return new PanelistError(
     'stale_version',
     phrase`\`${spec.slug}\` changed ${source === 'edit' ? 'while you were editing' : 'just now'}: ${who} made v${base + 1}${
       next ? ` at ${next.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''
     } (now v${current.currentVersion}). ${
-      source === 'edit' ? `Your changes to v${base} were not saved; open it again and redo them.` : 'Nothing was saved; look at the new version and run your command again.'
+      source === 'edit'
+        ? `Your changes to v${base} were not saved; open it again and redo them.`
+        : 'Nothing was saved; look at the new version and run your command again.'
     }`,
     {
       baseVersion: base,

@@ -50,7 +50,10 @@ export class SpecService {
     const spec = await findSpec(this.db, organizationId, reference);
     const version = await this.versions.get(spec);
     const content = versionContent(version);
-    const live = await this.livePerformance(spec.id, content.competencies.map((c) => c.id));
+    const live = await this.livePerformance(
+      spec.id,
+      content.competencies.map((c) => c.id),
+    );
     return { id: spec.id, slug: spec.slug, content, version: versionInfo(version), live };
   }
 
@@ -106,7 +109,10 @@ export class SpecService {
           return `"${quoted(w.competencyId)}"${near ? ` (did you mean ${near}?)` : ''}`;
         });
         if (unknown.length > MAX_UNKNOWN_NAMED) hints.push(`and ${unknown.length - MAX_UNKNOWN_NAMED} more`);
-        throw new PanelistError('invalid_input', phrase`\`${spec.slug}\` has no competency ${hints.join(', ')}. Its competencies: ${known.join(', ')}.`);
+        throw new PanelistError(
+          'invalid_input',
+          phrase`\`${spec.slug}\` has no competency ${hints.join(', ')}. Its competencies: ${known.join(', ')}.`,
+        );
       }
       const next: SpecContent = {
         ...content,
@@ -133,7 +139,10 @@ export class SpecService {
       await assertCanEditSpec(tx, context, spec);
       const target = await tx.specVersion.findUnique({ where: { specId_number: { specId: spec.id, number } } });
       if (!target) {
-        throw new PanelistError('version_not_found', phrase`\`${spec.slug}\` has versions 1 to ${spec.currentVersion}; there is no v${number}.`);
+        throw new PanelistError(
+          'version_not_found',
+          phrase`\`${spec.slug}\` has versions 1 to ${spec.currentVersion}; there is no v${number}.`,
+        );
       }
       if (number === spec.currentVersion) {
         throw new PanelistError('no_change', phrase`v${number} is already the current version of \`${spec.slug}\`.`);

@@ -41,7 +41,11 @@ export class SubscriptionService {
       // The bot is back in the channel: everything held for it resumes, whichever subscription it came from.
       const resumed = await resumeChannel(tx, channel);
       await ensureDigestSchedule(tx, context, channel);
-      await recordAudit(tx, context, { action: 'subscription.add', specId: spec?.id, detail: { channel: channel.channelId, private: isPrivate } });
+      await recordAudit(tx, context, {
+        action: 'subscription.add',
+        specId: spec?.id,
+        detail: { channel: channel.channelId, private: isPrivate },
+      });
       return { created: !before, resumed: Boolean(before?.pausedAt) || resumed.subscriptions > 0, info: info(subscription, spec) };
     });
   }
@@ -53,7 +57,10 @@ export class SubscriptionService {
       // "all" stops everything the channel follows; a spec stops that spec only.
       const subscriptions = await tx.subscription.findMany({ where: spec ? { ...where, scope: spec.id } : where });
       for (const subscription of subscriptions) {
-        await tx.delivery.updateMany({ where: { subscriptionId: subscription.id, status: { in: ['pending', 'paused'] } }, data: { status: 'cancelled', lastError: 'unsubscribed' } });
+        await tx.delivery.updateMany({
+          where: { subscriptionId: subscription.id, status: { in: ['pending', 'paused'] } },
+          data: { status: 'cancelled', lastError: 'unsubscribed' },
+        });
       }
       const removed = await tx.subscription.deleteMany({ where: { id: { in: subscriptions.map((s) => s.id) } } });
       if (removed.count > 0) {
@@ -69,7 +76,12 @@ export class SubscriptionService {
       orderBy: { createdAt: 'asc' },
     });
     const specs = await this.db.spec.findMany({ where: { id: { in: subscriptions.map((s) => s.scope).filter((s) => s !== ALL_SPECS) } } });
-    return subscriptions.map((s) => info(s, specs.find((spec) => spec.id === s.scope)));
+    return subscriptions.map((s) =>
+      info(
+        s,
+        specs.find((spec) => spec.id === s.scope),
+      ),
+    );
   }
 }
 

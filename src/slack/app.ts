@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, type InstallationStore } from '@slack/bolt';
+import { App, ExpressReceiver } from '@slack/bolt';
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -14,7 +14,15 @@ import { registerPlatformEvents } from './platform-events';
 import type { SlackServices } from './services';
 import { mrkdwn } from './render/mrkdwn';
 
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history'];
+export const SLACK_BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'users:read',
+  'channels:read',
+  'groups:read',
+  'channels:history',
+  'groups:history',
+];
 
 export interface SlackRuntime {
   app: App;
@@ -25,7 +33,13 @@ export interface SlackRuntime {
 }
 
 /** The Bolt app for the configured mode, or undefined when Slack is off. */
-export function createSlackRuntime(config: Config, db: Db, services: SlackServices, logger: Logger, metrics?: Metrics): SlackRuntime | undefined {
+export function createSlackRuntime(
+  config: Config,
+  db: Db,
+  services: SlackServices,
+  logger: Logger,
+  metrics?: Metrics,
+): SlackRuntime | undefined {
   const mode = config.slack;
   if (mode.kind === 'off') return undefined;
   const log = logger.child({ component: 'slack' });
@@ -46,7 +60,13 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
       clientOptions,
       ...(mode.kind === 'single'
         ? { token: mode.botToken }
-        : { clientId: mode.clientId, clientSecret: mode.clientSecret, stateSecret: mode.stateSecret, installationStore, scopes: SLACK_BOT_SCOPES }),
+        : {
+            clientId: mode.clientId,
+            clientSecret: mode.clientSecret,
+            stateSecret: mode.stateSecret,
+            installationStore,
+            scopes: SLACK_BOT_SCOPES,
+          }),
     });
   } else {
     receiver = new ExpressReceiver({
@@ -102,8 +122,6 @@ export function createSlackRuntime(config: Config, db: Db, services: SlackServic
     }
     log.error({ err: error }, 'unhandled Slack error');
   }) as never);
-
-
 
   return {
     app,

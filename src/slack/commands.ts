@@ -34,7 +34,8 @@ export function registerSpecCommand(app: App, services: SlackServices, logger: L
     if (parsed.command.name === 'help') return ack({ response_type: 'ephemeral', ...renderDocument({ blocks: [{ kind: 'help' }] }) });
     // Slack's trigger id is unique per command: it ties every line about this request together.
     const log = logger.child({ requestId: command.trigger_id, command: parsed.command.name, team: command.team_id, user: command.user_id });
-    const answer = () => answerCommand(parsed.command, command, services, client).catch((error: unknown) => renderDocument(errorReply(error, log)));
+    const answer = () =>
+      answerCommand(parsed.command, command, services, client).catch((error: unknown) => renderDocument(errorReply(error, log)));
     if (READS.has(parsed.command.name)) {
       const reading = answer();
       const early = await Promise.race([reading, delay(READ_ANSWER_IN_ACK_MS).then((): typeof NOT_YET => NOT_YET)]);
@@ -50,13 +51,24 @@ export function registerSpecCommand(app: App, services: SlackServices, logger: L
 const NOT_YET = Symbol('not yet');
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
-async function answerCommand(command: Command, slash: SlashCommand, services: SlackServices, client: Client): Promise<SlackReply | undefined> {
+async function answerCommand(
+  command: Command,
+  slash: SlashCommand,
+  services: SlackServices,
+  client: Client,
+): Promise<SlackReply | undefined> {
   const reply: Reply = await runCommand(command, slackRequest(slash, services, client), services, SLACK_WORDS);
   const [first] = reply.blocks;
   if (first?.kind === 'editForm') {
     // Slack edits in a modal, opened with the command's trigger id; the modal is the answer.
     const spec = first.spec;
-    const view = buildEditModal({ specId: spec.id, slug: spec.slug, baseVersion: spec.version.number, draft: draftFromSpec(spec), responseUrl: slash.response_url });
+    const view = buildEditModal({
+      specId: spec.id,
+      slug: spec.slug,
+      baseVersion: spec.version.number,
+      draft: draftFromSpec(spec),
+      responseUrl: slash.response_url,
+    });
     await client.views.open({ trigger_id: slash.trigger_id, view });
     return undefined;
   }

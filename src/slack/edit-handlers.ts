@@ -13,7 +13,12 @@ import type { SlackServices } from './services';
  */
 export function registerEditHandlers(app: App, services: SlackServices, logger: Logger): void {
   app.view(EDIT_MODAL_CALLBACK_ID, async ({ ack, view, body, client }) => {
-    const log = logger.child({ requestId: (body as { trigger_id?: string }).trigger_id ?? view.id, view: EDIT_MODAL_CALLBACK_ID, team: body.team?.id, user: body.user.id });
+    const log = logger.child({
+      requestId: (body as { trigger_id?: string }).trigger_id ?? view.id,
+      view: EDIT_MODAL_CALLBACK_ID,
+      team: body.team?.id,
+      user: body.user.id,
+    });
     let parsed;
     try {
       parsed = parseEditSubmission(view);
@@ -36,9 +41,11 @@ export function registerEditHandlers(app: App, services: SlackServices, logger: 
     await ack({ response_action: 'clear' });
     if (parsed.responseUrl) {
       // A view has no channel: the confirmation goes where `/spec edit` was typed.
-      await postToResponseUrl(parsed.responseUrl, { response_type: 'ephemeral', replace_original: false, ...renderDocument(savedReply(saved)) }).catch(
-        (error: unknown) => log.warn({ err: error }, 'could not send the edit confirmation'),
-      );
+      await postToResponseUrl(parsed.responseUrl, {
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...renderDocument(savedReply(saved)),
+      }).catch((error: unknown) => log.warn({ err: error }, 'could not send the edit confirmation'));
     }
   });
 

@@ -32,7 +32,12 @@ export function installFailurePage(metrics: Metrics | undefined, logger: Logger)
     if (code === CANCELLED) {
       count(metrics, 'cancelled');
       logger.info('a Slack install was cancelled on Slack’s consent screen');
-      send(res, 200, 'Install cancelled', `<p>The install was cancelled in Slack, so Panelist was not added to your workspace.</p>${retry}`);
+      send(
+        res,
+        200,
+        'Install cancelled',
+        `<p>The install was cancelled in Slack, so Panelist was not added to your workspace.</p>${retry}`,
+      );
       return;
     }
     const reason = BROWSER_MISTAKES[code];
@@ -59,7 +64,9 @@ function count(metrics: Metrics | undefined, reason: string): void {
 
 function send(res: ServerResponse, status: number, title: string, body: string): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-  res.end(`<!doctype html><html><head><meta charset="utf-8"><title>${title} · Panelist</title></head><body><h1>${title}</h1>${body}</body></html>`);
+  res.end(
+    `<!doctype html><html><head><meta charset="utf-8"><title>${title} · Panelist</title></head><body><h1>${title}</h1>${body}</body></html>`,
+  );
 }
 
 export function escapeHtml(text: string): string {

@@ -11,9 +11,7 @@ export class SlackNotInstalledError extends Error {
 
   constructor(readonly scope: { kind: 'workspace' | 'organization'; id: string | undefined }) {
     const where =
-      scope.kind === 'organization'
-        ? `Enterprise Grid organization ${scope.id ?? '(unknown)'}`
-        : `workspace ${scope.id ?? '(unknown)'}`;
+      scope.kind === 'organization' ? `Enterprise Grid organization ${scope.id ?? '(unknown)'}` : `workspace ${scope.id ?? '(unknown)'}`;
     super(`Panelist is not installed in ${where}; install it at /slack/install`);
     this.name = 'SlackNotInstalledError';
   }
@@ -63,7 +61,8 @@ export class SlackInstallationStore implements InstallationStore {
     // Installed again after an uninstall or a revoked token: what was paused for that resumes.
     if (!installation.isEnterpriseInstall && installation.team?.id) {
       const resumed = await resumeWorkspace(this.db, 'slack', installation.team.id);
-      if (resumed.channels > 0) logger?.info(`Resumed ${resumed.channels} channel(s) of ${installationKey}, ${resumed.deliveries} held message(s)`);
+      if (resumed.channels > 0)
+        logger?.info(`Resumed ${resumed.channels} channel(s) of ${installationKey}, ${resumed.deliveries} held message(s)`);
     }
   }
 
@@ -72,10 +71,7 @@ export class SlackInstallationStore implements InstallationStore {
     // own, and Bolt does not always know the install is org-wide, so the enterprise row serves.
     const candidates = query.isEnterpriseInstall ? [query.enterpriseId] : [query.teamId, query.enterpriseId];
     const keys = candidates.filter((key): key is string => typeof key === 'string' && key !== '');
-    const rows =
-      keys.length === 0
-        ? []
-        : await this.db.slackInstallation.findMany({ where: { installationKey: { in: keys } } });
+    const rows = keys.length === 0 ? [] : await this.db.slackInstallation.findMany({ where: { installationKey: { in: keys } } });
     const row = keys.map((key) => rows.find((candidate) => candidate.installationKey === key)).find(Boolean);
     if (!row) {
       throw new SlackNotInstalledError(

@@ -5,7 +5,7 @@ import { channelGoneNotice } from '../conversation';
 import type { Metrics } from '../observability/metrics';
 import { tellPausedSubscribers } from '../delivery/pause-notice';
 import { SlackSender } from './sender';
-import { pauseChannel, pauseWorkspace, resumeChannel, WORKSPACE_PAUSE_REASONS } from '../services/paused-channels';
+import { pauseChannel, pauseWorkspace, resumeChannel, type WORKSPACE_PAUSE_REASONS } from '../services/paused-channels';
 import type { Db } from '../store/db';
 import { boltLogger } from './bolt-logger';
 import type { SlackInstallationStore } from './installation-store';
@@ -56,16 +56,30 @@ export function registerPlatformEvents(
         return;
       }
     } else if (installationStore) {
-      await installationStore.deleteInstallation({ teamId: context.teamId, enterpriseId: context.enterpriseId, isEnterpriseInstall: Boolean(context.isEnterpriseInstall) });
+      await installationStore.deleteInstallation({
+        teamId: context.teamId,
+        enterpriseId: context.enterpriseId,
+        isEnterpriseInstall: Boolean(context.isEnterpriseInstall),
+      });
     }
     if (!context.teamId) {
-      log.warn({ enterprise: context.enterpriseId, why }, 'an org-wide installation lost its token; its workspaces are not paused one by one');
+      log.warn(
+        { enterprise: context.enterpriseId, why },
+        'an org-wide installation lost its token; its workspaces are not paused one by one',
+      );
       handled(why, 'applied');
       return;
     }
     const paused = await pauseWorkspace(db, 'slack', context.teamId, why);
-    log.info({ team: context.teamId, why, ...paused, installationRemoved: Boolean(installationStore) }, 'the workspace token is gone; its subscriptions are paused');
-    if (!installationStore) log.warn({ team: context.teamId }, 'SLACK_BOT_TOKEN no longer works for this workspace: reinstall the app, set the new token, restart');
+    log.info(
+      { team: context.teamId, why, ...paused, installationRemoved: Boolean(installationStore) },
+      'the workspace token is gone; its subscriptions are paused',
+    );
+    if (!installationStore)
+      log.warn(
+        { team: context.teamId },
+        'SLACK_BOT_TOKEN no longer works for this workspace: reinstall the app, set the new token, restart',
+      );
     handled(why, 'applied');
   };
 
@@ -78,7 +92,12 @@ export function registerPlatformEvents(
     }
     // Panelist asks for no user scopes, but an installer's token may still have been stored.
     for (const userId of event.tokens.oauth ?? []) {
-      await installationStore?.deleteInstallation({ teamId: context.teamId, enterpriseId: context.enterpriseId, isEnterpriseInstall: Boolean(context.isEnterpriseInstall), userId });
+      await installationStore?.deleteInstallation({
+        teamId: context.teamId,
+        enterpriseId: context.enterpriseId,
+        isEnterpriseInstall: Boolean(context.isEnterpriseInstall),
+        userId,
+      });
     }
     handled('tokens_revoked', 'applied');
   });

@@ -15,7 +15,12 @@ export const SLACK_MAX_BODY_BYTES = ONE_MIB;
  * limit read before anything is parsed, and the signature, each refused in words, counted and
  * logged as a warning. Bolt verifies again after this; it reads the body kept here as `rawBody`.
  */
-export function slackRequestGuard(signingSecret: string, metrics: Metrics | undefined, logger: Logger, now: () => number = Date.now): Router {
+export function slackRequestGuard(
+  signingSecret: string,
+  metrics: Metrics | undefined,
+  logger: Logger,
+  now: () => number = Date.now,
+): Router {
   const router = Router();
   const refuseWith = (req: express.Request, res: express.Response, refusal: Refusal) => refuse(req, res, refusal, metrics, logger);
   router.post(
@@ -50,14 +55,26 @@ export function slackRequestGuard(signingSecret: string, metrics: Metrics | unde
 
 function checkTimestamp(header: string | undefined, nowMs: number): Refusal | undefined {
   if (header === undefined || !/^\d{1,12}$/.test(header)) {
-    return { status: 401, reason: 'missing_timestamp', message: 'The x-slack-request-timestamp header is missing or not a number of seconds.' };
+    return {
+      status: 401,
+      reason: 'missing_timestamp',
+      message: 'The x-slack-request-timestamp header is missing or not a number of seconds.',
+    };
   }
   const skew = Math.floor(nowMs / 1000) - Number(header);
   if (skew > SLACK_MAX_SKEW_SECONDS) {
-    return { status: 401, reason: 'stale_timestamp', message: 'The x-slack-request-timestamp is more than five minutes old: a replayed or delayed request.' };
+    return {
+      status: 401,
+      reason: 'stale_timestamp',
+      message: 'The x-slack-request-timestamp is more than five minutes old: a replayed or delayed request.',
+    };
   }
   if (-skew > SLACK_MAX_SKEW_SECONDS) {
-    return { status: 401, reason: 'future_timestamp', message: 'The x-slack-request-timestamp is more than five minutes in the future: check the sender’s clock.' };
+    return {
+      status: 401,
+      reason: 'future_timestamp',
+      message: 'The x-slack-request-timestamp is more than five minutes in the future: check the sender’s clock.',
+    };
   }
   return undefined;
 }

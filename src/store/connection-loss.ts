@@ -1,6 +1,7 @@
 const LOST_KINDS = new Set(['ConnectionClosed', 'DatabaseNotReachable', 'SocketTimeout', 'TooManyConnections']);
 const LOST_SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
-const LOST_MESSAGE = /Connection terminated|not queryable|connection (was )?closed|Timed out fetching a new connection|timeout exceeded when trying to connect/i;
+const LOST_MESSAGE =
+  /Connection terminated|not queryable|connection (was )?closed|Timed out fetching a new connection|timeout exceeded when trying to connect/i;
 
 /**
  * True for errors that only say the database connection went away or could not be had: the server

@@ -51,10 +51,7 @@ export async function isDatabaseReachable(db: Db | Pool, timeoutMs = 2_000): Pro
 
 /** Postgres error codes the services turn into user-facing answers. */
 export function isUniqueViolation(error: unknown): boolean {
-  return (
-    (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') ||
-    hasPgCode(error, '23505')
-  );
+  return (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') || hasPgCode(error, '23505');
 }
 
 function hasPgCode(error: unknown, code: string): boolean {

@@ -159,10 +159,13 @@ function endingTheTurn(update: string, options: { clock: boolean }): string {
 }
 
 /** $1 id, $2 message id, $3 content version shown. Posted: the failure streak, the turn and the lease end with it. */
-export const MARK_POSTED = endingTheTurn(`
+export const MARK_POSTED = endingTheTurn(
+  `
   UPDATE delivery SET message_id = $2, status = 'sent', posted_at = now(), rendered_version = $3,
          attempts = 0, last_error = NULL, updated_at = now(), lease_until = NULL, send_at = NULL
-  WHERE id = $1::uuid`, { clock: true });
+  WHERE id = $1::uuid`,
+  { clock: true },
+);
 
 /** $1 id, $2 message id. An earlier attempt's post was found; rendered 0, so the run goes on to update it. */
 export const MARK_FOUND = `
@@ -173,13 +176,16 @@ export const MARK_FOUND = `
  * $1 id, $2 content version shown. Updated in place; only ever forward, so a slower update of older
  * content never marks newer content as shown. Ends the turn and the lease either way.
  */
-export const MARK_UPDATED = endingTheTurn(`
+export const MARK_UPDATED = endingTheTurn(
+  `
   UPDATE delivery SET rendered_version = greatest(rendered_version, $2), send_at = NULL,
          status = CASE WHEN rendered_version < $2 THEN 'sent' ELSE status END,
          attempts = CASE WHEN rendered_version < $2 THEN 0 ELSE attempts END,
          last_error = CASE WHEN rendered_version < $2 THEN NULL ELSE last_error END,
          updated_at = now(), lease_until = NULL
-  WHERE id = $1::uuid`, { clock: true });
+  WHERE id = $1::uuid`,
+  { clock: true },
+);
 
 /** $1 id. The attempt ended without a post (a failure, nothing to send): the lease goes back. */
 export const RELEASE_LEASE = endingTheTurn(`UPDATE delivery SET lease_until = NULL WHERE id = $1::uuid`, { clock: false });

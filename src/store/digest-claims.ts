@@ -70,7 +70,12 @@ export async function lockDueSchedules(sql: SqlRunner, followsAllScope: string, 
   return sql.query<LockedSchedule>(LOCK_DUE, [followsAllScope, now.toISOString(), limit]);
 }
 
-export async function lockEnabledSchedulesAfter(sql: SqlRunner, followsAllScope: string, afterId: string, limit: number): Promise<LockedSchedule[]> {
+export async function lockEnabledSchedulesAfter(
+  sql: SqlRunner,
+  followsAllScope: string,
+  afterId: string,
+  limit: number,
+): Promise<LockedSchedule[]> {
   return sql.query<LockedSchedule>(LOCK_ENABLED_AFTER, [followsAllScope, afterId, limit]);
 }
 

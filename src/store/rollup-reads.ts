@@ -34,7 +34,11 @@ export async function sumInterviewRollups(db: Db, specId: string, period?: Perio
 }
 
 /** Each competency's summed tenths and count over the period, by competency id. */
-export async function sumCompetencyRollups(db: Db, specId: string, period?: Period): Promise<{ competencyId: string; sumTenths: bigint; n: number }[]> {
+export async function sumCompetencyRollups(
+  db: Db,
+  specId: string,
+  period?: Period,
+): Promise<{ competencyId: string; sumTenths: bigint; n: number }[]> {
   const rows = await db.$queryRaw<{ competency_id: string; sum: bigint; n: number }[]>`
     SELECT competency_id, sum(sum_tenths)::bigint AS sum, sum(n)::int AS n FROM competency_rollup
     WHERE spec_id = ${specId}::uuid ${within(period)}

@@ -49,7 +49,14 @@ export async function applyRollupChange(
   if (before) add(deltas, before, -1);
   add(deltas, after, +1);
   const shard = shardOf(interviewId);
-  const interviews = { buckets: [] as Date[], started: [] as number[], completed: [] as number[], abandoned: [] as number[], sum: [] as number[], n: [] as number[] };
+  const interviews = {
+    buckets: [] as Date[],
+    started: [] as number[],
+    completed: [] as number[],
+    abandoned: [] as number[],
+    sum: [] as number[],
+    n: [] as number[],
+  };
   const competencies = { buckets: [] as Date[], ids: [] as string[], sum: [] as number[], n: [] as number[] };
   for (const [time, delta] of deltas) {
     const bucket = new Date(time);

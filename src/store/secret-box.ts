@@ -108,7 +108,8 @@ function parse(sealed: string): { iv: Buffer; tag: Buffer; ciphertext: Buffer } 
   const tag = decode(parts[2]!, 'tag');
   const ciphertext = decode(parts[3]!, 'ciphertext');
   if (iv.length !== IV_BYTES) throw new SecretBoxError('malformed', `Encrypted value has a ${iv.length}-byte iv; expected ${IV_BYTES}`);
-  if (tag.length !== TAG_BYTES) throw new SecretBoxError('malformed', `Encrypted value has a ${tag.length}-byte tag; expected ${TAG_BYTES}`);
+  if (tag.length !== TAG_BYTES)
+    throw new SecretBoxError('malformed', `Encrypted value has a ${tag.length}-byte tag; expected ${TAG_BYTES}`);
   return { iv, tag, ciphertext };
 }
 

@@ -58,7 +58,11 @@ export class ConversationStore {
   async retire(conversationId: string, teamId: string | null): Promise<string[]> {
     const where = { removedAt: null, ...(teamId ? { OR: [{ teamId }, { conversationId }] } : { conversationId }) };
     const now = new Date();
-    const rows = await this.db.teamsConversation.updateManyAndReturn({ where, data: { removedAt: now, updatedAt: now }, select: { conversationId: true } });
+    const rows = await this.db.teamsConversation.updateManyAndReturn({
+      where,
+      data: { removedAt: now, updatedAt: now },
+      select: { conversationId: true },
+    });
     return rows.map((row) => row.conversationId);
   }
 

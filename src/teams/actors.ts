@@ -66,9 +66,18 @@ export class TeamsActors {
     return this.organizations.ensureDefault();
   }
 
-  async resolve(tenantId: string | undefined, user: TeamsUser, teamId: string | undefined, roster: RosterLookup, needs: ActorNeeds = 'admin'): Promise<ActorContext> {
+  async resolve(
+    tenantId: string | undefined,
+    user: TeamsUser,
+    teamId: string | undefined,
+    roster: RosterLookup,
+    needs: ActorNeeds = 'admin',
+  ): Promise<ActorContext> {
     const organizationId = await this.organizationFor(tenantId);
-    const [name, standing] = await Promise.all([this.nameOf(user, teamId, roster), this.organizations.teamsAdminStanding(organizationId, user.aadObjectId)]);
+    const [name, standing] = await Promise.all([
+      this.nameOf(user, teamId, roster),
+      this.organizations.teamsAdminStanding(organizationId, user.aadObjectId),
+    ]);
     const actor: Actor = { platform: 'teams', userId: user.aadObjectId, name, isAdmin: standing.named };
     if (!standing.named && standing.groupId && needs === 'admin' && this.adminGroup) {
       const membership = await this.adminGroup.isMember(this.tenantId, standing.groupId, user.aadObjectId);

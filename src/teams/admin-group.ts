@@ -69,9 +69,16 @@ export class AdminGroupCheck {
     let outcome: Outcome;
     let reason: string | undefined;
     try {
-      const { data } = await this.graph.post(`/users/${encodeURIComponent(userId)}/checkMemberGroups`, { groupIds: [groupId] }, { timeout: this.timeoutMs });
+      const { data } = await this.graph.post(
+        `/users/${encodeURIComponent(userId)}/checkMemberGroups`,
+        { groupIds: [groupId] },
+        { timeout: this.timeoutMs },
+      );
       const value = (data as { value?: unknown } | undefined)?.value;
-      outcome = Array.isArray(value) && value.some((id) => typeof id === 'string' && id.toLowerCase() === groupId.toLowerCase()) ? 'member' : 'not_member';
+      outcome =
+        Array.isArray(value) && value.some((id) => typeof id === 'string' && id.toLowerCase() === groupId.toLowerCase())
+          ? 'member'
+          : 'not_member';
     } catch (error) {
       const status = statusOf(error);
       // A user the directory does not hold (another tenant's, in a shared channel) is in none of its groups.
@@ -97,7 +104,10 @@ export class AdminGroupCheck {
 /** What went wrong, in words for the log. Never the error itself: its request config holds the token. */
 function failure(status: number | undefined, error: unknown, timeoutMs: number): [Outcome, string] {
   if (status === 401 || status === 403) {
-    return ['refused', `Microsoft Graph refused it (HTTP ${status}): give the app registration the ${ADMIN_GROUP_PERMISSIONS} and grant admin consent`];
+    return [
+      'refused',
+      `Microsoft Graph refused it (HTTP ${status}): give the app registration the ${ADMIN_GROUP_PERMISSIONS} and grant admin consent`,
+    ];
   }
   if (status === 429) return ['unavailable', 'Microsoft Graph is throttling Panelist (HTTP 429)'];
   if (status !== undefined && status < 500) return ['refused', `Microsoft Graph refused it (HTTP ${status}); is the group id right?`];

@@ -57,7 +57,12 @@ export interface InboundActivity {
   entities?: MentionEntity[];
   membersAdded?: { id: string }[];
   membersRemoved?: { id: string }[];
-  channelData?: { tenant?: { id?: string }; team?: { id?: string; name?: string; aadGroupId?: string }; channel?: { id?: string; name?: string }; eventType?: string };
+  channelData?: {
+    tenant?: { id?: string };
+    team?: { id?: string; name?: string; aadGroupId?: string };
+    channel?: { id?: string; name?: string };
+    eventType?: string;
+  };
 }
 
 /** What one turn may do: answer in the conversation, update a message, ask the roster. */
@@ -95,7 +100,10 @@ export class TeamsBot {
     if (value && cardSubmit) {
       // Action.Submit fallback (clients without Universal Actions): same handling; the answer replaces the card.
       const answer = await this.cardAction(turn, value);
-      const card = 'card' in answer ? { type: 'message' as const, attachments: [{ contentType: ADAPTIVE_CARD, content: answer.card }] } : textMessage(answer.message);
+      const card =
+        'card' in answer
+          ? { type: 'message' as const, attachments: [{ contentType: ADAPTIVE_CARD, content: answer.card }] }
+          : textMessage(answer.message);
       await (activity.replyToId ? turn.update(activity.replyToId, card) : turn.send(card));
       return;
     }
@@ -152,7 +160,10 @@ export class TeamsBot {
       throw error;
     }
     let { state, draft } = submission;
-    if (data.verb === VERB_CANCEL) return cardAnswer(plain(new AdaptiveCard(textBlock(md`Edit of ${code(state.slug)} cancelled; nothing was saved.`)).withVersion('1.5')));
+    if (data.verb === VERB_CANCEL)
+      return cardAnswer(
+        plain(new AdaptiveCard(textBlock(md`Edit of ${code(state.slug)} cancelled; nothing was saved.`)).withVersion('1.5')),
+      );
     if (data.verb === VERB_ADD) ({ state, draft } = addRow(state, draft));
     if (data.verb === VERB_REMOVE && submission.remove) ({ state, draft } = removeRow(state, draft, submission.remove));
     if (data.verb === VERB_ADD || data.verb === VERB_REMOVE) return cardAnswer(buildEditCard(state, draft));
@@ -179,14 +190,18 @@ export class TeamsBot {
   /** The bot was added to a team / chat / personal scope, or removed from it. */
   async onMembership(activity: InboundActivity): Promise<void> {
     const bot = activity.recipient.id;
-    const added = activity.membersAdded?.some((m) => m.id === bot) || (activity.type === 'installationUpdate' && activity.action?.startsWith('add'));
+    const added =
+      activity.membersAdded?.some((m) => m.id === bot) || (activity.type === 'installationUpdate' && activity.action?.startsWith('add'));
     const removed =
       activity.membersRemoved?.some((m) => m.id === bot) ||
       (activity.type === 'installationUpdate' && activity.action?.startsWith('remove')) ||
       activity.channelData?.eventType === 'teamDeleted';
     if (added) {
       await this.remember(activity);
-      this.logger.info({ conversation: activity.conversation.id, team: activity.channelData?.team?.id }, 'Teams: installed in a conversation');
+      this.logger.info(
+        { conversation: activity.conversation.id, team: activity.channelData?.team?.id },
+        'Teams: installed in a conversation',
+      );
     } else if (removed) {
       const retired = await this.services.conversations.retire(channelOf(activity.conversation.id), activity.channelData?.team?.id ?? null);
       this.logger.info({ retired }, 'Teams: removed from a conversation; its reference is retired');

@@ -86,15 +86,19 @@ function firstPage(ref: ConversationRef, since: Date): { url: string; params: Re
 /** Posted by an app (not a user quoting it), not deleted, with a card whose JSON holds the tag. */
 function isTagged(message: GraphMessage, tag: string): boolean {
   if (message.deletedDateTime || !message.from?.application) return false;
-  return (message.attachments ?? []).some((a) => a.contentType === ADAPTIVE_CARD && typeof a.content === 'string' && a.content.includes(`"${tag}"`));
+  return (message.attachments ?? []).some(
+    (a) => a.contentType === ADAPTIVE_CARD && typeof a.content === 'string' && a.content.includes(`"${tag}"`),
+  );
 }
 
 /** Graph said no for good (no consent, no such conversation): searching again will not help. */
 function refusal(error: unknown): string | undefined {
   const status = statusOf(error);
-  if (status === 401 || status === 403) return `Graph refused the search (HTTP ${status}): has the team or chat consented to Panelist reading its messages?`;
+  if (status === 401 || status === 403)
+    return `Graph refused the search (HTTP ${status}): has the team or chat consented to Panelist reading its messages?`;
   if (status === 404) return 'Graph does not know this conversation (HTTP 404)';
-  if (status !== undefined && status >= 400 && status < 500 && status !== 429 && status !== 408) return `Graph refused the search (HTTP ${status})`;
+  if (status !== undefined && status >= 400 && status < 500 && status !== 429 && status !== 408)
+    return `Graph refused the search (HTTP ${status})`;
   return undefined;
 }
 
@@ -102,9 +106,14 @@ function transient(error: unknown): SendError {
   const status = statusOf(error);
   if (status === 429) {
     const retryAfter = Number((error as { response?: { headers?: Record<string, unknown> } }).response?.headers?.['retry-after']);
-    return new SendError('rate_limited', 'Graph rate limit (429) while looking for an earlier post', Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 5_000);
+    return new SendError(
+      'rate_limited',
+      'Graph rate limit (429) while looking for an earlier post',
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 5_000,
+    );
   }
-  const what = status === undefined ? `could not reach Graph: ${(error as Error).message ?? String(error)}` : `Graph answered HTTP ${status}`;
+  const what =
+    status === undefined ? `could not reach Graph: ${(error as Error).message ?? String(error)}` : `Graph answered HTTP ${status}`;
   return new SendError('transient', `${what} while looking for an earlier post`);
 }
 

@@ -32,7 +32,9 @@ export const teamsEnvShape = {
     emptyToUndefined,
     z
       .url({ message: 'must be a URL' })
-      .refine((value) => new URL(value).pathname === '/', { message: 'must be a scheme and host only, like https://graph.microsoft.com (the SDK adds /v1.0)' })
+      .refine((value) => new URL(value).pathname === '/', {
+        message: 'must be a scheme and host only, like https://graph.microsoft.com (the SDK adds /v1.0)',
+      })
       .optional(),
   ),
   /** after a post whose answer was lost, how long to wait before looking for it through Graph */
@@ -80,7 +82,8 @@ export function teamsOptions(env: TeamsEnv): TeamsOptions {
   if (present === 0) {
     return {
       kind: 'off',
-      reason: 'TEAMS_CLIENT_ID is not set. Set TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID (the bot registration) to answer in Microsoft Teams.',
+      reason:
+        'TEAMS_CLIENT_ID is not set. Set TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID (the bot registration) to answer in Microsoft Teams.',
     };
   }
   if (present < 3) {

@@ -137,7 +137,8 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
 
   const client: ConnectorClient = {
     create: (serviceUrl, conversationId, message) => connector(serviceUrl).conversations.createActivity(conversationId, message as never),
-    update: (serviceUrl, conversationId, activityId, message) => connector(serviceUrl).conversations.updateActivity(conversationId, activityId, message as never),
+    update: (serviceUrl, conversationId, activityId, message) =>
+      connector(serviceUrl).conversations.updateActivity(conversationId, activityId, message as never),
     teamGroupId: async (serviceUrl, teamId) => (await connector(serviceUrl).teams.getById(teamId)).aadGroupId,
   };
   const sender = new TeamsSender(conversations, client, {
@@ -147,7 +148,10 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
     logger: log,
     metrics: services.metrics,
   });
-  log.info({ clientId: options.clientId, tenantId: options.tenantId, cloud: options.cloud ?? 'Public' }, `Teams is on: ${MESSAGING_ENDPOINT}`);
+  log.info(
+    { clientId: options.clientId, tenantId: options.tenantId, cloud: options.cloud ?? 'Public' },
+    `Teams is on: ${MESSAGING_ENDPOINT}`,
+  );
   return {
     router,
     sender,
@@ -216,7 +220,12 @@ function clientCredentials(loginEndpoint: string, options: { clientId: string; c
     const response = await fetch(`${loginEndpoint}/${tenant}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret, scope: scopes }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+        scope: scopes,
+      }),
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);

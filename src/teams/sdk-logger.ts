@@ -22,7 +22,10 @@ export function sdkLogger(logger: Logger, name = 'teams-sdk'): SdkLogger {
   const write = (level: Level, msg: unknown[]) => {
     const [first, ...rest] = msg;
     const err = msg.find((m): m is Error => m instanceof Error);
-    const text = [first, ...rest].filter((m) => !(m instanceof Error)).map((m) => (typeof m === 'string' ? m : safeJson(m))).join(' ');
+    const text = [first, ...rest]
+      .filter((m) => !(m instanceof Error))
+      .map((m) => (typeof m === 'string' ? m : safeJson(m)))
+      .join(' ');
     // The SDK logs every token it refuses as an error with a stack; anyone can send one, so it is a
     // warning with the reason (the request is answered 401 and counted as refused at the edge).
     if (err && level === 'error' && (name.endsWith('jwt-validator') || isRefusedToken(err, text))) log.warn({ reason: err.message }, text);

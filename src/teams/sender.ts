@@ -85,7 +85,10 @@ export class TeamsSender implements ChatSender {
     const result = await this.options.search.find(await this.withTeamGroup(ref), deliveryTag(deliveryId), since);
     this.options.metrics?.teamsSearches.inc({ result: result.kind });
     if (result.kind === 'unsearchable') {
-      this.options.logger?.warn({ deliveryId, conversation: ref.conversationId, reason: result.reason }, 'cannot look for the earlier post; posting again, and it may show twice');
+      this.options.logger?.warn(
+        { deliveryId, conversation: ref.conversationId, reason: result.reason },
+        'cannot look for the earlier post; posting again, and it may show twice',
+      );
     }
     return result.kind === 'found' ? result.messageId : undefined;
   }
@@ -132,7 +135,11 @@ export class TeamsSender implements ChatSender {
   }
 
   private classify(error: unknown, otherwise: 'unknown_outcome' | 'transient'): SendError {
-    const e = error as { response?: { status?: number; headers?: Record<string, unknown>; data?: unknown }; message?: string; code?: string };
+    const e = error as {
+      response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
+      message?: string;
+      code?: string;
+    };
     const status = e.response?.status;
     const code = errorCode(e.response?.data);
     if (status === undefined) return new SendError(otherwise, `could not reach the Bot Connector: ${e.message ?? String(error)}`);

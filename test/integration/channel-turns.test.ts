@@ -37,7 +37,9 @@ const takeTurn = async (id: string, pace = SECOND) =>
   (await pool.query<{ runAt: Date; due: boolean; requeued: number }>(TAKE_TURN, [id, pace.intervalMs, pace.burst])).rows[0];
 
 async function turnsOf(ids: string[]): Promise<Map<string, number>> {
-  const { rows } = await pool.query<{ id: string; send_at: Date | null }>('SELECT id, send_at FROM delivery WHERE id = ANY($1::uuid[])', [ids]);
+  const { rows } = await pool.query<{ id: string; send_at: Date | null }>('SELECT id, send_at FROM delivery WHERE id = ANY($1::uuid[])', [
+    ids,
+  ]);
   return new Map(rows.map((row) => [row.id, row.send_at?.getTime() ?? Number.NaN]));
 }
 
@@ -46,7 +48,12 @@ async function jobsOf(ids: string[]): Promise<Map<string, { runAt: number; task:
     `SELECT key, run_at, task_identifier, priority FROM graphile_worker.jobs WHERE key = ANY($1::text[])`,
     [ids.map((id) => `delivery:${id}`)],
   );
-  return new Map(rows.map((row) => [row.key.slice('delivery:'.length), { runAt: row.run_at.getTime(), task: row.task_identifier, priority: row.priority }]));
+  return new Map(
+    rows.map((row) => [
+      row.key.slice('delivery:'.length),
+      { runAt: row.run_at.getTime(), task: row.task_identifier, priority: row.priority },
+    ]),
+  );
 }
 
 describe('TAKE_TURN', () => {
@@ -159,7 +166,10 @@ describe('TAKE_TURN', () => {
     await takeTurn(ids[1]!);
     // the first turn's job died with its process; the second waits far back in the line
     await pool.query(`UPDATE delivery SET send_at = now() - interval '30 seconds' WHERE id = ANY($1::uuid[])`, [ids]);
-    await pool.query(`SELECT graphile_worker.add_job('deliver:slack', json_build_object('deliveryId', $1::text), run_at => now() + interval '10 minutes', job_key => 'delivery:' || $1)`, [ids[0]]);
+    await pool.query(
+      `SELECT graphile_worker.add_job('deliver:slack', json_build_object('deliveryId', $1::text), run_at => now() + interval '10 minutes', job_key => 'delivery:' || $1)`,
+      [ids[0]],
+    );
     await pool.query(WAKE_STALLED_CHANNELS, []);
     expect((await jobsOf([ids[0]!])).get(ids[0]!)!.runAt).toBeLessThanOrEqual(Date.now());
   });

@@ -155,7 +155,10 @@ describe('panelist specs import / specs list', () => {
   it('refuses a whole array when one document is bad: the good one is not imported either', async () => {
     const before = await counts();
     const good = { ...fixture, id: '0b7a3f7e-5c1d-4a55-9d7e-2f7f1f0c1a01', slug: 'staff-data-engineer', title: 'Staff Data Engineer' };
-    const bad = withWeights({ ...fixture, id: '0b7a3f7e-5c1d-4a55-9d7e-2f7f1f0c1a02', slug: 'bad-weights' }, { production_ownership: '0.10' });
+    const bad = withWeights(
+      { ...fixture, id: '0b7a3f7e-5c1d-4a55-9d7e-2f7f1f0c1a02', slug: 'bad-weights' },
+      { production_ownership: '0.10' },
+    );
     const run = await cli('specs', 'import', await writeSpec('half-bad.json', [good, bad]));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('[1] competencies.weights: Weights add up to 0.95');
@@ -193,11 +196,12 @@ describe('panelist specs import / specs list', () => {
 
     const list = await cli('specs', 'list');
     expect(list.code).toBe(0);
-    expect(list.stdout.trim().split('\n').map((line) => line.split('\t').slice(0, 2).join(' '))).toEqual([
-      'platform-sre v1',
-      `${SLUG} v2`,
-      'staff-data-engineer v1',
-    ]);
+    expect(
+      list.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split('\t').slice(0, 2).join(' ')),
+    ).toEqual(['platform-sre v1', `${SLUG} v2`, 'staff-data-engineer v1']);
   });
 });
 
@@ -211,7 +215,7 @@ describe('panelist at scale, and the database errors in words', () => {
     expect((await counts()).specs).toBe(before.specs + 1_000);
   }, 120_000);
 
-  it('answers a delivery id that is not one with a sentence, not the driver\'s text', async () => {
+  it("answers a delivery id that is not one with a sentence, not the driver's text", async () => {
     const run = await cli('deliveries', 'retry', '1');
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toBe(
@@ -226,10 +230,12 @@ describe('panelist at scale, and the database errors in words', () => {
     expect(run.stderr).toContain(`No delivery ${id}: a delivery id looks like`);
   });
 
-  it('says the database cannot be reached, without the driver\'s text', async () => {
+  it("says the database cannot be reached, without the driver's text", async () => {
     const run = await cliWith({ DATABASE_URL: 'postgres://panelist@127.0.0.1:1/panelist' }, 'specs', 'list');
     expect(run.code).toBe(1);
-    expect(run.stderr.trim()).toBe('panelist: could not reach the database (DATABASE_URL, or the embedded one in ./.data/pg). Check that it is running and try again.');
+    expect(run.stderr.trim()).toBe(
+      'panelist: could not reach the database (DATABASE_URL, or the embedded one in ./.data/pg). Check that it is running and try again.',
+    );
   });
 });
 

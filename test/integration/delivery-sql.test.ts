@@ -17,7 +17,15 @@ afterAll(async () => {
 
 let next = 0;
 async function delivery(columns: Record<string, unknown> = {}): Promise<string> {
-  const values = { id: randomUUID(), kind: 'interview.result', subject_id: `int_sql_${next++}`, platform: 'slack', workspace_id: 'T1', channel_id: 'C1', ...columns };
+  const values = {
+    id: randomUUID(),
+    kind: 'interview.result',
+    subject_id: `int_sql_${next++}`,
+    platform: 'slack',
+    workspace_id: 'T1',
+    channel_id: 'C1',
+    ...columns,
+  };
   const names = Object.keys(values);
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO delivery (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
@@ -28,7 +36,12 @@ async function delivery(columns: Record<string, unknown> = {}): Promise<string> 
 
 const lease = async (id: string) => (await pool.query<LeasedDelivery>(LEASE_DELIVERY, [id])).rows[0];
 const row = async (id: string) =>
-  (await pool.query<{ attempts: number; attempted_at: Date | null; lease_until: Date | null; rendered_version: number }>('SELECT * FROM delivery WHERE id = $1', [id])).rows[0]!;
+  (
+    await pool.query<{ attempts: number; attempted_at: Date | null; lease_until: Date | null; rendered_version: number }>(
+      'SELECT * FROM delivery WHERE id = $1',
+      [id],
+    )
+  ).rows[0]!;
 
 describe('LEASE_DELIVERY', () => {
   it('leases a first post and counts it as an attempt, returning the row as it was', async () => {
@@ -69,7 +82,9 @@ describe('LEASE_DELIVERY', () => {
     const shown = await delivery({ status: 'sent', message_id: 'm1', rendered_version: 1, content_version: 1 });
     expect(await read(shown)).toBeUndefined();
     expect(await lease(shown)).toBeUndefined();
-    expect(await lease(await delivery({ status: 'sent', message_id: 'm2', rendered_version: 1, content_version: 2 }))).toMatchObject({ messageId: 'm2' });
+    expect(await lease(await delivery({ status: 'sent', message_id: 'm2', rendered_version: 1, content_version: 2 }))).toMatchObject({
+      messageId: 'm2',
+    });
   });
 
   it('gives the lease to exactly one of many runs at once', async () => {
@@ -82,7 +97,13 @@ describe('LEASE_DELIVERY', () => {
 
 describe('MARK_UPDATED', () => {
   it('only moves forward, and ends the lease either way', async () => {
-    const id = await delivery({ status: 'sent', message_id: 'm3', rendered_version: 3, content_version: 3, lease_until: new Date(Date.now() + 60_000) });
+    const id = await delivery({
+      status: 'sent',
+      message_id: 'm3',
+      rendered_version: 3,
+      content_version: 3,
+      lease_until: new Date(Date.now() + 60_000),
+    });
     await pool.query(MARK_UPDATED, [id, 2]);
     expect(await row(id)).toMatchObject({ rendered_version: 3, lease_until: null });
   });

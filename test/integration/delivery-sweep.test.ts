@@ -39,7 +39,9 @@ async function waitUntil<T>(probe: () => Promise<T | undefined | null | false>, 
 
 /** Idle for over a minute, as the sweeper's "lost" test requires. */
 const backdate = (deliveryId: string) =>
-  sql.query(`UPDATE delivery SET next_attempt_at = now() - interval '2 minutes', updated_at = now() - interval '2 minutes' WHERE id = $1`, [deliveryId]);
+  sql.query(`UPDATE delivery SET next_attempt_at = now() - interval '2 minutes', updated_at = now() - interval '2 minutes' WHERE id = $1`, [
+    deliveryId,
+  ]);
 
 describe('the lost-delivery sweeper', () => {
   it('re-queues a delivery whose job died with its worker, and leaves one waiting its turn alone', async () => {

@@ -43,7 +43,14 @@ interface ClaimedRow {
   channel_id: string;
   next_run_at: Date;
   digests: { id: string; period_start: string; period_end: string; late: boolean; parts: number }[];
-  deliveries: { subject: string; subscription: string; status: string; job_task: string | null; job_attempts: number | null; job_priority: number | null }[];
+  deliveries: {
+    subject: string;
+    subscription: string;
+    status: string;
+    job_task: string | null;
+    job_attempts: number | null;
+    job_priority: number | null;
+  }[];
 }
 
 /** What the database holds per seeded channel: its schedule's next run, its digests, their deliveries and jobs. */
@@ -83,7 +90,8 @@ async function expectEachClaimedOnce(channels: SeededChannel[], claimed: Claimed
   expect(claimed).toHaveLength(channels.filter((channel) => channel.target).length);
   const problems: string[] = [];
   const check = (channel: string, what: string, actual: unknown, expected: unknown) => {
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`${channel} ${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      problems.push(`${channel} ${what}: ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
   };
   for (const channel of channels) {
     const row = rows.get(channel.channelId)!;
@@ -95,15 +103,31 @@ async function expectEachClaimedOnce(channels: SeededChannel[], claimed: Claimed
     const digest = row.digests[0];
     if (!digest) continue;
     const parts = Math.max(1, messagesFor(channel.specCount));
-    check(channel.channelId, 'digest', {
-      claimedByThisCall: claimedIds.has(digest.id),
-      start: new Date(digest.period_start).toISOString(),
-      end: new Date(digest.period_end).toISOString(),
-      late: digest.late,
-      parts: digest.parts,
-    }, { claimedByThisCall: true, start: new Date(DUE_AT.getTime() - WEEK_MS).toISOString(), end: DUE_AT.toISOString(), late: false, parts });
-    check(channel.channelId, 'deliveries', row.deliveries.map((d) => [d.subject, d.subscription, d.status, d.job_task, d.job_attempts, d.job_priority]),
-      Array.from({ length: parts }, (_, i) => [`${digest.id}:${i + 1}`, channel.target, 'pending', deliverTask('slack'), 25, DIGEST_JOB_PRIORITY]));
+    check(
+      channel.channelId,
+      'digest',
+      {
+        claimedByThisCall: claimedIds.has(digest.id),
+        start: new Date(digest.period_start).toISOString(),
+        end: new Date(digest.period_end).toISOString(),
+        late: digest.late,
+        parts: digest.parts,
+      },
+      { claimedByThisCall: true, start: new Date(DUE_AT.getTime() - WEEK_MS).toISOString(), end: DUE_AT.toISOString(), late: false, parts },
+    );
+    check(
+      channel.channelId,
+      'deliveries',
+      row.deliveries.map((d) => [d.subject, d.subscription, d.status, d.job_task, d.job_attempts, d.job_priority]),
+      Array.from({ length: parts }, (_, i) => [
+        `${digest.id}:${i + 1}`,
+        channel.target,
+        'pending',
+        deliverTask('slack'),
+        25,
+        DIGEST_JOB_PRIORITY,
+      ]),
+    );
   }
   expect(problems).toEqual([]);
 }
@@ -168,7 +192,9 @@ describe('Monday morning: many channels due at the same minute', () => {
     const batches: ClaimedDigest[][] = [];
     const claimed = await service.claimDue(NOW, { onlyDue: true }, (batch) => batches.push(batch));
     await expectEachClaimedOnce(channels, claimed);
-    const parts = new Map((await pool.query<{ id: string; parts: number }>(`SELECT id, parts FROM digest`)).rows.map((d) => [d.id, d.parts]));
+    const parts = new Map(
+      (await pool.query<{ id: string; parts: number }>(`SELECT id, parts FROM digest`)).rows.map((d) => [d.id, d.parts]),
+    );
     for (const batch of batches) {
       const deliveries = batch.reduce((sum, digest) => sum + parts.get(digest.id)!, 0);
       expect(batch.length === 1 || deliveries <= 40).toBe(true);
@@ -217,7 +243,9 @@ describe('`digests run --at` (onlyDue: false)', () => {
   it('claims for every enabled schedule, due or not, in batches, without moving any, and a second run claims nothing', async () => {
     const channels = await seed(250);
     // not due yet, and switched off: the first is claimed all the same, the second is not
-    await pool.query(`UPDATE digest_schedule SET next_run_at = next_run_at + interval '3 days' WHERE channel_id = $1`, [channels[0]!.channelId]);
+    await pool.query(`UPDATE digest_schedule SET next_run_at = next_run_at + interval '3 days' WHERE channel_id = $1`, [
+      channels[0]!.channelId,
+    ]);
     await pool.query(`UPDATE digest_schedule SET enabled = false WHERE channel_id = $1`, [channels[1]!.channelId]);
     const before = await pool.query(`SELECT id, next_run_at FROM digest_schedule ORDER BY id`);
     const batches: ClaimedDigest[][] = [];

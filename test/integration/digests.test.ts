@@ -24,22 +24,56 @@ afterAll(async () => {
 });
 
 const score = (values: number[]) =>
-  ['financial_systems_design', 'distributed_systems_reliability', 'postgres_schema_design', 'production_ownership', 'fastapi_kafka_systems'].map(
-    (competency_id, i) => ({ competency_id, score: values[i]! }),
-  );
+  [
+    'financial_systems_design',
+    'distributed_systems_reliability',
+    'postgres_schema_design',
+    'production_ownership',
+    'fastapi_kafka_systems',
+  ].map((competency_id, i) => ({ competency_id, score: values[i]! }));
 
 /** The week of 2026-11-16 09:00Z – 2026-11-23 09:00Z, and one interview the week before. */
 async function handMadeWeek() {
   const events = [
-    completed({ interviewId: 'w1', candidateName: 'Grace Hopper', startedAt: '2026-11-17T10:00:00Z', completedAt: '2026-11-17T11:00:00Z', scores: score([80, 70, 90, 60, 50]) }),
-    completed({ interviewId: 'w2', candidateName: 'Alan Turing', startedAt: '2026-11-18T10:00:00Z', completedAt: '2026-11-18T11:00:00Z', scores: score([90, 90, 90, 90, 90]) }),
+    completed({
+      interviewId: 'w1',
+      candidateName: 'Grace Hopper',
+      startedAt: '2026-11-17T10:00:00Z',
+      completedAt: '2026-11-17T11:00:00Z',
+      scores: score([80, 70, 90, 60, 50]),
+    }),
+    completed({
+      interviewId: 'w2',
+      candidateName: 'Alan Turing',
+      startedAt: '2026-11-18T10:00:00Z',
+      completedAt: '2026-11-18T11:00:00Z',
+      scores: score([90, 90, 90, 90, 90]),
+    }),
     started({ interviewId: 'w3', startedAt: '2026-11-19T10:00:00Z', sequence: 1 }),
     abandoned({ interviewId: 'w3', abandonedAt: '2026-11-19T10:30:00Z', sequence: 2 }),
     started({ interviewId: 'w4', startedAt: '2026-11-22T08:00:00Z' }),
-    completed({ interviewId: 'w5', candidateName: 'Ada Lovelace', startedAt: '2026-11-15T10:00:00Z', completedAt: '2026-11-16T10:00:00Z', scores: score([60, 60, 60, 60, 60]) }),
+    completed({
+      interviewId: 'w5',
+      candidateName: 'Ada Lovelace',
+      startedAt: '2026-11-15T10:00:00Z',
+      completedAt: '2026-11-16T10:00:00Z',
+      scores: score([60, 60, 60, 60, 60]),
+    }),
     // completed exactly at the end of the period: it belongs to the next one
-    completed({ interviewId: 'w6', candidateName: 'Late Larry', startedAt: '2026-11-23T08:30:00Z', completedAt: '2026-11-23T09:00:00Z', scores: score([100, 100, 100, 100, 100]) }),
-    completed({ interviewId: 'p1', candidateName: 'Previous Pat', startedAt: '2026-11-10T10:00:00Z', completedAt: '2026-11-10T11:00:00Z', scores: score([70, 70, 70, 70, 70]) }),
+    completed({
+      interviewId: 'w6',
+      candidateName: 'Late Larry',
+      startedAt: '2026-11-23T08:30:00Z',
+      completedAt: '2026-11-23T09:00:00Z',
+      scores: score([100, 100, 100, 100, 100]),
+    }),
+    completed({
+      interviewId: 'p1',
+      candidateName: 'Previous Pat',
+      startedAt: '2026-11-10T10:00:00Z',
+      completedAt: '2026-11-10T11:00:00Z',
+      scores: score([70, 70, 70, 70, 70]),
+    }),
   ];
   for (const event of events) expect((await harness.webhook(event)).status).toBe(202);
 }
@@ -83,7 +117,11 @@ describe('the numbers of a hand-made week', () => {
     expect(await subscribe('CW', 'digest monday 09:00 UTC')).toContain('Mondays at 09:00 (UTC)');
     expect(await cli(['digests', 'run', '--at', '2026-11-23T09:05:00Z'])).toContain('claimed');
     const [digest] = await digestsFor('CW');
-    expect(digest).toMatchObject({ period_start: new Date('2026-11-16T09:00:00Z'), period_end: new Date('2026-11-23T09:00:00Z'), late: false });
+    expect(digest).toMatchObject({
+      period_start: new Date('2026-11-16T09:00:00Z'),
+      period_end: new Date('2026-11-23T09:00:00Z'),
+      late: false,
+    });
     const view = (await service().view(digest!.id))!;
     const section = view.specs[0]!;
     expect(section).toMatchObject({

@@ -42,6 +42,7 @@ function slashCommand(text: string): string {
 describe('webhook numbers the database cannot hold', () => {
   it('answers 400 with the field and the limit for a sequence above 2147483647, and stores nothing', async () => {
     const before = await snapshot();
+    // biome-ignore lint/correctness/noPrecisionLoss: a number past 2^53 is what a hostile platform could send
     for (const sequence of [2_147_483_648, 9_007_199_254_740_993]) {
       const { status, body } = await harness.webhook(completed({ sequence }));
       expect(status).toBe(400);
@@ -72,7 +73,9 @@ describe('Slack request timestamps', () => {
   ])('refuses a correctly signed command stamped %s: 401 in words, no state change', async (_name, offset, reason) => {
     const before = await snapshot();
     const countBefore = await refused('/slack/events', reason);
-    const answer = await postSigned(`${harness.baseUrl}/slack/events`, SIGNING_SECRET, slashCommand('subscribe all'), { timestamp: now() + offset });
+    const answer = await postSigned(`${harness.baseUrl}/slack/events`, SIGNING_SECRET, slashCommand('subscribe all'), {
+      timestamp: now() + offset,
+    });
     expect(answer.status).toBe(401);
     expect(answer.json()).toEqual({ error: expect.stringContaining('five minutes') });
     expect(await snapshot()).toEqual(before);

@@ -20,7 +20,10 @@ let scratch: string;
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'panelist-fair-'));
-  const fixture = JSON.parse(await readFile(path.join(__dirname, '../../fixtures/payments-platform-spec.json'), 'utf8')) as Record<string, unknown>;
+  const fixture = JSON.parse(await readFile(path.join(__dirname, '../../fixtures/payments-platform-spec.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const specs = path.join(scratch, 'specs.json');
   await writeFile(specs, JSON.stringify([fixture, { ...fixture, id: QUIET_SPEC_ID, slug: 'quiet-spec', title: 'Quiet Spec' }]));
   // Two worker slots and four messages a second per channel: a backlog that slept in its slots
@@ -81,10 +84,17 @@ describe('a replica only takes work it can do', () => {
     const queued = (await queuedSlackDelivery('int_no_slack'))!;
     // A job queued before tasks named their platform proves the worker is running: it moves the job
     // under Slack's task, and then leaves it alone.
-    await sql.query(`SELECT graphile_worker.add_job('deliver', json_build_object('deliveryId', $1::text), job_key => 'delivery:' || $1)`, [queued.id]);
+    await sql.query(`SELECT graphile_worker.add_job('deliver', json_build_object('deliveryId', $1::text), job_key => 'delivery:' || $1)`, [
+      queued.id,
+    ]);
     await waitUntil(async () => (await jobOf(queued.id))?.task_identifier === 'deliver:slack');
     expect(await jobOf(queued.id)).toMatchObject({ attempts: 0, locked_at: null });
-    expect(await queuedSlackDelivery('int_no_slack')).toMatchObject({ status: 'pending', attempts: 0, lease_until: null, attempted_at: null });
+    expect(await queuedSlackDelivery('int_no_slack')).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      lease_until: null,
+      attempted_at: null,
+    });
     expect(harness.slack.posted('CQUIET').filter((m) => m.text.includes('77.9'))).toHaveLength(1);
 
     await harness.restart({ SLACK_SIGNING_SECRET: 'test-signing-secret', SLACK_BOT_TOKEN: 'xoxb-test-token' });
@@ -100,7 +110,9 @@ describe('a replica only takes work it can do', () => {
       await harness.restart({ SLACK_SIGNING_SECRET: '', SLACK_BOT_TOKEN: '' });
       await harness.webhook(completed({ specId: QUIET_SPEC_ID, interviewId: 'int_port_taken' }));
       const queued = (await queuedSlackDelivery('int_port_taken'))!;
-      await expect(harness.restart({ SLACK_SIGNING_SECRET: 'test-signing-secret', SLACK_BOT_TOKEN: 'xoxb-test-token', PORT: port })).rejects.toThrow(/EADDRINUSE/);
+      await expect(
+        harness.restart({ SLACK_SIGNING_SECRET: 'test-signing-secret', SLACK_BOT_TOKEN: 'xoxb-test-token', PORT: port }),
+      ).rejects.toThrow(/EADDRINUSE/);
       expect(await queuedSlackDelivery('int_port_taken')).toEqual(queued);
       expect(await jobOf(queued.id)).toMatchObject({ task_identifier: 'deliver:slack', attempts: 0, locked_at: null });
     } finally {

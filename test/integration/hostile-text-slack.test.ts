@@ -71,7 +71,9 @@ describe('hostile text in every Slack reply', () => {
     );
     expect(submitted.status).toBe(200);
     expect(submitted.json()).toEqual({ response_action: 'clear' });
-    const confirmation = await h.slack.waitFor(() => h.slack.responses.slice(responsesBefore).find((r) => String(r.body.text).includes('Saved')));
+    const confirmation = await h.slack.waitFor(() =>
+      h.slack.responses.slice(responsesBefore).find((r) => String(r.body.text).includes('Saved')),
+    );
     const found = slackTexts(confirmation.body);
     const renamed = `renamed evil_two to "${SLACK_ESCAPED.broadcast} ${SLACK_ESCAPED.format}"`;
     expectInert(found, { platform: 'slack', shown: [renamed] });
@@ -81,14 +83,19 @@ describe('hostile text in every Slack reply', () => {
   it('history: changes and the note, in blocks and fallback', async () => {
     const found = await answer(`history ${SLUG}`);
     expectInert(found, { platform: 'slack', shown: [`\n> ${SLACK_ESCAPED.broadcast}`, SLACK_ESCAPED.entity] });
-    expect(found.find((f) => f.path === 'text')!.text).toContain(`renamed evil_two to "${SLACK_ESCAPED.broadcast} ${SLACK_ESCAPED.format}"`);
+    expect(found.find((f) => f.path === 'text')!.text).toContain(
+      `renamed evil_two to "${SLACK_ESCAPED.broadcast} ${SLACK_ESCAPED.format}"`,
+    );
   });
 
   it('refusals quote the user’s words escaped: an unknown spec, an unknown command, a bad weight', async () => {
     const escapedWord = '&lt;!channel&gt;∗bold∗ˍitˍ&lt;@U123&gt;[x](https://evil.example)';
     expectInert(await answer(`show ${WORD}`), { platform: 'slack', shown: [`No spec "${escapedWord}"`] });
     expectInert(await answer(WORD), { platform: 'slack', shown: [`I don't know "${escapedWord}"`, '`/spec help`'] });
-    expectInert(await answer(`weights ${SLUG} ${WORD}=0.5`), { platform: 'slack', shown: [`\`hostile-spec\` has no competency "${escapedWord}"`] });
+    expectInert(await answer(`weights ${SLUG} ${WORD}=0.5`), {
+      platform: 'slack',
+      shown: [`\`hostile-spec\` has no competency "${escapedWord}"`],
+    });
   });
 
   it('help and usage: placeholders are escaped inside their code spans', async () => {
@@ -125,7 +132,10 @@ describe('hostile text in every Slack reply', () => {
   });
 
   it('subscriptions: the list of what the channel follows', async () => {
-    expectInert(await answer('subscriptions', ADMIN, CHANNEL), { platform: 'slack', shown: ['• `hostile-spec`', 'Weekly digest Mondays at 09:00'] });
+    expectInert(await answer('subscriptions', ADMIN, CHANNEL), {
+      platform: 'slack',
+      shown: ['• `hostile-spec`', 'Weekly digest Mondays at 09:00'],
+    });
   });
 });
 

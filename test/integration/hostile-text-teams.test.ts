@@ -68,17 +68,28 @@ describe('hostile text in every Teams card and message', () => {
     expectInert(teamsTexts(form as unknown as Record<string, unknown>), { platform: 'teams', shown: [TEAMS_ESCAPED.broadcast] });
 
     const save = form.actions.find((a) => a.verb === 'panelist.edit.save')!.data;
-    const answer = await h.cardAction('panelist.edit.save', { ...save, ...inputs(form), c_r1_name: `${PIECES.broadcast} ${PIECES.phish}`, note: ALL }, EVIL);
+    const answer = await h.cardAction(
+      'panelist.edit.save',
+      { ...save, ...inputs(form), c_r1_name: `${PIECES.broadcast} ${PIECES.phish}`, note: ALL },
+      EVIL,
+    );
     expect(answer.status).toBe(200);
     const saved = (answer.body as { value: Card }).value;
     const found = teamsTexts(saved as unknown as Record<string, unknown>);
     expectInert(found, {
       platform: 'teams',
-      shown: [`renamed evil_two to "${TEAMS_ESCAPED.broadcast} ${TEAMS_ESCAPED.phish}"`, `by ${TEAMS_ESCAPED.broadcast} ${TEAMS_ESCAPED.format}`, TEAMS_ESCAPED.entity],
+      shown: [
+        `renamed evil_two to "${TEAMS_ESCAPED.broadcast} ${TEAMS_ESCAPED.phish}"`,
+        `by ${TEAMS_ESCAPED.broadcast} ${TEAMS_ESCAPED.format}`,
+        TEAMS_ESCAPED.entity,
+      ],
     });
 
     const history = texts(await h.ask(`history ${SLUG}`));
-    expectInert(history, { platform: 'teams', shown: [`${TEAMS_ESCAPED.broadcast} ${TEAMS_ESCAPED.format} · `, `“${TEAMS_ESCAPED.broadcast}`] });
+    expectInert(history, {
+      platform: 'teams',
+      shown: [`${TEAMS_ESCAPED.broadcast} ${TEAMS_ESCAPED.format} · `, `“${TEAMS_ESCAPED.broadcast}`],
+    });
   });
 
   it('refusals quote the user’s words escaped, commands in bold', async () => {
@@ -92,7 +103,10 @@ describe('hostile text in every Teams card and message', () => {
   it('grant answers with the mentioned person’s display name escaped', async () => {
     const mention = { type: 'mention', text: '<at>Bobby</at>', mentioned: { id: MEMBER.id, name: NAME_TWO } };
     const granted = texts(await h.ask(`grant <at>Bobby</at> ${SLUG}`, OWNER, { entities: [mention] }));
-    expectInert(granted, { platform: 'teams', shown: [`✅ ${TEAMS_ESCAPED.mentions} ${TEAMS_ESCAPED.entity} ${TEAMS_ESCAPED.phish} can now edit **hostile-spec**.`] });
+    expectInert(granted, {
+      platform: 'teams',
+      shown: [`✅ ${TEAMS_ESCAPED.mentions} ${TEAMS_ESCAPED.entity} ${TEAMS_ESCAPED.phish} can now edit **hostile-spec**.`],
+    });
   });
 
   it('an interview result card: the candidate’s name and the competency names, summary included', async () => {
@@ -111,15 +125,27 @@ describe('hostile text in every Teams card and message', () => {
     const posted = h.connector.in(CHANNEL_ID).find((a) => JSON.stringify(a.body).includes('int_hostile'))!;
     const found = texts(posted);
     expectInert(found, { platform: 'teams', shown: [`**${TEAMS_ESCAPED.broadcast} ${TEAMS_ESCAPED.phish}**`, TEAMS_ESCAPED.format] });
-    expect(found.find((f) => f.path === 'summary')!.text).toContain('X ‹!channel› & ‹https://evil.example|click› [phish］(https://evil.example) scored');
+    expect(found.find((f) => f.path === 'summary')!.text).toContain(
+      'X ‹!channel› & ‹https://evil.example|click› [phish］(https://evil.example) scored',
+    );
   });
 
   it('the weekly digest card: title, competency names, the top candidate as a link label', async () => {
     await h.ask('digest monday 09:00 UTC');
     const before = h.connector.in(CHANNEL_ID).length;
     await h.digests.claimDue(new Date('2026-11-30T09:05:00Z'), { onlyDue: false });
-    const digest = await h.connector.waitFor(() => h.connector.in(CHANNEL_ID).slice(before).find((a) => JSON.stringify(a.body).includes('Weekly digest')), 10_000);
-    expectInert(texts(digest), { platform: 'teams', shown: [`[${TEAMS_ESCAPED.broadcast} ${TEAMS_ESCAPED.phish}](https://interviews.example.com/r/int_hostile)`] });
+    const digest = await h.connector.waitFor(
+      () =>
+        h.connector
+          .in(CHANNEL_ID)
+          .slice(before)
+          .find((a) => JSON.stringify(a.body).includes('Weekly digest')),
+      10_000,
+    );
+    expectInert(texts(digest), {
+      platform: 'teams',
+      shown: [`[${TEAMS_ESCAPED.broadcast} ${TEAMS_ESCAPED.phish}](https://interviews.example.com/r/int_hostile)`],
+    });
   });
 
   it('subscriptions, as a markdown message', async () => {

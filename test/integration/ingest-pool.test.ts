@@ -31,10 +31,22 @@ async function start() {
   const post = async (body: unknown) => {
     const raw = JSON.stringify(body);
     const signature = signInterviewBody(SECRET, raw, Math.floor(Date.now() / 1000));
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'interview-signature': signature }, body: raw });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'interview-signature': signature },
+      body: raw,
+    });
     return response.status;
   };
-  return { pool, ingest, post, stop: async () => (await closeServer(server), await pool.end()) };
+  return {
+    pool,
+    ingest,
+    post,
+    stop: async () => {
+      await closeServer(server);
+      await pool.end();
+    },
+  };
 }
 
 describe('a webhook that cannot get a connection in time', () => {

@@ -130,9 +130,9 @@ describe('SlackInstallationStore', () => {
 
   it('does not let a workspace install stand in for an org-wide query', async () => {
     await store.storeInstallation(workspaceInstall('T0ACME', BOT_TOKEN, 'E0GROUP'));
-    await expect(
-      store.fetchInstallation({ teamId: undefined, enterpriseId: 'E0GROUP', isEnterpriseInstall: true }),
-    ).rejects.toBeInstanceOf(SlackNotInstalledError);
+    await expect(store.fetchInstallation({ teamId: undefined, enterpriseId: 'E0GROUP', isEnterpriseInstall: true })).rejects.toBeInstanceOf(
+      SlackNotInstalledError,
+    );
   });
 
   it('fails clearly, without tokens, under the wrong key', async () => {
@@ -153,9 +153,7 @@ describe('SlackInstallationStore', () => {
     await store.storeInstallation(workspaceInstall('T0OTHER', 'xoxb-999-other'));
     const acme = await db.slackInstallation.findUniqueOrThrow({ where: { installationKey: 'T0ACME' } });
     await db.slackInstallation.update({ where: { installationKey: 'T0OTHER' }, data: { encrypted: acme.encrypted } });
-    const message = await messageOf(
-      store.fetchInstallation({ teamId: 'T0OTHER', enterpriseId: undefined, isEnterpriseInstall: false }),
-    );
+    const message = await messageOf(store.fetchInstallation({ teamId: 'T0OTHER', enterpriseId: undefined, isEnterpriseInstall: false }));
     expect(message).toContain('T0OTHER cannot be read');
   });
 

@@ -37,10 +37,18 @@ describe('a completed interview becomes one message in every following channel',
       const message = await harness.slack.waitFor(() => harness.slack.posted(channel).find((m) => m.text.includes('77.9')));
       expect(message.text).toBe('Ada Lovelace scored 77.9/100 for senior-backend-payments (v1)');
       const blocks = JSON.stringify(message.blocks);
-      for (const row of ['82.0* · Financial Systems Design · weight 0.30', '70.0* · FastAPI', 'scored with v1', 'https://interviews.example.com/r/int_first']) {
+      for (const row of [
+        '82.0* · Financial Systems Design · weight 0.30',
+        '70.0* · FastAPI',
+        'scored with v1',
+        'https://interviews.example.com/r/int_first',
+      ]) {
         expect(blocks).toContain(row);
       }
-      expect(message.metadata).toEqual({ event_type: 'panelist_delivery', event_payload: { delivery_id: (await delivery('int_first', channel))!.id } });
+      expect(message.metadata).toEqual({
+        event_type: 'panelist_delivery',
+        event_payload: { delivery_id: (await delivery('int_first', channel))!.id },
+      });
     }
   });
 
@@ -62,7 +70,9 @@ describe('a completed interview becomes one message in every following channel',
     await harness.slack.waitFor(() => harness.slack.posted('CDUP').length > 0);
     await waitForSettledDeliveries(async (text, values) => (await sql.query(text, values)).rows, "d.subject_id = 'int_storm'", []);
     expect(harness.slack.posted('CDUP')).toHaveLength(1);
-    expect((await sql.query("SELECT count(*) FROM delivery WHERE subject_id = 'int_storm' AND channel_id = 'CDUP'")).rows[0].count).toBe('1');
+    expect((await sql.query("SELECT count(*) FROM delivery WHERE subject_id = 'int_storm' AND channel_id = 'CDUP'")).rows[0].count).toBe(
+      '1',
+    );
   });
 
   it('updates the posted message in place on a rescore, in every channel', async () => {
@@ -115,7 +125,11 @@ describe('talking to a Slack that misbehaves', () => {
 
   it('dead-letters a delivery after its last attempt, lists it, and retries it on request', async () => {
     await subscribe('CDEAD');
-    harness.slack.failIn('CDEAD', 'chat.postMessage', ...Array.from({ length: 3 }, () => ({ kind: 'error' as const, error: 'internal_error' })));
+    harness.slack.failIn(
+      'CDEAD',
+      'chat.postMessage',
+      ...Array.from({ length: 3 }, () => ({ kind: 'error' as const, error: 'internal_error' })),
+    );
     await harness.webhook(completed({ interviewId: 'int_dead' }));
     await waitUntil(async () => (await delivery('int_dead', 'CDEAD'))?.status === 'failed');
     const dead = (await delivery('int_dead', 'CDEAD'))!;

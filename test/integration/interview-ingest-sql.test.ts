@@ -50,7 +50,12 @@ describe('rollups kept by the ingest equal a full recount of the interviews', ()
       Array.from({ length: 16 }, async (_, i) => {
         const interviewId = `ru_many_${i}`;
         await send([
-          completed({ interviewId, sequence: 3, completedAt: `2026-11-23T17:${String(10 + i).padStart(2, '0')}:00Z`, scores: scoresOf(60 + i) }),
+          completed({
+            interviewId,
+            sequence: 3,
+            completedAt: `2026-11-23T17:${String(10 + i).padStart(2, '0')}:00Z`,
+            scores: scoresOf(60 + i),
+          }),
           rescored({ interviewId, sequence: 4, scores: scoresOf(40 + i) }),
         ]);
       }),
@@ -62,8 +67,13 @@ describe('rollups kept by the ingest equal a full recount of the interviews', ()
   });
 
   it('keeps the candidate, report link and completion when a rescore replaces the scores', async () => {
-    await send([completed({ interviewId: 'ru_keep', sequence: 3 }), rescored({ interviewId: 'ru_keep', sequence: 4, scores: scoresOf(80) })]);
-    const row = await sql.query("SELECT candidate_name, candidate_email, report_url, completed_at, rescored, overall_milli FROM interview WHERE id = 'ru_keep'");
+    await send([
+      completed({ interviewId: 'ru_keep', sequence: 3 }),
+      rescored({ interviewId: 'ru_keep', sequence: 4, scores: scoresOf(80) }),
+    ]);
+    const row = await sql.query(
+      "SELECT candidate_name, candidate_email, report_url, completed_at, rescored, overall_milli FROM interview WHERE id = 'ru_keep'",
+    );
     expect(row.rows[0]).toEqual({
       candidate_name: 'Ada Lovelace',
       candidate_email: 'ada@example.com',
@@ -72,7 +82,9 @@ describe('rollups kept by the ingest equal a full recount of the interviews', ()
       rescored: true,
       overall_milli: 80000,
     });
-    const scores = await sql.query("SELECT competency_id, score_tenths, rationale FROM interview_score WHERE interview_id = 'ru_keep' ORDER BY competency_id");
+    const scores = await sql.query(
+      "SELECT competency_id, score_tenths, rationale FROM interview_score WHERE interview_id = 'ru_keep' ORDER BY competency_id",
+    );
     expect(scores.rows).toHaveLength(EXAMPLE_SCORES.length);
     expect(scores.rows.every((s) => s.score_tenths === 800)).toBe(true);
     expect(scores.rows.find((s) => s.competency_id === 'financial_systems_design').rationale).toBe(EXAMPLE_SCORES[0]!.rationale);

@@ -59,7 +59,9 @@ describe('POST /webhooks/interviews answers as the contract says', () => {
     ]) {
       const answer = await harness.webhook(undefined, { raw });
       expect(answer.status).toBe(400);
-      expect(answer.body.issues).toEqual([{ path: expect.stringMatching(/^(data\.candidate\.name|extra)$/), message: expect.stringContaining('cannot be stored') }]);
+      expect(answer.body.issues).toEqual([
+        { path: expect.stringMatching(/^(data\.candidate\.name|extra)$/), message: expect.stringContaining('cannot be stored') },
+      ]);
     }
     expect(await count('interview_event')).toBe(before);
   });
@@ -108,7 +110,9 @@ describe('POST /webhooks/interviews answers as the contract says', () => {
     await sql.end();
     try {
       await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+        database,
+      ]);
       const event = completed();
       const down = await harness.webhook(event);
       expect(down.status).toBe(503);

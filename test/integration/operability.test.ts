@@ -50,7 +50,11 @@ describe('GET /metrics and the ops channel', () => {
 
     // the send is counted once it is recorded, just after Slack answers: wait for the count, not the post
     let text = await metrics();
-    for (let tries = 0; tries < 200 && (value(text, 'panelist_delivery_attempts_total{platform="slack",result="sent"}') ?? 0) < 2; tries += 1) {
+    for (
+      let tries = 0;
+      tries < 200 && (value(text, 'panelist_delivery_attempts_total{platform="slack",result="sent"}') ?? 0) < 2;
+      tries += 1
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 25));
       text = await metrics();
     }

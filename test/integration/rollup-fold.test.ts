@@ -78,12 +78,17 @@ describe('folding the shards of closed rollup buckets', () => {
       ]),
     );
     const quitters = idsOverShards('fold_quit', 1);
-    await send(quitters.flatMap((interviewId) => [started({ interviewId }), abandoned({ interviewId, abandonedAt: '2026-11-20T12:03:00Z' })]));
+    await send(
+      quitters.flatMap((interviewId) => [started({ interviewId }), abandoned({ interviewId, abandonedAt: '2026-11-20T12:03:00Z' })]),
+    );
     // abandoned, then completed: +1 then −1 abandoned in 13:00, an all-zero row in shard 0 and in shard 3
     const zeroIds = idsOverShards('fold_zero', 1);
     const [zeroInShard0, zeroInShard3] = [zeroIds[0]!, zeroIds[3]!];
     for (const interviewId of [zeroInShard0, zeroInShard3]) {
-      await send([abandoned({ interviewId, abandonedAt: '2026-11-20T13:05:00Z' }), completed({ interviewId, completedAt: '2026-11-20T10:07:00Z' })]);
+      await send([
+        abandoned({ interviewId, abandonedAt: '2026-11-20T13:05:00Z' }),
+        completed({ interviewId, completedAt: '2026-11-20T10:07:00Z' }),
+      ]);
     }
     const open = idsOverShards('fold_open', 1);
     await send(open.map((interviewId, i) => completed({ interviewId, startedAt: ago(20), completedAt: ago(3), scores: scoresOf(60 + i) })));
@@ -129,7 +134,10 @@ describe('folding the shards of closed rollup buckets', () => {
     expect(await unfoldedClosedRows()).toBe(0);
 
     // shard 5 writes into its own (deleted) row again, shard 0 into the folded total
-    await send([rescored({ interviewId: ids[5]!, sequence: 4, scores: scoresOf(95) }), rescored({ interviewId: ids[0]!, sequence: 4, scores: scoresOf(12) })]);
+    await send([
+      rescored({ interviewId: ids[5]!, sequence: 4, scores: scoresOf(95) }),
+      rescored({ interviewId: ids[0]!, sequence: 4, scores: scoresOf(12) }),
+    ]);
     const [late] = idsOverShards('fold_late', 1).slice(6);
     await send([completed({ interviewId: late!, completedAt: '2026-11-21T08:10:00Z', scores: scoresOf(71) })]);
     const shards = await sql.query(`SELECT DISTINCT shard FROM competency_rollup WHERE bucket = '2026-11-21T08:00:00Z' ORDER BY shard`);
@@ -147,7 +155,9 @@ describe('folding the shards of closed rollup buckets', () => {
     const initialScores = (i: number) => EXAMPLE_SCORES.map((_, j) => 20 + ((i * 7 + j * 3) % 70));
     const scoreList = (values: number[]) => EXAMPLE_SCORES.map((s, j) => ({ ...s, score: values[j]! }));
     const seeded = idsOverShards('fold_c_seed', 2);
-    await send(seeded.map((interviewId, i) => completed({ interviewId, completedAt: completedAt(i), scores: scoreList(initialScores(i)) })));
+    await send(
+      seeded.map((interviewId, i) => completed({ interviewId, completedAt: completedAt(i), scores: scoreList(initialScores(i)) })),
+    );
     await foldAll();
 
     // Rescores that change one, two or all five scores: the ingest locks different subsets of a
@@ -157,7 +167,8 @@ describe('folding the shards of closed rollup buckets', () => {
     const statuses: number[] = [];
     const lane = async (interviewId: string, i: number, isNew: boolean) => {
       const values = initialScores(i);
-      if (isNew) statuses.push((await harness.webhook(completed({ interviewId, completedAt: completedAt(i), scores: scoreList(values) }))).status);
+      if (isNew)
+        statuses.push((await harness.webhook(completed({ interviewId, completedAt: completedAt(i), scores: scoreList(values) }))).status);
       for (const [k, indexes] of changed.entries()) {
         for (const j of indexes) values[j] = 5 + ((values[j]! + 37) % 95);
         statuses.push((await harness.webhook(rescored({ interviewId, sequence: 4 + k, scores: scoreList(values) }))).status);
@@ -165,7 +176,9 @@ describe('folding the shards of closed rollup buckets', () => {
     };
     // Each update of a rollup row sleeps 5 ms holding that row's lock, so an ingest statement holds
     // part of a bucket's rows for a while: a fold taking rows in another order would deadlock here.
-    await sql.query(`CREATE FUNCTION slow_rollup_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.005); RETURN NEW; END $$`);
+    await sql.query(
+      `CREATE FUNCTION slow_rollup_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.005); RETURN NEW; END $$`,
+    );
     for (const table of ['interview_rollup', 'competency_rollup']) {
       await sql.query(`CREATE TRIGGER slow_update BEFORE UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION slow_rollup_update()`);
     }
@@ -214,9 +227,12 @@ describe("the app's sweep", () => {
     await db.connect();
     try {
       const ids = idsOverShards('fold_app', 1);
-      for (const interviewId of ids) expect((await app.webhook(completed({ interviewId, completedAt: '2026-11-19T16:40:00Z' }))).status).toBe(202);
+      for (const interviewId of ids)
+        expect((await app.webhook(completed({ interviewId, completedAt: '2026-11-19T16:40:00Z' }))).status).toBe(202);
       const shards = async () =>
-        (await db.query(`SELECT DISTINCT shard FROM competency_rollup WHERE bucket = '2026-11-19T16:30:00Z' ORDER BY shard`)).rows.map((r) => r.shard);
+        (await db.query(`SELECT DISTINCT shard FROM competency_rollup WHERE bucket = '2026-11-19T16:30:00Z' ORDER BY shard`)).rows.map(
+          (r) => r.shard,
+        );
       expect(await eventually(async () => ((await shards()).length === 1 ? shards() : undefined), 15_000)).toEqual([0]);
       expect(await storedTotals(db, DEMO_SPEC_ID)).toEqual(await recountedTotals(db, DEMO_SPEC_ID));
     } finally {

@@ -30,7 +30,9 @@ async function subscribe(channelId: string, user = ADMIN, teamId = 'T1', what = 
 }
 
 async function subscriptions(channelId: string): Promise<{ paused_reason: string | null; paused: boolean }[]> {
-  const { rows } = await sql.query(`SELECT paused_reason, paused_at IS NOT NULL AS paused FROM subscription WHERE channel_id = $1`, [channelId]);
+  const { rows } = await sql.query(`SELECT paused_reason, paused_at IS NOT NULL AS paused FROM subscription WHERE channel_id = $1`, [
+    channelId,
+  ]);
   return rows;
 }
 
@@ -77,7 +79,9 @@ describe('the bot leaves a channel, and is invited back', () => {
   });
 
   it('member_joined_channel for the bot resumes the channel and sends what was held', async () => {
-    expect(await send({ type: 'member_joined_channel', user: 'UBOT', channel: 'CLEFT', channel_type: 'C', team: 'T1', inviter: ADMIN.id })).toBe(200);
+    expect(
+      await send({ type: 'member_joined_channel', user: 'UBOT', channel: 'CLEFT', channel_type: 'C', team: 'T1', inviter: ADMIN.id }),
+    ).toBe(200);
     const message = await harness.slack.waitFor(() => harness.slack.posted('CLEFT')[0]);
     expect(message.metadata?.event_type).toBe('panelist_delivery');
     expect(await subscriptions('CLEFT')).toEqual([{ paused: false, paused_reason: null }]);
@@ -119,7 +123,14 @@ describe.each([
        FROM subscription WHERE channel_id = $1 LIMIT 1`,
       [channel],
     );
-    expect(await send({ type, channel, ...(type.endsWith('archive') ? { user: MEMBER.id } : {}), ...(type.endsWith('left') ? { actor_id: MEMBER.id } : {}) })).toBe(200);
+    expect(
+      await send({
+        type,
+        channel,
+        ...(type.endsWith('archive') ? { user: MEMBER.id } : {}),
+        ...(type.endsWith('left') ? { actor_id: MEMBER.id } : {}),
+      }),
+    ).toBe(200);
     await waitUntil(async () => (await subscriptions(channel)).every((s) => s.paused), 'the subscriptions to pause');
     expect(await subscriptions(channel)).toEqual([
       { paused: true, paused_reason: reason },

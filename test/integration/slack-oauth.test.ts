@@ -73,9 +73,7 @@ describe('installing Panelist into a workspace', () => {
     const location = new URL(response.headers.get('location')!);
     expect(`${location.origin}${location.pathname}`).toBe('https://slack.com/oauth/v2/authorize');
     expect(location.searchParams.get('client_id')).toBe('123.456');
-    expect(location.searchParams.get('scope')!.split(',')).toEqual(
-      expect.arrayContaining(['commands', 'chat:write', 'users:read']),
-    );
+    expect(location.searchParams.get('scope')!.split(',')).toEqual(expect.arrayContaining(['commands', 'chat:write', 'users:read']));
     const state = location.searchParams.get('state');
     expect(state).toBeTruthy();
 
@@ -112,7 +110,9 @@ describe('installing Panelist into a workspace', () => {
     expect(page).toContain('slack://app?team=T2&amp;id=A0PANELIST');
     expect(page).not.toContain(TEAM2_TOKEN);
     // the state is single-use: the cookie is cleared
-    expect(response.headers.get('set-cookie')).toBe('slack-app-oauth-state=deleted; Secure; HttpOnly; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT');
+    expect(response.headers.get('set-cookie')).toBe(
+      'slack-app-oauth-state=deleted; Secure; HttpOnly; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT',
+    );
 
     const [exchange] = harness.slack.callsTo('oauth.v2.access');
     expect(exchange?.args).toMatchObject({ code: 'abc', client_id: '123.456', client_secret: 'client-secret' });
@@ -193,7 +193,10 @@ describe('uninstalling', () => {
 
     // Slack retries events: a second delivery is harmless
     expect((await postEvent({ ...event })).status).toBe(200);
-    await waitUntil(async () => (await platformEventsHandled(harness.metricsUrl, 'app_uninstalled', 'applied')) === 2, 'the retry to be handled');
+    await waitUntil(
+      async () => (await platformEventsHandled(harness.metricsUrl, 'app_uninstalled', 'applied')) === 2,
+      'the retry to be handled',
+    );
 
     const sent = await harness.spec('list', ADMIN, { teamId: 'T2' });
     expect(sent.ack.status).toBeLessThan(500);
@@ -235,7 +238,10 @@ describe('uninstalling', () => {
       authorizations: [{ enterprise_id: null, team_id: 'T2', user_id: 'UBOT2', is_bot: true, is_enterprise_install: false }],
     };
     expect((await postEvent(late)).status).toBe(200);
-    await waitUntil(async () => (await platformEventsHandled(harness.metricsUrl, 'app_uninstalled', 'stale')) === 1, 'the late event to be handled');
+    await waitUntil(
+      async () => (await platformEventsHandled(harness.metricsUrl, 'app_uninstalled', 'stale')) === 1,
+      'the late event to be handled',
+    );
     expect(await installationRow('T2')).toBeDefined();
     expect((await (await harness.spec('list', ADMIN, { teamId: 'T2' })).reply()).text).not.toContain('not installed');
   });

@@ -25,7 +25,16 @@ describe('/spec help and mistakes are answered in the acknowledgement', () => {
     const body = sent.ack.json() as { response_type: string; text: string };
     expect(body.response_type).toBe('ephemeral');
     // Placeholders are escaped, code spans included: a raw <spec> is a link to Slack.
-    for (const usage of ['`/spec list`', '`/spec show &lt;spec&gt;`', '`/spec edit &lt;spec&gt;`', '/spec weights', '/spec history', '/spec revert', '`/spec grant @user &lt;spec|all&gt;`', '/spec revoke @user']) {
+    for (const usage of [
+      '`/spec list`',
+      '`/spec show &lt;spec&gt;`',
+      '`/spec edit &lt;spec&gt;`',
+      '/spec weights',
+      '/spec history',
+      '/spec revert',
+      '`/spec grant @user &lt;spec|all&gt;`',
+      '/spec revoke @user',
+    ]) {
       expect(body.text).toContain(usage);
     }
     expect(body.text).not.toMatch(/<(spec|version|competency)/);
@@ -141,7 +150,9 @@ describe('changing weights, history and revert', () => {
 
   it('saves a balanced change as a new version, whatever the notation', async () => {
     const reply = await answer(`weights ${SPEC} financial_systems_design=35% fastapi_kafka_systems=.05`);
-    expect(reply.text).toContain('Saved *v2* of `senior-backend-payments`: financial_systems_design 0.30 → 0.35; fastapi_kafka_systems 0.10 → 0.05');
+    expect(reply.text).toContain(
+      'Saved *v2* of `senior-backend-payments`: financial_systems_design 0.30 → 0.35; fastapi_kafka_systems 0.10 → 0.05',
+    );
     expect(replyText(await answer(`show ${SPEC}`))).toContain('*v2* by <@UADMIN>');
   });
 
@@ -165,15 +176,23 @@ describe('permissions', () => {
     const refused = await answer(`weights ${SPEC} financial_systems_design=0.25 production_ownership=0.20`, MEMBER);
     expect(refused.text).toContain('You can read `senior-backend-payments` but not change it');
 
-    expect((await answer('grant <@UMEMBER|bob> senior-backend-payments', MEMBER)).text).toContain('Only workspace admins and owners can grant');
-    expect((await answer('grant <@UMEMBER|bob> senior-backend-payments')).text).toContain('<@UMEMBER> can now edit `senior-backend-payments`');
+    expect((await answer('grant <@UMEMBER|bob> senior-backend-payments', MEMBER)).text).toContain(
+      'Only workspace admins and owners can grant',
+    );
+    expect((await answer('grant <@UMEMBER|bob> senior-backend-payments')).text).toContain(
+      '<@UMEMBER> can now edit `senior-backend-payments`',
+    );
 
     const saved = await answer(`weights ${SPEC} financial_systems_design=0.25 production_ownership=0.20`, MEMBER);
     expect(saved.text).toContain('Saved *v4*');
-    expect((await answer(`weights ${SPEC} financial_systems_design=0.30 production_ownership=0.15`, OTHER)).text).toContain('not change it');
+    expect((await answer(`weights ${SPEC} financial_systems_design=0.30 production_ownership=0.15`, OTHER)).text).toContain(
+      'not change it',
+    );
 
     expect((await answer('revoke <@UMEMBER|bob> senior-backend-payments')).text).toContain('can no longer edit');
-    expect((await answer(`weights ${SPEC} financial_systems_design=0.30 production_ownership=0.15`, MEMBER)).text).toContain('not change it');
+    expect((await answer(`weights ${SPEC} financial_systems_design=0.30 production_ownership=0.15`, MEMBER)).text).toContain(
+      'not change it',
+    );
   });
 
   it('refuses a grant to a user Slack does not know', async () => {

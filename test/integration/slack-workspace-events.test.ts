@@ -32,7 +32,10 @@ async function install(): Promise<void> {
   const start = await fetch(`${harness.baseUrl}/slack/install`, { redirect: 'manual' });
   const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
   const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const done = await fetch(`${harness.baseUrl}/slack/oauth_redirect?code=abc&state=${encodeURIComponent(state)}`, { redirect: 'manual', headers: { cookie } });
+  const done = await fetch(`${harness.baseUrl}/slack/oauth_redirect?code=abc&state=${encodeURIComponent(state)}`, {
+    redirect: 'manual',
+    headers: { cookie },
+  });
   expect(done.status).toBe(200);
 }
 
@@ -60,7 +63,9 @@ describe('a workspace loses its token and installs again', () => {
     // a result posted with the first token, so the sender has a client for it
     expect((await harness.webhook(completed({ interviewId: 'int_before' }))).status).toBe(202);
     await harness.slack.waitFor(() => harness.slack.posted('CHIRE')[0]);
-    expect(harness.slack.callsTo('chat.postMessage').find((call) => call.args.channel === 'CHIRE')?.headers.authorization).toBe(`Bearer ${FIRST_TOKEN}`);
+    expect(harness.slack.callsTo('chat.postMessage').find((call) => call.args.channel === 'CHIRE')?.headers.authorization).toBe(
+      `Bearer ${FIRST_TOKEN}`,
+    );
   });
 
   it('a revoked bot token removes the installation and pauses the workspace; results wait', async () => {
@@ -75,7 +80,10 @@ describe('a workspace loses its token and installs again', () => {
 
     // app_uninstalled follows tokens_revoked in Slack; handled the same, harmlessly
     expect(await send({ type: 'app_uninstalled' })).toBe(200);
-    await waitUntil(async () => (await platformEventsHandled(harness.metricsUrl, 'app_uninstalled', 'applied')) === 1, 'app_uninstalled to be handled');
+    await waitUntil(
+      async () => (await platformEventsHandled(harness.metricsUrl, 'app_uninstalled', 'applied')) === 1,
+      'app_uninstalled to be handled',
+    );
     expect((await harness.webhook(completed({ interviewId: 'int_while_uninstalled' }))).status).toBe(202);
     await waitUntil(async () => (await delivery('CHIRE', 'int_while_uninstalled'))?.status === 'paused', 'the held delivery');
     expect(harness.slack.posted('CHIRE')).toHaveLength(1);
@@ -88,7 +96,10 @@ describe('a workspace loses its token and installs again', () => {
     expect(await installed()).toBe(true);
     const message = await harness.slack.waitFor(() => harness.slack.posted('CHIRE')[1]);
     expect(message.metadata?.event_payload).toHaveProperty('delivery_id');
-    const post = harness.slack.callsTo('chat.postMessage').filter((call) => call.args.channel === 'CHIRE').at(-1);
+    const post = harness.slack
+      .callsTo('chat.postMessage')
+      .filter((call) => call.args.channel === 'CHIRE')
+      .at(-1);
     expect(post?.headers.authorization).toBe(`Bearer ${SECOND_TOKEN}`);
     expect(await subscription('CHIRE')).toEqual({ paused_reason: null });
     await waitUntil(async () => (await delivery('CHIRE', 'int_while_uninstalled'))?.status === 'sent', 'the held delivery to be sent');
@@ -98,7 +109,9 @@ describe('a workspace loses its token and installs again', () => {
   });
 
   it('inviting the bot back into the channel it left resumes it', async () => {
-    expect(await send({ type: 'member_joined_channel', user: 'UBOT2', channel: 'CGONE', channel_type: 'C', team: 'T2', inviter: ADMIN.id })).toBe(200);
+    expect(
+      await send({ type: 'member_joined_channel', user: 'UBOT2', channel: 'CGONE', channel_type: 'C', team: 'T2', inviter: ADMIN.id }),
+    ).toBe(200);
     await harness.slack.waitFor(() => harness.slack.posted('CGONE')[1]);
     expect(await subscription('CGONE')).toEqual({ paused_reason: null });
   });

@@ -213,10 +213,10 @@ describe('slugs are unique within an organization', () => {
   it('refuses a second spec with the same (organization_id, slug)', async () => {
     const error = await inRolledBackTransaction(() =>
       pgError(
-        sql.query(
-          `INSERT INTO spec (id, organization_id, slug, current_version) VALUES (gen_random_uuid(), $1, $2, 1)`,
-          [organizationId, SLUG],
-        ),
+        sql.query(`INSERT INTO spec (id, organization_id, slug, current_version) VALUES (gen_random_uuid(), $1, $2, 1)`, [
+          organizationId,
+          SLUG,
+        ]),
       ),
     );
     expect(error.code).toBe('23505'); // unique_violation
@@ -301,12 +301,16 @@ describe('optimistic concurrency through SpecService', () => {
     expect([...committed].sort((a, b) => a - b)).toEqual(Array.from({ length: committed.length }, (_, i) => i + 2));
     expect(await versionNumbers(specId)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
     expect(await currentVersion(specId)).toBe(n);
-    const audit = await sql.query(`SELECT after_version FROM audit_event WHERE spec_id = $1 AND action = 'spec.weights' ORDER BY after_version`, [
-      specId,
-    ]);
+    const audit = await sql.query(
+      `SELECT after_version FROM audit_event WHERE spec_id = $1 AND action = 'spec.weights' ORDER BY after_version`,
+      [specId],
+    );
     expect(audit.rows.map((row) => row.after_version)).toEqual(Array.from({ length: committed.length }, (_, i) => i + 2));
     // every version the database accepted is balanced (the CHECK would have refused it otherwise)
-    const { rows } = await sql.query(`SELECT bool_and(panelist_weights_balanced(competencies)) AS ok FROM spec_version WHERE spec_id = $1`, [specId]);
+    const { rows } = await sql.query(
+      `SELECT bool_and(panelist_weights_balanced(competencies)) AS ok FROM spec_version WHERE spec_id = $1`,
+      [specId],
+    );
     expect(rows[0].ok).toBe(true);
   });
 });

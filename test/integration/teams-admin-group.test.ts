@@ -32,7 +32,8 @@ const isEditCard = (reply: { body: Record<string, unknown> }) => Array.isArray(r
 
 let h: TeamsHarness;
 const cli = panelistCli(() => h.database.url);
-const checksOf = (user: FakeMember) => h.connector.graph.memberChecks.filter((r) => r.path === `/users/${user.aadObjectId}/checkMemberGroups`);
+const checksOf = (user: FakeMember) =>
+  h.connector.graph.memberChecks.filter((r) => r.path === `/users/${user.aadObjectId}/checkMemberGroups`);
 const warnings = () => h.logs.lines.filter((l) => l.level === 40 && String(l.msg).startsWith('Teams admin group check failed'));
 
 const checkCount = (result: string) => metricValue(h.metricsUrl, `panelist_teams_admin_group_checks_total{result="${result}"}`);
@@ -51,7 +52,9 @@ describe('the Entra admin group, with answers kept five minutes', () => {
 
   it('no group set: group members are not admins, and Graph is never asked', async () => {
     expect(text(await h.ask(`weights ${SPEC} financial_systems_design=0.25 production_ownership=0.20`, ALICE))).toContain('not change it');
-    expect(text(await h.ask(`weights ${SPEC} financial_systems_design=0.25 production_ownership=0.20`, FOUNDER))).toContain('not change it');
+    expect(text(await h.ask(`weights ${SPEC} financial_systems_design=0.25 production_ownership=0.20`, FOUNDER))).toContain(
+      'not change it',
+    );
     expect(h.connector.graph.memberChecks).toHaveLength(0);
     expect(await h.db.spec.findFirst({ where: { slug: SPEC }, select: { currentVersion: true } })).toEqual({ currentVersion: 1 });
   });
@@ -59,7 +62,7 @@ describe('the Entra admin group, with answers kept five minutes', () => {
   it('`admins group set` refuses what is not a group object id, in words, and writes nothing', async () => {
     const notAnId = await cli.refusal('admins', 'group', 'set', 'hiring-admins@example.com');
     expect(notAnId.message).toContain('"hiring-admins@example.com" is not a Microsoft Entra group\'s object id (a GUID');
-    expect(notAnId.message).toContain('A group\'s name or e-mail address will not do.');
+    expect(notAnId.message).toContain("A group's name or e-mail address will not do.");
     const missing = await cli.refusal('admins', 'group', 'set');
     expect(missing).toBeInstanceOf(UsageError);
     expect(missing.message).toBe('admins group set takes one group: panelist admins group set <group object id>');
@@ -72,7 +75,9 @@ describe('the Entra admin group, with answers kept five minutes', () => {
   it('`admins group set` names the group (audited once) and `admins list` shows it', async () => {
     const set = await cli.run('admins', 'group', 'set', GROUP.toUpperCase());
     expect(set[0]).toBe(`Members of Entra group ${GROUP} are now Panelist admins of "default" in Teams.`);
-    expect(set[1]).toContain('the app registration needs the User.Read.All and GroupMember.Read.All application permissions, with admin consent.');
+    expect(set[1]).toContain(
+      'the app registration needs the User.Read.All and GroupMember.Read.All application permissions, with admin consent.',
+    );
     expect(await cli.run('admins', 'group', 'set', GROUP)).toEqual([`${GROUP} is already the admin group of "default"; nothing changed.`]);
     const audit = await h.db.auditEvent.findMany({ where: { action: 'admin.group.set' } });
     expect(audit).toHaveLength(1);
@@ -84,9 +89,17 @@ describe('the Entra admin group, with answers kept five minutes', () => {
 
   it('`admins group set` with another group replaces it, and the audit says which it replaced', async () => {
     const other = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
-    expect(await cli.run('admins', 'group', 'set', other)).toContain(`Members of Entra group ${other} are now Panelist admins of "default" in Teams (instead of ${GROUP}'s).`);
-    expect(await cli.run('admins', 'group', 'set', GROUP)).toContain(`Members of Entra group ${GROUP} are now Panelist admins of "default" in Teams (instead of ${other}'s).`);
-    const audit = await h.db.auditEvent.findMany({ where: { action: 'admin.group.set' }, orderBy: { id: 'asc' }, select: { detail: true } });
+    expect(await cli.run('admins', 'group', 'set', other)).toContain(
+      `Members of Entra group ${other} are now Panelist admins of "default" in Teams (instead of ${GROUP}'s).`,
+    );
+    expect(await cli.run('admins', 'group', 'set', GROUP)).toContain(
+      `Members of Entra group ${GROUP} are now Panelist admins of "default" in Teams (instead of ${other}'s).`,
+    );
+    const audit = await h.db.auditEvent.findMany({
+      where: { action: 'admin.group.set' },
+      orderBy: { id: 'asc' },
+      select: { detail: true },
+    });
     expect(audit.map((a) => a.detail)).toEqual([
       expect.objectContaining({ groupId: GROUP, previous: null }),
       expect.objectContaining({ groupId: other, previous: GROUP }),
@@ -120,7 +133,9 @@ describe('the Entra admin group, with answers kept five minutes', () => {
 
   it('named admins never wait on Graph, and following a spec needs no check', async () => {
     h.connector.graph.faults.push(503);
-    expect(text(await h.ask(`weights ${SPEC} financial_systems_design=0.30 production_ownership=0.15`, OWNER))).toContain('✅ Saved **v3**');
+    expect(text(await h.ask(`weights ${SPEC} financial_systems_design=0.30 production_ownership=0.15`, OWNER))).toContain(
+      '✅ Saved **v3**',
+    );
     expect(text(await h.ask(`subscribe ${SPEC}`, CAROL))).toContain('✅ This conversation now follows');
     expect(checksOf(CAROL)).toHaveLength(0);
     // nobody asked Graph: the queued fault is still there
@@ -140,16 +155,22 @@ describe('the Entra admin group, with answers kept five minutes', () => {
     h.connector.graph.faults.push(403);
     const refused = await h.ask(`weights ${SPEC} financial_systems_design=0.25 production_ownership=0.20`, DANA);
     expect(text(refused)).toContain(`You can read **${SPEC}** but not change it. A Panelist admin can let you: **grant @you ${SPEC}**.`);
-    expect(text(refused)).toContain('Panelist could not check with Microsoft Entra just now whether you are in its admin group; if you are, try again in a few minutes');
+    expect(text(refused)).toContain(
+      'Panelist could not check with Microsoft Entra just now whether you are in its admin group; if you are, try again in a few minutes',
+    );
     expect(await checkCount('refused')).toBe(1);
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]).toMatchObject({ groupId: GROUP, result: 'refused' });
     expect(String(warnings()[0]!.reason)).toContain('HTTP 403');
-    expect(String(warnings()[0]!.reason)).toContain('give the app registration the User.Read.All and GroupMember.Read.All application permissions and grant admin consent');
+    expect(String(warnings()[0]!.reason)).toContain(
+      'give the app registration the User.Read.All and GroupMember.Read.All application permissions and grant admin consent',
+    );
 
     h.connector.graph.faults.push(503);
     const failed = await h.ask(`grant <at>Bob Member</at> all`, DANA, { entities: [MENTION_BOB] });
-    expect(text(failed)).toContain('Only Panelist admins (whoever runs Panelist names them) can grant edit rights. Panelist could not check with Microsoft Entra');
+    expect(text(failed)).toContain(
+      'Only Panelist admins (whoever runs Panelist names them) can grant edit rights. Panelist could not check with Microsoft Entra',
+    );
     expect(await checkCount('unavailable')).toBe(1);
     // once per tenant every few minutes, at warn: an alert on errors is not flooded
     expect(warnings()).toHaveLength(1);
@@ -163,9 +184,13 @@ describe('the Entra admin group, with answers kept five minutes', () => {
 
   it('`admins group clear` ends the group at once (audited), with no Graph call', async () => {
     const checksBefore = h.connector.graph.memberChecks.length;
-    expect(await cli.run('admins', 'group', 'clear')).toEqual([`Members of Entra group ${GROUP} are no longer Panelist admins of "default" from their next command; named admins stay.`]);
+    expect(await cli.run('admins', 'group', 'clear')).toEqual([
+      `Members of Entra group ${GROUP} are no longer Panelist admins of "default" from their next command; named admins stay.`,
+    ]);
     expect(await cli.run('admins', 'group', 'clear')).toEqual(['"default" had no admin group; nothing changed.']);
-    expect(await h.db.auditEvent.findMany({ where: { action: 'admin.group.clear' }, select: { detail: true } })).toEqual([{ detail: expect.objectContaining({ groupId: GROUP }) }]);
+    expect(await h.db.auditEvent.findMany({ where: { action: 'admin.group.clear' }, select: { detail: true } })).toEqual([
+      { detail: expect.objectContaining({ groupId: GROUP }) },
+    ]);
     expect(text(await h.ask(`edit ${SPEC}`, DANA))).toContain('not change it');
     expect(h.connector.graph.memberChecks).toHaveLength(checksBefore);
     expect((await cli.run('admins', 'list')).some((line) => line.startsWith('teams group'))).toBe(false);

@@ -9,7 +9,12 @@ import { MEMBER, OWNER, TeamsHarness } from '../support/teams-harness';
  */
 
 /** Created a team of her own, so the roster calls her its owner; nobody named her. */
-const FOUNDER: FakeMember = { id: '29:founder', aadObjectId: '5b0c1f7e-2d4a-4e8e-9a51-7c3f0e6d9b21', name: 'Fay Founder', userRole: 'owner' };
+const FOUNDER: FakeMember = {
+  id: '29:founder',
+  aadObjectId: '5b0c1f7e-2d4a-4e8e-9a51-7c3f0e6d9b21',
+  name: 'Fay Founder',
+  userRole: 'owner',
+};
 const SPEC = 'senior-backend-payments';
 const MENTION_BOB = { type: 'mention', text: '<at>Bob Member</at>', mentioned: { id: MEMBER.id, name: MEMBER.name } };
 
@@ -42,8 +47,12 @@ describe('Teams admins are named, not inferred from team ownership', () => {
   });
 
   it('`admins add` names her (audited), and her next command may edit and grant', async () => {
-    expect(await panelist('admins', 'add', 'teams', FOUNDER.aadObjectId)).toEqual([`${FOUNDER.aadObjectId} is now a Panelist admin of "default" in Teams.`]);
-    expect(await panelist('admins', 'add', 'teams', FOUNDER.aadObjectId)).toEqual([`${FOUNDER.aadObjectId} was already a Panelist admin of "default"; nothing changed.`]);
+    expect(await panelist('admins', 'add', 'teams', FOUNDER.aadObjectId)).toEqual([
+      `${FOUNDER.aadObjectId} is now a Panelist admin of "default" in Teams.`,
+    ]);
+    expect(await panelist('admins', 'add', 'teams', FOUNDER.aadObjectId)).toEqual([
+      `${FOUNDER.aadObjectId} was already a Panelist admin of "default"; nothing changed.`,
+    ]);
     expect((await adminRows()).map((r) => r.userId)).toEqual([OWNER.aadObjectId, FOUNDER.aadObjectId]);
     const audit = await h.db.auditEvent.findMany({ where: { action: 'admin.add' } });
     expect(audit).toHaveLength(1);
@@ -65,7 +74,9 @@ describe('Teams admins are named, not inferred from team ownership', () => {
     expect(await panelist('admins', 'remove', 'teams', FOUNDER.aadObjectId)).toEqual([
       `${FOUNDER.aadObjectId} is no longer a Panelist admin of "default"; they keep any grants they were given.`,
     ]);
-    expect(await panelist('admins', 'remove', 'teams', FOUNDER.aadObjectId)).toEqual([`${FOUNDER.aadObjectId} was not a Panelist admin of "default"; nothing changed.`]);
+    expect(await panelist('admins', 'remove', 'teams', FOUNDER.aadObjectId)).toEqual([
+      `${FOUNDER.aadObjectId} was not a Panelist admin of "default"; nothing changed.`,
+    ]);
     expect(await h.db.auditEvent.count({ where: { action: 'admin.remove' } })).toBe(1);
     const edit = await h.ask(`weights ${SPEC} financial_systems_design=0.30 production_ownership=0.15`, FOUNDER);
     expect(edit.body.text).toContain('not change it');

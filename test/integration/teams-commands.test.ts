@@ -50,7 +50,10 @@ describe('Teams commands, through POST /api/messages and the fake Bot Connector'
     // the thread h.ask writes in, so an answer to the unaddressed messages would land beside its own
     const conversation = `${channel};messageid=1700000000000`;
     const bob = { type: 'mention', text: '<at>Bob Member</at>', mentioned: { id: MEMBER.id, name: MEMBER.name } };
-    for (const [text, entities] of [['lunch anyone?', []], ['<at>Bob Member</at> list please', [bob]]] as const) {
+    for (const [text, entities] of [
+      ['lunch anyone?', []],
+      ['<at>Bob Member</at> list please', [bob]],
+    ] as const) {
       const sent = await h.activity({
         type: 'message',
         id: `chatter-${text.length}`,
@@ -113,12 +116,21 @@ describe('Teams commands, through POST /api/messages and the fake Bot Connector'
       channelData: { tenant: { id: 'tenant-1' }, team: { id: TEAM_ID, name: 'Hiring' }, eventType: 'teamMemberAdded' },
     };
     expect((await h.activity({ ...base, type: 'conversationUpdate', membersAdded: [{ id: base.recipient.id }] })).status).toBe(200);
-    const rows = await h.db.$queryRaw<{ conversation_id: string; removed_at: Date | null }[]>`SELECT conversation_id, removed_at FROM teams_conversation ORDER BY conversation_id`;
+    const rows = await h.db.$queryRaw<
+      { conversation_id: string; removed_at: Date | null }[]
+    >`SELECT conversation_id, removed_at FROM teams_conversation ORDER BY conversation_id`;
     expect(rows.find((r) => r.conversation_id === TEAM_ID)?.removed_at).toBeNull();
     // the channel where commands were typed was recorded too (same team)
     expect(rows.find((r) => r.conversation_id === CHANNEL_ID)).toBeDefined();
-    await h.activity({ ...base, type: 'conversationUpdate', membersRemoved: [{ id: base.recipient.id }], channelData: { ...base.channelData, eventType: 'teamMemberRemoved' } });
-    const after = await h.db.$queryRaw<{ conversation_id: string; removed_at: Date | null }[]>`SELECT conversation_id, removed_at FROM teams_conversation`;
+    await h.activity({
+      ...base,
+      type: 'conversationUpdate',
+      membersRemoved: [{ id: base.recipient.id }],
+      channelData: { ...base.channelData, eventType: 'teamMemberRemoved' },
+    });
+    const after = await h.db.$queryRaw<
+      { conversation_id: string; removed_at: Date | null }[]
+    >`SELECT conversation_id, removed_at FROM teams_conversation`;
     expect(after.every((r) => r.removed_at !== null || !r.conversation_id.startsWith('19:'))).toBe(true);
   });
 });

@@ -42,7 +42,10 @@ describe('interview results in Teams, through the one delivery pipeline', () => 
     await h.ask('subscribe senior-backend-payments', undefined, { conversationId: channel('flaky') });
     h.connector.fail({ status: 429, retryAfter: 1 }, { status: 412, code: 'PreconditionFailed' });
     await h.webhook(completed({ interviewId: 'int_flaky' }));
-    const posted = await h.connector.waitFor(() => h.connector.in(channel('flaky')).find((a) => activityText(a).includes('int_flaky')), 10_000);
+    const posted = await h.connector.waitFor(
+      () => h.connector.in(channel('flaky')).find((a) => activityText(a).includes('int_flaky')),
+      10_000,
+    );
     expect(posted).toBeDefined();
     expect(h.connector.in(channel('flaky')).filter((a) => activityText(a).includes('int_flaky'))).toHaveLength(1);
   });
@@ -75,9 +78,14 @@ describe('weekly digests in Teams', () => {
     const again = await h.digests.claimDue(at, { onlyDue: false });
     expect(first.length).toBeGreaterThanOrEqual(1);
     expect(again).toHaveLength(0);
-    const digest = await h.connector.waitFor(() => h.connector.in(channel('digest')).find((a) => activityText(a).includes('Weekly digest')), 10_000);
+    const digest = await h.connector.waitFor(
+      () => h.connector.in(channel('digest')).find((a) => activityText(a).includes('Weekly digest')),
+      10_000,
+    );
     expect(activityText(digest)).toContain('77.9');
-    await waitForSettledDeliveries((text, values) => h.db.$queryRawUnsafe(text, ...values), "d.kind = 'digest' AND d.channel_id = $1", [channel('digest')]);
+    await waitForSettledDeliveries((text, values) => h.db.$queryRawUnsafe(text, ...values), "d.kind = 'digest' AND d.channel_id = $1", [
+      channel('digest'),
+    ]);
     expect(h.connector.in(channel('digest')).filter((a) => activityText(a).includes('Weekly digest'))).toHaveLength(1);
   });
 });

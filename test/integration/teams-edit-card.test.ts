@@ -37,7 +37,9 @@ describe('edit as an Adaptive Card form', () => {
   it('shows errors next to the fields, then saves; a stale form is refused naming who changed it', async () => {
     const form = formOf(await h.ask('edit senior-backend-payments'));
     const values = inputs(form);
-    expect(Object.keys(values)).toEqual(expect.arrayContaining(['title', 'c_r0_name', 'c_r0_id', 'c_r0_weight', 'c_r0_definition', 'note']));
+    expect(Object.keys(values)).toEqual(
+      expect.arrayContaining(['title', 'c_r0_name', 'c_r0_id', 'c_r0_weight', 'c_r0_definition', 'note']),
+    );
 
     const wrong = await h.cardAction('panelist.edit.save', { ...save(form), ...values, c_r0_weight: '0.333', c_r1_id: 'Bad Id' });
     expect(wrong.status).toBe(200);
@@ -54,7 +56,13 @@ describe('edit as an Adaptive Card form', () => {
     const removeAction = JSON.stringify(added.value).includes('"remove":"r5"');
     expect(removeAction).toBe(true);
 
-    const ok = await h.cardAction('panelist.edit.save', { ...save(form), ...values, c_r0_weight: '0.25', c_r3_weight: '20%', note: 'more ownership' });
+    const ok = await h.cardAction('panelist.edit.save', {
+      ...save(form),
+      ...values,
+      c_r0_weight: '0.25',
+      c_r3_weight: '20%',
+      note: 'more ownership',
+    });
     expect(JSON.stringify(ok.body)).toContain('Saved **v2** of **senior-backend-payments**');
     const version = await h.db.specVersion.findFirst({ where: { number: 2 } });
     expect(version).toMatchObject({ authorPlatform: 'teams', authorId: OWNER.aadObjectId, note: 'more ownership' });
@@ -69,7 +77,16 @@ describe('edit as an Adaptive Card form', () => {
 
 describe('authentication with credentials on (fake OpenID metadata and keys)', () => {
   const post = (token: string | null, body: Record<string, unknown> = {}) =>
-    h.activity({ type: 'conversationUpdate', from: { id: OWNER.id }, recipient: { id: `28:${BOT_APP_ID}` }, conversation: { id: 'c-auth', tenantId: 'tenant-1' }, ...body }, token);
+    h.activity(
+      {
+        type: 'conversationUpdate',
+        from: { id: OWNER.id },
+        recipient: { id: `28:${BOT_APP_ID}` },
+        conversation: { id: 'c-auth', tenantId: 'tenant-1' },
+        ...body,
+      },
+      token,
+    );
 
   it('accepts a correctly signed token', async () => {
     expect((await post(h.connector.sign())).status).toBe(200);

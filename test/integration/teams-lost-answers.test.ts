@@ -1,4 +1,3 @@
-
 import { enqueueDelivery } from '../../src/store/queue';
 import { EXAMPLE_SCORES, completed, rescored } from '../support/interview-events';
 import { TENANT_ID, activityText } from '../support/fake-bot-connector';
@@ -17,7 +16,8 @@ afterAll(async () => {
 });
 
 const channel = (name: string) => `19:${name}@thread.tacv2`;
-const postsOf = (conversationId: string, interviewId: string) => h.connector.in(conversationId).filter((a) => activityText(a).includes(interviewId));
+const postsOf = (conversationId: string, interviewId: string) =>
+  h.connector.in(conversationId).filter((a) => activityText(a).includes(interviewId));
 
 const settled = (interviewId: string, channelId: string) => h.deliverySettled(interviewId, channelId);
 
@@ -66,7 +66,14 @@ describe('a Teams post whose answer was lost', () => {
     // 60 newer messages (Graph lists the newest first, 50 to a page): the lost post is on page two
     const later = new Date(Date.now() + 60_000);
     for (let i = 0; i < 60; i += 1) {
-      h.connector.activities.push({ id: `chatter-${i}`, conversationId: channel('busy'), body: { type: 'message', text: `chatter ${i}` }, updates: 0, postedAt: later, modifiedAt: later });
+      h.connector.activities.push({
+        id: `chatter-${i}`,
+        conversationId: channel('busy'),
+        body: { type: 'message', text: `chatter ${i}` },
+        updates: 0,
+        postedAt: later,
+        modifiedAt: later,
+      });
     }
     h.connector.fail({ status: 502, accepted: true, conversationId: channel('busy') });
     await h.webhook(completed({ interviewId: 'int_busy_channel' }));

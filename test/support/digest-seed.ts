@@ -90,7 +90,14 @@ export async function seedDigestChannels(pool: Pool, options: DigestSeedOptions)
     const zone = ZONES[Math.floor(i / 4) % ZONES.length]!;
     const local = DateTime.fromJSDate(options.dueAt, { zone });
     const scheduleId = randomUUID();
-    schedules.push({ id: scheduleId, organizationId: organizations[org]!, channelId, zone, weekday: local.weekday, minuteOfDay: local.hour * 60 + local.minute });
+    schedules.push({
+      id: scheduleId,
+      organizationId: organizations[org]!,
+      channelId,
+      zone,
+      weekday: local.weekday,
+      minuteOfDay: local.hour * 60 + local.minute,
+    });
     channels.push({ channelId, scheduleId, specCount, target });
   }
 

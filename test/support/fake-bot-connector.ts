@@ -24,7 +24,14 @@ export interface FakeMember {
  * How the next post or update misbehaves. `accepted`: Teams takes the activity, then the answer is
  * lost (`status` 502/504 comes back instead, or with `drop` the connection is cut).
  */
-export type ConnectorFault = { status: number; code?: string; retryAfter?: number; accepted?: boolean; drop?: boolean; conversationId?: string };
+export type ConnectorFault = {
+  status: number;
+  code?: string;
+  retryAfter?: number;
+  accepted?: boolean;
+  drop?: boolean;
+  conversationId?: string;
+};
 
 export const BOT_APP_ID = '00000000-0000-0000-0000-00000000b07';
 export const TENANT_ID = 'tenant-1';
@@ -38,7 +45,12 @@ export class FakeBotConnector {
   readonly tokenRequests: Record<string, string>[] = [];
   /** Bot Framework team id → Microsoft 365 group id, as `GET /v3/teams/{id}` and Graph know them */
   readonly teamGroups = new Map<string, string>();
-  readonly graph = new FakeGraph(() => this.activities, this.teamGroups, BOT_APP_ID, () => this.url);
+  readonly graph = new FakeGraph(
+    () => this.activities,
+    this.teamGroups,
+    BOT_APP_ID,
+    () => this.url,
+  );
   /** consulted for each post when no queued fault applies (the drills' random faults) */
   chaos?: (conversationId: string) => ConnectorFault | undefined;
   /** requests for a team's details (`GET /v3/teams/{id}`) */
@@ -53,7 +65,13 @@ export class FakeBotConnector {
   constructor() {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.privateKey = privateKey;
-    this.jwk = { ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: this.kid, use: 'sig', alg: 'RS256', endorsements: ['msteams'] };
+    this.jwk = {
+      ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>),
+      kid: this.kid,
+      use: 'sig',
+      alg: 'RS256',
+      endorsements: ['msteams'],
+    };
   }
 
   get url(): string {
@@ -88,7 +106,10 @@ export class FakeBotConnector {
     const payload = { iss: ISSUER, aud: BOT_APP_ID, serviceurl: this.serviceUrl, iat: now - 10, nbf: now - 10, exp: now + 3600, ...claims };
     const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const input = `${b64(header)}.${b64(payload)}`;
-    const signature = createSign('RSA-SHA256').update(input).sign(options.key ?? this.privateKey).toString('base64url');
+    const signature = createSign('RSA-SHA256')
+      .update(input)
+      .sign(options.key ?? this.privateKey)
+      .toString('base64url');
     return `${input}.${signature}`;
   }
 
@@ -144,7 +165,9 @@ export class FakeBotConnector {
     if (team && req.method === 'GET') {
       this.teamLookups += 1;
       const group = this.teamGroups.get(team[1]!);
-      return group ? json(200, { id: team[1], name: 'Hiring', aadGroupId: group }) : json(404, { error: { code: 'NotFound', message: 'no such team' } });
+      return group
+        ? json(200, { id: team[1], name: 'Hiring', aadGroupId: group })
+        : json(404, { error: { code: 'NotFound', message: 'no such team' } });
     }
     const activity = /^\/teams\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
     if (activity) {
@@ -153,10 +176,22 @@ export class FakeBotConnector {
       const fault = at >= 0 ? this.faults.splice(at, 1)[0] : req.method === 'POST' ? this.chaos?.(conversationId) : undefined;
       if (fault?.accepted && req.method === 'POST' && !activity[2]) {
         const now = new Date();
-        this.activities.push({ id: `act-${this.next++}`, conversationId, body: JSON.parse(raw || '{}') as Record<string, unknown>, updates: 0, postedAt: now, modifiedAt: now });
+        this.activities.push({
+          id: `act-${this.next++}`,
+          conversationId,
+          body: JSON.parse(raw || '{}') as Record<string, unknown>,
+          updates: 0,
+          postedAt: now,
+          modifiedAt: now,
+        });
       }
       if (fault?.drop) return void req.socket.destroy();
-      if (fault) return json(fault.status, { error: { code: fault.code ?? 'Fault', message: 'scripted' } }, fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {});
+      if (fault)
+        return json(
+          fault.status,
+          { error: { code: fault.code ?? 'Fault', message: 'scripted' } },
+          fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {},
+        );
       if (this.removedFrom.has(conversationId.split(';')[0]!)) {
         return json(403, { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } });
       }

@@ -53,7 +53,14 @@ export class FakeGraph {
     if (!url.pathname.startsWith('/v1.0/')) return false;
     const path = decodeURIComponent(url.pathname.slice('/v1.0'.length));
     const body = req.method === 'POST' && raw ? (JSON.parse(raw) as unknown) : undefined;
-    this.requests.push({ method: req.method ?? 'GET', path, query: url.searchParams, rawQuery: url.search, authorization: req.headers.authorization, body });
+    this.requests.push({
+      method: req.method ?? 'GET',
+      path,
+      query: url.searchParams,
+      rawQuery: url.search,
+      authorization: req.headers.authorization,
+      body,
+    });
     if (!req.headers.authorization?.startsWith('Bearer ')) return reply(json, 401, 'InvalidAuthenticationToken');
     const fault = this.faults.shift() ?? this.chaos?.();
     if (fault) return reply(json, fault, fault === 403 ? 'Authorization_RequestDenied' : 'ServiceUnavailable');
@@ -73,11 +80,13 @@ export class FakeGraph {
       .sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime());
     const page = listed.slice(skip, skip + top);
     const next = new URL(`${this.baseUrl()}${url.pathname}`);
-    url.searchParams.forEach((value, key) => next.searchParams.set(key, value));
+    for (const [key, value] of url.searchParams) next.searchParams.set(key, value);
     next.searchParams.set('$skiptoken', String(skip + top));
     json(200, {
       value: page.map((a) => this.message(a)),
-      ...(skip + top < listed.length ? { '@odata.nextLink': next.toString() } : { '@odata.deltaLink': `${this.baseUrl()}/v1.0/delta-done` }),
+      ...(skip + top < listed.length
+        ? { '@odata.nextLink': next.toString() }
+        : { '@odata.deltaLink': `${this.baseUrl()}/v1.0/delta-done` }),
     });
     return true;
   }
@@ -110,7 +119,13 @@ export class FakeGraph {
       deletedDateTime: activity.deleted ? activity.modifiedAt.toISOString() : null,
       from: { user: null, application: { id: this.botAppId, displayName: 'Panelist', applicationIdentityType: 'bot' } },
       body: { contentType: 'html', content: attachments.map((_, i) => `<attachment id="${activity.id}-${i}"></attachment>`).join('') },
-      attachments: attachments.map((a, i) => ({ id: `${activity.id}-${i}`, contentType: a.contentType, content: JSON.stringify(a.content), contentUrl: null, name: null })),
+      attachments: attachments.map((a, i) => ({
+        id: `${activity.id}-${i}`,
+        contentType: a.contentType,
+        content: JSON.stringify(a.content),
+        contentUrl: null,
+        name: null,
+      })),
     };
   }
 }

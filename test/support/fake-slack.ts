@@ -112,7 +112,10 @@ export class FakeSlack {
         }
         const method = path.replace(/^\/api\//, '').split('?')[0]!;
         this.calls.push({ method, args: body, headers: req.headers });
-        const fault = this.channelFaults.get(`${method} ${String(body.channel)}`)?.shift() ?? this.faults.get(method)?.shift() ?? this.gate?.(method, body);
+        const fault =
+          this.channelFaults.get(`${method} ${String(body.channel)}`)?.shift() ??
+          this.faults.get(method)?.shift() ??
+          this.gate?.(method, body);
         void this.respond(res, method, body, fault);
       });
     });
@@ -165,9 +168,18 @@ export class FakeSlack {
       case 'chat.postMessage': {
         const channel = String(args.channel);
         if (this.notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
-        const ts = `${(this.clock += 1)}.000100`;
+        this.clock += 1;
+        const ts = `${this.clock}.000100`;
         const list = this.messages.get(channel) ?? [];
-        list.push({ ts, channel, text: String(args.text ?? ''), blocks: parseJson(args.blocks), metadata: parseJson(args.metadata) as PostedMessage['metadata'], updates: 0, at: Date.now() });
+        list.push({
+          ts,
+          channel,
+          text: String(args.text ?? ''),
+          blocks: parseJson(args.blocks),
+          metadata: parseJson(args.metadata) as PostedMessage['metadata'],
+          updates: 0,
+          at: Date.now(),
+        });
         this.messages.set(channel, list);
         return { ok: true, channel, ts };
       }
@@ -194,7 +206,9 @@ export class FakeSlack {
         return { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', team: 'Acme', url: 'https://acme.slack.com/' };
       case 'users.info': {
         const user = this.users.get(String(args.user));
-        return user ? { ok: true, user: { ...user, real_name: user.name, profile: { display_name: user.name } } } : { ok: false, error: 'user_not_found' };
+        return user
+          ? { ok: true, user: { ...user, real_name: user.name, profile: { display_name: user.name } } }
+          : { ok: false, error: 'user_not_found' };
       }
       case 'views.open':
       case 'views.update':

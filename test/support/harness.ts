@@ -71,7 +71,12 @@ export class Harness {
     this.app = await Harness.boot(this.database, this.slack, this.env, this.logs);
   }
 
-  private static async boot(database: TestDatabase, slack: FakeSlack, env: Record<string, string>, logs: LogCapture): Promise<RunningPanelist> {
+  private static async boot(
+    database: TestDatabase,
+    slack: FakeSlack,
+    env: Record<string, string>,
+    logs: LogCapture,
+  ): Promise<RunningPanelist> {
     const config = loadConfig({
       DATABASE_URL: database.url,
       PORT: '0',

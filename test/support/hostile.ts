@@ -24,7 +24,18 @@ export const NAME_TWO = `${PIECES.mentions} ${PIECES.entity} ${PIECES.phish}`;
 export const WORD = '<!channel>*bold*_it_<@U123>[x](https://evil.example)';
 
 /** Raw in any text a platform reads as markup, each of these would act. */
-const LIVE_ANYWHERE = ['<!channel>', '<!here>', '<@U123>', '<#C123>', '<https://evil.example', '*bold*', '_it_', '~s~', '`code`', '&lt;already'];
+const LIVE_ANYWHERE = [
+  '<!channel>',
+  '<!here>',
+  '<@U123>',
+  '<#C123>',
+  '<https://evil.example',
+  '*bold*',
+  '_it_',
+  '~s~',
+  '`code`',
+  '&lt;already',
+];
 const LIVE_IN_TEAMS = ['[phish](https://evil.example)', '[x](https://evil.example)', '<at>'];
 
 /** Escaped forms: present, they show the text arrived (a test cannot pass by dropping it). */
@@ -54,7 +65,13 @@ export function expectInert(found: FoundText[], options: { platform: 'slack' | '
   for (const piece of live) expect(containing(markup, piece)).toEqual([]);
   if (options.platform === 'teams') {
     // Teams reads neither a tag nor a link in a summary, and no `<` may reach one at all.
-    for (const piece of ['<', '[phish](', '*bold*']) expect(containing(found.filter((f) => f.kind === 'plain'), piece)).toEqual([]);
+    for (const piece of ['<', '[phish](', '*bold*'])
+      expect(
+        containing(
+          found.filter((f) => f.kind === 'plain'),
+          piece,
+        ),
+      ).toEqual([]);
   }
   const all = markup.map((f) => f.text).join('\n');
   for (const escaped of options.shown) expect(all).toContain(escaped);

@@ -23,7 +23,12 @@ export function panelistCli(databaseUrl: () => string) {
       return lines;
     },
     async refusal(...args: string[]): Promise<Error> {
-      const outcome = await withDatabase(() => runCli(args, () => undefined).then(() => undefined, (error: unknown) => error as Error));
+      const outcome = await withDatabase(() =>
+        runCli(args, () => undefined).then(
+          () => undefined,
+          (error: unknown) => error as Error,
+        ),
+      );
       if (!outcome) throw new Error(`panelist ${args.join(' ')} was not refused`);
       return outcome;
     },

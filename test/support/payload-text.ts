@@ -18,7 +18,10 @@ export function slackTexts(payload: Record<string, unknown>): FoundText[] {
   const found: FoundText[] = [];
   if (typeof payload.text === 'string') found.push({ path: 'text', kind: 'markup', text: payload.text });
   const walk = (node: unknown, path: string) => {
-    if (Array.isArray(node)) return node.forEach((item, index) => walk(item, `${path}[${index}]`));
+    if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) walk(item, `${path}[${index}]`);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     const object = node as Record<string, unknown>;
     if ((object.type === 'mrkdwn' || object.type === 'plain_text') && typeof object.text === 'string') {
@@ -37,10 +40,14 @@ export function teamsTexts(activity: Record<string, unknown>): FoundText[] {
   if (typeof activity.text === 'string') found.push({ path: 'text', kind: 'markup', text: activity.text });
   if (typeof activity.summary === 'string') found.push({ path: 'summary', kind: 'plain', text: activity.summary });
   const walk = (node: unknown, path: string) => {
-    if (Array.isArray(node)) return node.forEach((item, index) => walk(item, `${path}[${index}]`));
+    if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) walk(item, `${path}[${index}]`);
+      return;
+    }
     if (!node || typeof node !== 'object') return;
     const object = node as Record<string, unknown>;
-    if (object.type === 'TextBlock' && typeof object.text === 'string') found.push({ path: `${path}.text`, kind: 'markup', text: object.text });
+    if (object.type === 'TextBlock' && typeof object.text === 'string')
+      found.push({ path: `${path}.text`, kind: 'markup', text: object.text });
     if (object.type === 'FactSet' && Array.isArray(object.facts)) {
       (object.facts as { title: string; value: string }[]).forEach((fact, index) => {
         found.push({ path: `${path}.facts[${index}].title`, kind: 'markup', text: fact.title });
@@ -58,5 +65,7 @@ export function teamsTexts(activity: Record<string, unknown>): FoundText[] {
 
 /** The found texts that contain `needle`, as `path: text` lines for a readable failure. */
 export function containing(found: FoundText[], needle: string | RegExp): string[] {
-  return found.filter((f) => (typeof needle === 'string' ? f.text.includes(needle) : needle.test(f.text))).map((f) => `${f.path} (${f.kind}): ${f.text.slice(0, 300)}`);
+  return found
+    .filter((f) => (typeof needle === 'string' ? f.text.includes(needle) : needle.test(f.text)))
+    .map((f) => `${f.path} (${f.kind}): ${f.text.slice(0, 300)}`);
 }

@@ -14,7 +14,11 @@ export interface TotalsOptions {
   perShard?: boolean;
 }
 
-export async function storedTotals(sql: ClientBase, specId: string, options: TotalsOptions = {}): Promise<{ interviews: Totals; competencies: Totals }> {
+export async function storedTotals(
+  sql: ClientBase,
+  specId: string,
+  options: TotalsOptions = {},
+): Promise<{ interviews: Totals; competencies: Totals }> {
   const shard = options.perShard ? 'shard' : 'NULL::int';
   const interviews = await sql.query(
     `SELECT bucket, ${shard} AS shard, sum(started)::int AS started, sum(completed)::int AS completed, sum(abandoned)::int AS abandoned,
@@ -34,7 +38,11 @@ export async function storedTotals(sql: ClientBase, specId: string, options: Tot
 }
 
 /** What the rollups must add up to, from the interview and interview_score rows alone. */
-export async function recountedTotals(sql: ClientBase, specId: string, options: TotalsOptions = {}): Promise<{ interviews: Totals; competencies: Totals }> {
+export async function recountedTotals(
+  sql: ClientBase,
+  specId: string,
+  options: TotalsOptions = {},
+): Promise<{ interviews: Totals; competencies: Totals }> {
   const interviews = await sql.query(
     'SELECT id, status, started_at, completed_at, abandoned_at, overall_milli FROM interview WHERE spec_id = $1',
     [specId],

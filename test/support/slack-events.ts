@@ -22,7 +22,12 @@ export function eventCallback(teamId: string, event: Record<string, unknown>, bo
 }
 
 /** POSTs an Events API callback to /slack/events, signed exactly as Slack signs it (JSON body). */
-export async function postEvent(baseUrl: string, secret: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<number> {
+export async function postEvent(
+  baseUrl: string,
+  secret: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<number> {
   const raw = JSON.stringify(body);
   const timestamp = Math.floor(Date.now() / 1000);
   const response = await fetch(`${baseUrl}/slack/events`, {
@@ -53,6 +58,8 @@ export async function waitUntil<T>(probe: () => Promise<T | undefined | null | f
 /** How many Slack platform events of `type` the app has finished handling with `outcome` (from /metrics). */
 export async function platformEventsHandled(metricsUrl: string, type: string, outcome: 'applied' | 'stale'): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`panelist_slack_platform_events_total{type="${type}",outcome="${outcome}"}`));
+  const line = text
+    .split('\n')
+    .find((candidate) => candidate.startsWith(`panelist_slack_platform_events_total{type="${type}",outcome="${outcome}"}`));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }

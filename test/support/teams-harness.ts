@@ -44,7 +44,10 @@ export class TeamsHarness {
    * `namedAdmins`: who is a Panelist admin from the start, as `npx panelist admins add teams …` would
    * make them. OWNER by default, so tests about other things have someone who may edit.
    */
-  static async start(env: Record<string, string> = {}, { namedAdmins = [OWNER] }: { namedAdmins?: FakeMember[] } = {}): Promise<TeamsHarness> {
+  static async start(
+    env: Record<string, string> = {},
+    { namedAdmins = [OWNER] }: { namedAdmins?: FakeMember[] } = {},
+  ): Promise<TeamsHarness> {
     const database = await createTestDatabase();
     const connector = await new FakeBotConnector().start();
     for (const m of [OWNER, MEMBER]) connector.members.set(m.id, m);
@@ -71,7 +74,9 @@ export class TeamsHarness {
     const app = await startPanelist(config, logs.logger());
     const db = createDb(database.url, { max: 4 });
     const organization = await db.organization.findUniqueOrThrow({ where: { slug: 'default' } });
-    await db.namedAdmin.createMany({ data: namedAdmins.map((m) => ({ organizationId: organization.id, platform: 'teams', userId: m.aadObjectId, addedBy: 'test' })) });
+    await db.namedAdmin.createMany({
+      data: namedAdmins.map((m) => ({ organizationId: organization.id, platform: 'teams', userId: m.aadObjectId, addedBy: 'test' })),
+    });
     const harness = new TeamsHarness(connector, database, db, app.port, app.metricsPort, async () => {
       await app.stop();
       await db.$disconnect();
@@ -95,7 +100,10 @@ export class TeamsHarness {
   }
 
   /** POSTs an activity to /api/messages with a token signed as the Bot Framework signs it. */
-  async activity(activity: Record<string, unknown>, token: string | null = this.connector.sign()): Promise<{ status: number; body: unknown }> {
+  async activity(
+    activity: Record<string, unknown>,
+    token: string | null = this.connector.sign(),
+  ): Promise<{ status: number; body: unknown }> {
     const response = await fetch(`${this.baseUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
@@ -120,7 +128,13 @@ export class TeamsHarness {
         ? { id: `a:personal-${from.aadObjectId}`, conversationType: 'personal', tenantId: TENANT_ID }
         : { id: `${conversationId};messageid=1700000000000`, conversationType: 'channel', tenantId: TENANT_ID, isGroup: true },
       entities: where.personal ? (where.entities ?? []) : [mention, ...(where.entities ?? [])],
-      channelData: where.personal ? { tenant: { id: TENANT_ID } } : { tenant: { id: TENANT_ID }, team: { id: where.teamId ?? TEAM_ID, name: 'Hiring' }, channel: { id: conversationId, name: 'hiring' } },
+      channelData: where.personal
+        ? { tenant: { id: TENANT_ID } }
+        : {
+            tenant: { id: TENANT_ID },
+            team: { id: where.teamId ?? TEAM_ID, name: 'Hiring' },
+            channel: { id: conversationId, name: 'hiring' },
+          },
     });
   }
 
@@ -140,7 +154,9 @@ export class TeamsHarness {
   /** Sends a message and waits for the bot's answer in that conversation. */
   async ask(text: string, from: FakeMember = OWNER, where: Where = {}) {
     const before = this.connector.activities.length;
-    const conversation = where.groupChat ?? (where.personal ? `a:personal-${from.aadObjectId}` : `${where.conversationId ?? CHANNEL_ID};messageid=1700000000000`);
+    const conversation =
+      where.groupChat ??
+      (where.personal ? `a:personal-${from.aadObjectId}` : `${where.conversationId ?? CHANNEL_ID};messageid=1700000000000`);
     const sent = await this.message(text, from, where);
     if (sent.status !== 200) throw new Error(`activity answered ${sent.status}`);
     return this.connector.waitFor(() => this.connector.activities.slice(before).find((a) => a.conversationId === conversation));
@@ -175,7 +191,10 @@ export class TeamsHarness {
     const raw = JSON.stringify(body);
     const response = await fetch(`${this.baseUrl}/webhooks/interviews`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'interview-signature': signInterviewBody(WEBHOOK_SECRET, raw, Math.floor(Date.now() / 1000)) },
+      headers: {
+        'content-type': 'application/json',
+        'interview-signature': signInterviewBody(WEBHOOK_SECRET, raw, Math.floor(Date.now() / 1000)),
+      },
       body: raw,
     });
     return response.status;

@@ -81,7 +81,9 @@ describe('parseCommand', () => {
   });
 
   it('joins around = however many spaces, and names only the first few bad weights', () => {
-    expect(ok(`weights spec a${' '.repeat(1_000)}=${' '.repeat(1_000)}30%`)).toMatchObject({ weights: [{ competencyId: 'a', hundredths: 30 }] });
+    expect(ok(`weights spec a${' '.repeat(1_000)}=${' '.repeat(1_000)}30%`)).toMatchObject({
+      weights: [{ competencyId: 'a', hundredths: 30 }],
+    });
     const many = Array.from({ length: 200 }, (_, i) => `c${i}=2.5`).join(' ');
     const refusal = error(`weights spec ${many}`);
     expect(refusal).toContain('and 195 more');

@@ -119,7 +119,14 @@ describe('Slack mode', () => {
     const slack = loadConfig({}).slack;
     expect(slack.kind).toBe('off');
     if (slack.kind !== 'off') return;
-    for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'TOKEN_ENCRYPTION_KEY']) {
+    for (const name of [
+      'SLACK_SIGNING_SECRET',
+      'SLACK_BOT_TOKEN',
+      'SLACK_CLIENT_ID',
+      'SLACK_CLIENT_SECRET',
+      'SLACK_STATE_SECRET',
+      'TOKEN_ENCRYPTION_KEY',
+    ]) {
       expect(slack.reason).toContain(name);
     }
   });
@@ -165,18 +172,17 @@ describe('Slack mode', () => {
     expect(loadConfig({ ...SLACK_OAUTH, SLACK_BOT_TOKEN: '' }).slack.kind).toBe('oauth');
   });
 
-  it.each([
-    ['SLACK_CLIENT_ID'],
-    ['SLACK_CLIENT_SECRET'],
-    ['SLACK_STATE_SECRET'],
-  ])('refuses a half-set OAuth configuration without %s, naming the OAuth variables', (missing) => {
-    const env: NodeJS.ProcessEnv = { ...SLACK_OAUTH };
-    delete env[missing];
-    const found = problems(env);
-    expect(found).toHaveLength(1);
-    expect(found[0]).toContain(missing);
-    expect(found[0]).toMatch(/^SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: OAuth mode needs all three/);
-  });
+  it.each([['SLACK_CLIENT_ID'], ['SLACK_CLIENT_SECRET'], ['SLACK_STATE_SECRET']])(
+    'refuses a half-set OAuth configuration without %s, naming the OAuth variables',
+    (missing) => {
+      const env: NodeJS.ProcessEnv = { ...SLACK_OAUTH };
+      delete env[missing];
+      const found = problems(env);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toContain(missing);
+      expect(found[0]).toMatch(/^SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET: OAuth mode needs all three/);
+    },
+  );
 
   it('refuses a lone SLACK_CLIENT_ID even next to a bot token', () => {
     const found = problems({ ...SLACK_SINGLE, SLACK_CLIENT_ID: '123.456' });
@@ -235,9 +241,15 @@ describe('Teams', () => {
   it('keeps Entra admin group answers five minutes by default; TEAMS_ADMIN_GROUP_CACHE_MS is milliseconds, at most an hour', () => {
     expect(loadConfig(TEAMS).teams).toMatchObject({ adminGroupCacheMs: 300_000 });
     expect(loadConfig({ ...TEAMS, TEAMS_ADMIN_GROUP_CACHE_MS: '250' }).teams).toMatchObject({ adminGroupCacheMs: 250 });
-    expect(problems({ ...TEAMS, TEAMS_ADMIN_GROUP_CACHE_MS: '5m' })).toEqual(['TEAMS_ADMIN_GROUP_CACHE_MS: use milliseconds, 100 to 3600000 (an hour)']);
-    expect(problems({ ...TEAMS, TEAMS_ADMIN_GROUP_CACHE_MS: '0' })).toEqual(['TEAMS_ADMIN_GROUP_CACHE_MS: use milliseconds, 100 to 3600000 (an hour)']);
-    expect(problems({ ...TEAMS, TEAMS_ADMIN_GROUP_CACHE_MS: '86400000' })[0]).toMatch(/^TEAMS_ADMIN_GROUP_CACHE_MS: .*longer would leave a removed admin in place too long$/);
+    expect(problems({ ...TEAMS, TEAMS_ADMIN_GROUP_CACHE_MS: '5m' })).toEqual([
+      'TEAMS_ADMIN_GROUP_CACHE_MS: use milliseconds, 100 to 3600000 (an hour)',
+    ]);
+    expect(problems({ ...TEAMS, TEAMS_ADMIN_GROUP_CACHE_MS: '0' })).toEqual([
+      'TEAMS_ADMIN_GROUP_CACHE_MS: use milliseconds, 100 to 3600000 (an hour)',
+    ]);
+    expect(problems({ ...TEAMS, TEAMS_ADMIN_GROUP_CACHE_MS: '86400000' })[0]).toMatch(
+      /^TEAMS_ADMIN_GROUP_CACHE_MS: .*longer would leave a removed admin in place too long$/,
+    );
   });
 
   it('takes a Graph root as a scheme and host, and refuses one with a path (the SDK would drop it)', () => {
@@ -257,7 +269,9 @@ describe('production needs its own PostgreSQL', () => {
   });
 
   it('starts in production with DATABASE_URL, and in development without it', () => {
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db:5432/panelist' }).databaseUrl).toBe('postgresql://u:p@db:5432/panelist');
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db:5432/panelist' }).databaseUrl).toBe(
+      'postgresql://u:p@db:5432/panelist',
+    );
     expect(loadConfig({}).databaseUrl).toBeUndefined();
   });
 });
@@ -270,7 +284,10 @@ describe('metrics exposure', () => {
   it('reads a port, 0 (any free port), off, a host and a token', () => {
     expect(loadConfig({ METRICS_PORT: '9100', METRICS_HOST: '0.0.0.0' }).metrics).toMatchObject({ port: 9100, host: '0.0.0.0' });
     expect(loadConfig({ METRICS_PORT: '0' }).metrics.port).toBe(0);
-    expect(loadConfig({ METRICS_PORT: 'off', METRICS_TOKEN: 'a-long-enough-token' }).metrics).toMatchObject({ port: 'off', token: 'a-long-enough-token' });
+    expect(loadConfig({ METRICS_PORT: 'off', METRICS_TOKEN: 'a-long-enough-token' }).metrics).toMatchObject({
+      port: 'off',
+      token: 'a-long-enough-token',
+    });
   });
 
   it('refuses a port that is not one, and a token too short to be a secret', () => {

@@ -37,11 +37,17 @@ describe('when a weekly digest is due', () => {
 
   it('works in zones far from UTC, where the local Monday is another UTC day', () => {
     // UTC+14: Monday 09:00 on Kiritimati is Sunday 19:00Z.
-    expect(iso(lastOccurrence({ ...MONDAY_9, timeZone: 'Pacific/Kiritimati' }, new Date('2026-11-23T00:00:00Z')))).toBe('2026-11-22T19:00:00.000Z');
+    expect(iso(lastOccurrence({ ...MONDAY_9, timeZone: 'Pacific/Kiritimati' }, new Date('2026-11-23T00:00:00Z')))).toBe(
+      '2026-11-22T19:00:00.000Z',
+    );
     // UTC−11: Monday 09:00 in Pago Pago is Monday 20:00Z.
-    expect(iso(lastOccurrence({ ...MONDAY_9, timeZone: 'Pacific/Pago_Pago' }, new Date('2026-11-24T00:00:00Z')))).toBe('2026-11-23T20:00:00.000Z');
+    expect(iso(lastOccurrence({ ...MONDAY_9, timeZone: 'Pacific/Pago_Pago' }, new Date('2026-11-24T00:00:00Z')))).toBe(
+      '2026-11-23T20:00:00.000Z',
+    );
     // UTC+05:45: quarter-hour offsets stay on the quarter hour.
-    expect(iso(lastOccurrence({ weekday: 5, minuteOfDay: 17 * 60 + 30, timeZone: 'Asia/Kathmandu' }, new Date('2026-11-28T00:00:00Z')))).toBe('2026-11-27T11:45:00.000Z');
+    expect(
+      iso(lastOccurrence({ weekday: 5, minuteOfDay: 17 * 60 + 30, timeZone: 'Asia/Kathmandu' }, new Date('2026-11-28T00:00:00Z'))),
+    ).toBe('2026-11-27T11:45:00.000Z');
   });
 });
 

@@ -1,10 +1,4 @@
-import {
-  canonicalBodyHash,
-  impossibleScores,
-  parseInterviewEvent,
-  toTenths,
-  type InterviewEvent,
-} from '../../src/domain/interview-event';
+import { canonicalBodyHash, impossibleScores, parseInterviewEvent, toTenths, type InterviewEvent } from '../../src/domain/interview-event';
 
 /** The contract's example body, verbatim (shared/contracts/interview-events.md). */
 const contractExample = `{
@@ -29,6 +23,7 @@ const contractExample = `{
   }
 }`;
 
+// biome-ignore lint/suspicious/noExplicitAny: fixtures are edited freely to make bad events
 type Json = Record<string, any>;
 const completedBody = (): Json => JSON.parse(contractExample);
 const common = (type: string, data: Json): Json => ({

@@ -39,7 +39,10 @@ describe('nearMatches', () => {
   it('fills at most its budget of cells on the worst input: longest word, many near-identical candidates', () => {
     // Every candidate is within the allowed distance's band the whole way, so no comparison exits early.
     const word = 'ab'.repeat(MAX_NEAR_WORD_LENGTH / 2);
-    const candidates = Array.from({ length: 5_000 }, (_, i) => `ba${'ab'.repeat(MAX_NEAR_WORD_LENGTH / 2 - 2)}${String(i % 100).padStart(2, '0')}`);
+    const candidates = Array.from(
+      { length: 5_000 },
+      (_, i) => `ba${'ab'.repeat(MAX_NEAR_WORD_LENGTH / 2 - 2)}${String(i % 100).padStart(2, '0')}`,
+    );
     const meter: WorkMeter = { cells: 0 };
     nearMatches(word, candidates, 3, meter);
     expect(meter.cells).toBeGreaterThan(NEAR_WORK_BUDGET / 2);

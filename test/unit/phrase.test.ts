@@ -2,7 +2,8 @@ import { usageOf } from '../../src/domain/command';
 import { PanelistError } from '../../src/domain/errors';
 import { code, joinPhrases, markedSpans, phrase, wordsOnly } from '../../src/domain/phrase';
 
-const spans = (p: { parts: readonly { text: string; code: boolean }[] }) => p.parts.map((part) => [part.code ? 'code' : 'words', part.text]);
+const spans = (p: { parts: readonly { text: string; code: boolean }[] }) =>
+  p.parts.map((part) => [part.code ? 'code' : 'words', part.text]);
 
 describe('phrase', () => {
   it('opens and closes spans only at backticks written in the template', () => {
@@ -24,7 +25,10 @@ describe('phrase', () => {
   });
 
   it('a value inside a span belongs to the span; a Phrase outside one keeps its spans', () => {
-    expect(spans(phrase`Usage: \`/spec show ${'<spec>'}\``)).toEqual([['words', 'Usage: '], ['code', '/spec show <spec>']]);
+    expect(spans(phrase`Usage: \`/spec show ${'<spec>'}\``)).toEqual([
+      ['words', 'Usage: '],
+      ['code', '/spec show <spec>'],
+    ]);
     expect(spans(phrase`Did you mean ${joinPhrases([code('a'), code('b')], ' or ')}?`)).toEqual([
       ['words', 'Did you mean '],
       ['code', 'a'],

@@ -29,7 +29,11 @@ describe('overall score', () => {
       { id: 'b', weight: 20, name: 'b', definition: '' },
       { id: 'c', weight: 70, name: 'c', definition: '' },
     ];
-    const scores = [{ competencyId: 'a', score: 1 }, { competencyId: 'b', score: 2 }, { competencyId: 'c', score: 3 }];
+    const scores = [
+      { competencyId: 'a', score: 1 },
+      { competencyId: 'b', score: 2 },
+      { competencyId: 'c', score: 3 },
+    ];
     // 0.10×0.1 + 0.20×0.2 + 0.70×0.3 = 0.26 exactly; floats give 0.26000000000000006
     expect(overallThousandths(thirds, scores)).toBe(260);
   });

@@ -106,7 +106,12 @@ describe('buildEditModal', () => {
     expect(view.title.text.length).toBeLessThanOrEqual(24);
     expect(view.submit?.text).toBe('Save');
     expect(view.close?.text).toBe('Cancel');
-    expect(metadataOf(view)).toMatchObject({ specId: fixture.id, slug: fixture.slug, baseVersion: 3, keys: ['r0', 'r1', 'r2', 'r3', 'r4'] });
+    expect(metadataOf(view)).toMatchObject({
+      specId: fixture.id,
+      slug: fixture.slug,
+      baseVersion: 3,
+      keys: ['r0', 'r1', 'r2', 'r3', 'r4'],
+    });
   });
 
   it('says which version is being edited and what the weights add up to', () => {
@@ -125,7 +130,7 @@ describe('buildEditModal', () => {
       'c:r2:name': 'Postgres Schema Design for Scale',
       'c:r2:id': 'postgres_schema_design',
       'c:r2:weight': '0.20',
-      'title': 'Senior Backend Engineer — Payments Platform',
+      title: 'Senior Backend Engineer — Payments Platform',
     });
     expect(shown['c:r2:definition']).toMatch(/^Design normalized schemas/);
     const definition = inputs(view).find((b) => b.block_id === 'c:r2:definition')?.element as slack.PlainTextInput;
@@ -242,7 +247,8 @@ describe('parseEditSubmission', () => {
     const errors = errorsOf(typed(view, { 'c:r1:definition': 'Ledgers\u0000', 'c:r2:name': 'Kafka \ud800', note: 'note \u0000' }));
     expect(errors).toEqual({
       [competencyBlockId('r1', 'definition')]: 'It contains a NUL character (U+0000), which cannot be stored; remove it and send again.',
-      [competencyBlockId('r2', 'name')]: 'It contains a broken character (half of a UTF-16 surrogate pair), which cannot be stored; remove it and send again.',
+      [competencyBlockId('r2', 'name')]:
+        'It contains a broken character (half of a UTF-16 surrogate pair), which cannot be stored; remove it and send again.',
       note: 'It contains a NUL character (U+0000), which cannot be stored; remove it and send again.',
     });
     expect(parseEditSubmission(typed(view, { 'c:r2:name': 'Kafka 🚀' })).ok).toBe(true);

@@ -1,6 +1,6 @@
 import { phrase } from '../../src/domain/phrase';
 import { section } from '../../src/slack/render/blocks';
-import { clip, code, date, fit, fromPhrase, joinMrkdwn, link, literal, mention, mrkdwn } from '../../src/slack/render/mrkdwn';
+import { clip, code, date, fit as fitMrkdwn, fromPhrase, joinMrkdwn, link, literal, mention, mrkdwn } from '../../src/slack/render/mrkdwn';
 
 const HOSTILE = 'X <!channel> & <https://evil.example|click> *bold* _it_ ~s~ `code` <@U123> <#C123> <!here> &lt;';
 
@@ -57,7 +57,9 @@ describe('builders', () => {
   });
 
   it('links only http(s), with the target escaped and the label as given', () => {
-    expect(String(link('https://x.example/r?a=1&b=<2>|3', mrkdwn`${'<@U1>'}`))).toBe('<https://x.example/r?a=1&amp;b=&lt;2&gt;%7C3|&lt;@U1&gt;>');
+    expect(String(link('https://x.example/r?a=1&b=<2>|3', mrkdwn`${'<@U1>'}`))).toBe(
+      '<https://x.example/r?a=1&amp;b=&lt;2&gt;%7C3|&lt;@U1&gt;>',
+    );
     expect(String(link('javascript:alert(1)', mrkdwn`label`))).toBe('label');
     expect(String(link(null, mrkdwn`label`))).toBe('label');
   });
@@ -75,10 +77,10 @@ describe('cutting escaped text', () => {
   });
 
   it('fit caps the escaped length, flattens lines, and never leaves a kept underscore before the ellipsis', () => {
-    expect(String(fit('a&b', 10))).toBe('a&amp;b');
-    expect(String(fit('a&b', 5))).toBe('a…');
-    expect(String(fit('line\n> quote', 40))).toBe('line &gt; quote');
-    expect(String(fit('ab_cd', 4))).toBe('abˍ…');
-    expect(String(fit('ab_cd', 5))).toBe('ab_cd');
+    expect(String(fitMrkdwn('a&b', 10))).toBe('a&amp;b');
+    expect(String(fitMrkdwn('a&b', 5))).toBe('a…');
+    expect(String(fitMrkdwn('line\n> quote', 40))).toBe('line &gt; quote');
+    expect(String(fitMrkdwn('ab_cd', 4))).toBe('abˍ…');
+    expect(String(fitMrkdwn('ab_cd', 5))).toBe('ab_cd');
   });
 });

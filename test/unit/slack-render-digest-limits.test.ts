@@ -1,4 +1,10 @@
-import { DIGEST_SPECS_PER_MESSAGE, digestMessageCount, renderDigestMessages, renderDigestPart, renderDigestText } from '../../src/slack/render/digest';
+import {
+  DIGEST_SPECS_PER_MESSAGE,
+  digestMessageCount,
+  renderDigestMessages,
+  renderDigestPart,
+  renderDigestText,
+} from '../../src/slack/render/digest';
 import { spec, idle, view, texts, sections, header, expectWithinSlackLimits } from './digest-fixtures';
 
 describe('a long digest', () => {
@@ -128,7 +134,14 @@ describe('untrusted text', () => {
         title: '<@U1> *x* & _y_ ~z~',
         slug: 'slug`<!channel>`',
         competencies: [{ id: 'a', name: '<!here> *bold*\n> quoted & more', average: '80.0', n: 3 }],
-        top: [{ candidateName: '<@U1> *Boss* <https://evil.example|click>', overall: '<!channel>', interviewId: 'i', reportUrl: 'https://x.example/r?a=1&b=<2>|3' }],
+        top: [
+          {
+            candidateName: '<@U1> *Boss* <https://evil.example|click>',
+            overall: '<!channel>',
+            interviewId: 'i',
+            reportUrl: 'https://x.example/r?a=1&b=<2>|3',
+          },
+        ],
       }),
     ],
   });
@@ -142,7 +155,9 @@ describe('untrusted text', () => {
 
   it('neutralises mrkdwn so a title cannot bold, italicise, strike or close the slug’s code span', () => {
     const heading = sections(renderDigestMessages(hostile)[0]!.blocks)[0]!.text!.text.split('\n')[0]!;
-    expect(heading).toBe('*&lt;@U1&gt; ∗x∗ &amp; ˍyˍ ∼z∼* · `slugˋ&lt;!channel&gt;ˋ` · <https://interviews.example.com/specs/spec-1|Open spec>');
+    expect(heading).toBe(
+      '*&lt;@U1&gt; ∗x∗ &amp; ˍyˍ ∼z∼* · `slugˋ&lt;!channel&gt;ˋ` · <https://interviews.example.com/specs/spec-1|Open spec>',
+    );
   });
 
   it('keeps a name on one line, and a link target free of delimiters', () => {

@@ -128,10 +128,12 @@ describe('changes against the period before', () => {
   const headline = (section: DigestSpecSection) =>
     renderDigestText(view({ specs: [section] }))
       .split('\n')
-      .filter((line) => /^  (started|completion rate) /.test(line));
+      .filter((line) => /^ {2}(started|completion rate) /.test(line));
 
   it('counts up, down and unchanged', () => {
-    const figures = headline(spec({ started: 5, completed: 3, abandoned: 1, previous: { ...spec().previous, started: 2, completed: 7, abandoned: 1 } }));
+    const figures = headline(
+      spec({ started: 5, completed: 3, abandoned: 1, previous: { ...spec().previous, started: 2, completed: 7, abandoned: 1 } }),
+    );
     expect(figures[0]).toBe('  started 5 (▲3) · completed 3 (▼4) · abandoned 1 (±0)');
   });
 
@@ -161,7 +163,9 @@ describe('changes against the period before', () => {
   });
 
   it('puts the same change in the Slack message', () => {
-    const [message] = renderDigestMessages(view({ specs: [spec({ averageScore: '70.1', previous: { ...spec().previous, averageScore: '70.3' } })] }));
+    const [message] = renderDigestMessages(
+      view({ specs: [spec({ averageScore: '70.1', previous: { ...spec().previous, averageScore: '70.3' } })] }),
+    );
     expect(sections(message!.blocks)[0]?.text?.text).toContain('average score 70.1 (▼0.2)');
   });
 });

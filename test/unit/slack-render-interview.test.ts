@@ -1,13 +1,7 @@
 import type { types } from '@slack/bolt';
 import fixture from '../../fixtures/payments-platform-spec.json';
 import type { InterviewResultView } from '../../src/services/interview-views';
-import {
-  MAX_BLOCKS,
-  MAX_SECTION_TEXT,
-  renderInterviewResult,
-  renderInterviewResultText,
-  scoreBar,
-} from '../../src/slack/render/interview';
+import { MAX_BLOCKS, MAX_SECTION_TEXT, renderInterviewResult, renderInterviewResultText, scoreBar } from '../../src/slack/render/interview';
 
 type KnownBlock = types.KnownBlock;
 
@@ -44,7 +38,8 @@ function measuredTexts(blocks: KnownBlock[]): { where: string; text: string; max
       out.push({ where: `header ${index}`, text: block.text.text, max: 150 });
     } else if (block.type === 'context') {
       for (const element of block.elements) {
-        if ('text' in element && typeof element.text === 'string') out.push({ where: `context ${index}`, text: element.text, max: MAX_SECTION_TEXT });
+        if ('text' in element && typeof element.text === 'string')
+          out.push({ where: `context ${index}`, text: element.text, max: MAX_SECTION_TEXT });
       }
     }
   });
@@ -200,7 +195,10 @@ describe('untrusted text', () => {
     expect(serialized).toContain('&lt;!channel&gt;');
     expect(message.text).toBe('&lt;!channel&gt; ∗Boss∗ &lt;@U1&gt; scored 77.9/100 for senior-backend-payments (v3)');
     // The only raw "<" left are the ones the renderer writes itself: the date token and the report link.
-    const rawTokens = mrkdwnTexts(message.blocks).join('\n').match(/<[^>]*>/g) ?? [];
+    const rawTokens =
+      mrkdwnTexts(message.blocks)
+        .join('\n')
+        .match(/<[^>]*>/g) ?? [];
     expect(rawTokens.every((token) => token.startsWith('<!date^') || token.startsWith('<https://'))).toBe(true);
   });
 

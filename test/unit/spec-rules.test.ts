@@ -51,7 +51,12 @@ describe('validateSpecContent', () => {
 
   it('refuses more competencies than a spec can hold', () => {
     const content = fixtureContent();
-    content.competencies = Array.from({ length: 21 }, (_, index) => ({ id: `c_${index}`, name: `C${index}`, definition: 'd', weight: index === 0 ? 80 : 1 }));
+    content.competencies = Array.from({ length: 21 }, (_, index) => ({
+      id: `c_${index}`,
+      name: `C${index}`,
+      definition: 'd',
+      weight: index === 0 ? 80 : 1,
+    }));
     expect(validateSpecContent(content).map((issue) => issue.message)).toContain(
       '21 competencies is more than the 20 a spec can hold; merge or remove some.',
     );

@@ -22,13 +22,18 @@ function setUp(answer: (url: string) => Promise<{ data: unknown }>, maxUsers?: n
   };
   const metrics = new Metrics(undefined);
   const check = new AdminGroupCheck(graph, { ttlMs: 60_000, logger, metrics, maxUsers, timeoutMs: 50 });
-  const counted = async (result: string) => (await metrics.teamsAdminGroupChecks.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
+  const counted = async (result: string) =>
+    (await metrics.teamsAdminGroupChecks.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
   return { check, calls, lines, counted };
 }
 
 /** An axios error as the SDK's client throws it: its config carries the bearer token. */
 function axiosError(fields: Record<string, unknown>): Error {
-  return Object.assign(new Error(String(fields.message ?? 'Request failed')), { isAxiosError: true, config: { headers: { Authorization: `Bearer ${TOKEN}` } }, ...fields });
+  return Object.assign(new Error(String(fields.message ?? 'Request failed')), {
+    isAxiosError: true,
+    config: { headers: { Authorization: `Bearer ${TOKEN}` } },
+    ...fields,
+  });
 }
 
 describe('AdminGroupCheck', () => {
@@ -46,13 +51,19 @@ describe('AdminGroupCheck', () => {
   });
 
   it('a timeout and a network error leave the user no admin, unverified, logged in words without the token', async () => {
-    const failures = [axiosError({ code: 'ECONNABORTED', message: 'timeout of 50ms exceeded' }), axiosError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' })];
+    const failures = [
+      axiosError({ code: 'ECONNABORTED', message: 'timeout of 50ms exceeded' }),
+      axiosError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' }),
+    ];
     const { check, lines, counted } = setUp(async () => {
       throw failures.shift();
     });
     expect(await check.isMember('tenant-1', GROUP, user(1))).toEqual({ member: false, unverified: true });
     expect(await check.isMember('tenant-2', GROUP, user(1))).toEqual({ member: false, unverified: true });
-    expect(lines.map((l) => l.reason)).toEqual(['Microsoft Graph did not answer within 0.05 s', 'could not reach Microsoft Graph (ECONNREFUSED)']);
+    expect(lines.map((l) => l.reason)).toEqual([
+      'Microsoft Graph did not answer within 0.05 s',
+      'could not reach Microsoft Graph (ECONNREFUSED)',
+    ]);
     expect(lines.every((l) => l.level === 40)).toBe(true);
     expect(JSON.stringify(lines)).not.toContain(TOKEN);
     expect(await counted('unavailable')).toBe(2);

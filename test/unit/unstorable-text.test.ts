@@ -17,7 +17,7 @@ describe('text PostgreSQL cannot store', () => {
 
   it('finds the first bad string or key in a JSON value, with its path', () => {
     expect(findUnstorableText({ a: [1, 'ok', { b: 'x\u0000' }] })).toEqual({ path: ['a', 2, 'b'], problem: 'a NUL character (U+0000)' });
-    expect(findUnstorableText({ ['k\ud800']: 1 })).toMatchObject({ path: ['k\ud800'] });
+    expect(findUnstorableText({ 'k\ud800': 1 })).toMatchObject({ path: ['k\ud800'] });
     expect(findUnstorableText({ a: ['fine', 2, null, true] })).toBeUndefined();
   });
 
@@ -55,7 +55,10 @@ describe('text PostgreSQL cannot store', () => {
       behavioralRound: {} as SpecContent['behavioralRound'],
     };
     expect(validateSpecContent(content)).toEqual([
-      { path: ['mustHaves', 0, 'text'], message: 'It contains a NUL character (U+0000), which cannot be stored; remove it and send again.' },
+      {
+        path: ['mustHaves', 0, 'text'],
+        message: 'It contains a NUL character (U+0000), which cannot be stored; remove it and send again.',
+      },
     ]);
   });
 });

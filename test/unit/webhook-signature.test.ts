@@ -9,8 +9,7 @@ const t = Math.floor(now.getTime() / 1000);
 const verify = (header: string | undefined, overrides: Partial<Parameters<typeof verifyInterviewSignature>[0]> = {}) =>
   verifyInterviewSignature({ header, rawBody: body, secrets: [secret], now, ...overrides });
 
-const v1 = (key: string, at: number, raw: Buffer = body) =>
-  createHmac('sha256', key).update(`${at}.`).update(raw).digest('hex');
+const v1 = (key: string, at: number, raw: Buffer = body) => createHmac('sha256', key).update(`${at}.`).update(raw).digest('hex');
 
 const reasonOf = (result: ReturnType<typeof verifyInterviewSignature>) => (result.ok ? 'ok' : result.reason);
 

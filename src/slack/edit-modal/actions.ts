@@ -1,6 +1,6 @@
 import type { types as slack } from '@slack/bolt';
 import { emptyRow, nextSequence, rowKey } from './draft';
-import { ADD_COMPETENCY_ACTION_ID, MAX_MODAL_COMPETENCIES, REMOVE_COMPETENCY_ACTION_ID } from './ids';
+import { ADD_COMPETENCY_ACTION_ID, MAX_MODAL_COMPETENCIES, type REMOVE_COMPETENCY_ACTION_ID } from './ids';
 import { addRefusedAtCap, lastRowRemovalRefused } from './messages';
 import { decodeMetadata, readDraft, type EditModalPayload } from './state';
 import { renderEditModal } from './view';

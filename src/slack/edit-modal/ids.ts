@@ -35,9 +35,6 @@ export function competencyBlockId(key: string, field: CompetencyField | 'header'
 export const SLACK_MAX_BLOCKS = 100;
 export const BLOCKS_PER_ROW = 5;
 export const FIXED_BLOCKS = 5;
-export const MAX_MODAL_COMPETENCIES = Math.min(
-  MAX_COMPETENCIES,
-  Math.floor((SLACK_MAX_BLOCKS - FIXED_BLOCKS) / BLOCKS_PER_ROW),
-);
+export const MAX_MODAL_COMPETENCIES = Math.min(MAX_COMPETENCIES, Math.floor((SLACK_MAX_BLOCKS - FIXED_BLOCKS) / BLOCKS_PER_ROW));
 
 export const SLACK_MAX_PRIVATE_METADATA = 3000;

@@ -34,7 +34,10 @@ const metadataSchema = z.object({
   // Looser than the modal cap on purpose: an over-long list must reach the parser, which says so inline.
   keys: z.array(z.string().regex(ROW_KEY_PATTERN)).max(MAX_COMPETENCIES * 2),
   seq: z.number().int().min(0),
-  responseUrl: z.url({ protocol: /^https?$/ }).max(500).optional(),
+  responseUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .optional(),
 });
 
 export function encodeMetadata(metadata: EditModalMetadata): string {
@@ -63,7 +66,10 @@ export function decodeMetadata(text: string): EditModalMetadata {
   }
   const keys = parsed.data.keys;
   if (new Set(keys).size !== keys.length) {
-    throw new PanelistError('invalid_input', phrase`This edit form is damaged (two rows share a key). Close it and run \`/spec edit\` again.`);
+    throw new PanelistError(
+      'invalid_input',
+      phrase`This edit form is damaged (two rows share a key). Close it and run \`/spec edit\` again.`,
+    );
   }
   return parsed.data;
 }

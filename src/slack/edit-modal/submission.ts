@@ -38,7 +38,10 @@ export function parseEditSubmission(view: EditModalPayload): EditSubmission {
   const title = draft.title.trim();
   if (title === '') add(TITLE_BLOCK_ID, 'The title is empty.');
   const note = draft.note.trim();
-  for (const [blockId, text] of [[TITLE_BLOCK_ID, title], [NOTE_BLOCK_ID, note]] as const) {
+  for (const [blockId, text] of [
+    [TITLE_BLOCK_ID, title],
+    [NOTE_BLOCK_ID, note],
+  ] as const) {
     const problem = unstorableCharacter(text);
     if (problem) add(blockId, unstorableMessage(problem));
   }

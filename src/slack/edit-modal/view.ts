@@ -133,7 +133,14 @@ function errorBlock(errors: readonly string[]): KnownBlock {
   return {
     type: 'context',
     block_id: ERRORS_BLOCK_ID,
-    elements: [mrkdwn(markup`${errors.slice(0, 5).map((e) => `:warning: ${truncate(e, 500)}`).join('\n')}`)],
+    elements: [
+      mrkdwn(
+        markup`${errors
+          .slice(0, 5)
+          .map((e) => `:warning: ${truncate(e, 500)}`)
+          .join('\n')}`,
+      ),
+    ],
   };
 }
 
@@ -154,7 +161,9 @@ function rowBlocks(row: EditDraftCompetency, index: number, values: Record<strin
         // A removed row's typed text is gone for good, so ask first.
         confirm: {
           title: plain('Remove competency?'),
-          text: plain(truncate(`“${truncate(label, 150)}” and what you typed for it leave this draft. Nothing is saved until you press Save.`, 300)),
+          text: plain(
+            truncate(`“${truncate(label, 150)}” and what you typed for it leave this draft. Nothing is saved until you press Save.`, 300),
+          ),
           confirm: plain('Remove'),
           deny: plain('Keep'),
           style: 'danger',

@@ -16,7 +16,8 @@ const ANONYMOUS = 'A candidate';
 export type Tag<T> = (strings: TemplateStringsArray, ...values: (string | number | T)[]) => T;
 
 /** The plain-text medium: values as they are (the caller has made them safe for a terminal). */
-export const plainText: Tag<string> = (strings, ...values) => strings.reduce((out, chunk, index) => out + String(values[index - 1]) + chunk);
+export const plainText: Tag<string> = (strings, ...values) =>
+  strings.reduce((out, chunk, index) => out + String(values[index - 1]) + chunk);
 
 /**
  * "started 5 (▲3)"…: `score` makes a score string safe for the medium: scores are strings from the

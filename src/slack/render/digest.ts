@@ -1,7 +1,21 @@
 import type { types } from '@slack/bolt';
 import { MAX_NAME_LENGTH } from '../../domain/spec';
 import type { DigestSpecSection, DigestView } from '../../services/digest-views';
-import { active, candidateName, competencyRow, days, figures, fit, linkUrl, plain, plainText, range, shortRange, showsCompetencies, specTitle } from './digest-figures';
+import {
+  active,
+  candidateName,
+  competencyRow,
+  days,
+  figures,
+  fit,
+  linkUrl,
+  plain,
+  plainText,
+  range,
+  shortRange,
+  showsCompetencies,
+  specTitle,
+} from './digest-figures';
 import { joinMrkdwn, link, mrkdwn, type Mrkdwn } from './mrkdwn';
 import { safeUrl } from './text';
 
@@ -130,7 +144,8 @@ export function renderDigestText(view: DigestView): string {
     for (const line of figures(plainText, spec, (s) => plain(s, 10))) lines.push(`  ${line}`);
     if (showsCompetencies(spec)) {
       lines.push('  Competencies:');
-      for (const c of spec.competencies) lines.push(`    ${competencyRow(plainText, plain(c.name, MAX_NAME_LENGTH), c, (s) => plain(s, 10))}`);
+      for (const c of spec.competencies)
+        lines.push(`    ${competencyRow(plainText, plain(c.name, MAX_NAME_LENGTH), c, (s) => plain(s, 10))}`);
     }
     if (spec.top.length > 0) {
       lines.push('  Top candidates:');
@@ -219,7 +234,11 @@ function headBlocks(spec: DigestSpecSection, limits: Limits): KnownBlock[] {
 function competencyBlocks(spec: DigestSpecSection, cap: number): KnownBlock[] {
   const rows = spec.competencies.map((c) => competencyRow(mrkdwn, fit(c.name, cap), c, (s) => fit(s, 10)));
   if (rows.length > MAX_COMPETENCY_FIELDS) {
-    rows.splice(MAX_COMPETENCY_FIELDS - 1, Infinity, mrkdwn`…and ${spec.competencies.length - (MAX_COMPETENCY_FIELDS - 1)} more competencies`);
+    rows.splice(
+      MAX_COMPETENCY_FIELDS - 1,
+      Infinity,
+      mrkdwn`…and ${spec.competencies.length - (MAX_COMPETENCY_FIELDS - 1)} more competencies`,
+    );
   }
   const blocks: KnownBlock[] = [];
   for (let at = 0; at < rows.length; at += MAX_FIELDS) {
@@ -257,7 +276,8 @@ function blockTexts(blocks: KnownBlock[]): { text: string; max: number }[] {
     } else if (block.type === 'header') {
       out.push({ text: block.text.text, max: MAX_HEADER_TEXT });
     } else if (block.type === 'context') {
-      for (const element of block.elements) if ('text' in element && typeof element.text === 'string') out.push({ text: element.text, max: SECTION_BUDGET });
+      for (const element of block.elements)
+        if ('text' in element && typeof element.text === 'string') out.push({ text: element.text, max: SECTION_BUDGET });
     }
   }
   return out;

@@ -42,7 +42,8 @@ function inline(part: Inline): Mrkdwn {
 }
 
 function blockText(block: Block): Mrkdwn {
-  if (block.kind === 'paragraph') return block.tone ? mrkdwn`${trustedTone(block.tone)}${inlineMrkdwn(block.text)}` : inlineMrkdwn(block.text);
+  if (block.kind === 'paragraph')
+    return block.tone ? mrkdwn`${trustedTone(block.tone)}${inlineMrkdwn(block.text)}` : inlineMrkdwn(block.text);
   if (block.kind === 'list') {
     const lines = [inlineMrkdwn(block.heading), ...block.items.map((item) => mrkdwn`• ${inlineMrkdwn(item)}`)];
     if (block.footer) lines.push(inlineMrkdwn(block.footer));

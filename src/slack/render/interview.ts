@@ -133,4 +133,3 @@ function fallback(view: InterviewResultView, name: string, slug: string): Mrkdwn
       return mrkdwn`${name} started the interview for ${spec}`;
   }
 }
-

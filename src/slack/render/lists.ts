@@ -17,11 +17,17 @@ export function renderSpecList(specs: SpecSummary[]): Reply {
 }
 
 export function renderHistory(history: { slug: string; entries: HistoryEntry[]; total: number }): Reply {
-  const blocks = [section(mrkdwn`*History of ${code(history.slug)}* · ${history.total} version${history.total === 1 ? '' : 's'}, newest first`)];
+  const blocks = [
+    section(mrkdwn`*History of ${code(history.slug)}* · ${history.total} version${history.total === 1 ? '' : 's'}, newest first`),
+  ];
   for (const entry of history.entries) {
     const current = entry.number === history.total ? mrkdwn` _(current)_` : '';
     const note = entry.note ? mrkdwn`\n> ${entry.note}` : '';
-    blocks.push(section(mrkdwn`*v${entry.number}*${current} · ${who(entry)} · ${when(entry.createdAt)} · ${entry.source}\n${entry.changes.join('; ')}${note}`));
+    blocks.push(
+      section(
+        mrkdwn`*v${entry.number}*${current} · ${who(entry)} · ${when(entry.createdAt)} · ${entry.source}\n${entry.changes.join('; ')}${note}`,
+      ),
+    );
   }
   if (history.total > history.entries.length) {
     blocks.push(context(mrkdwn`${history.total - history.entries.length} older versions not shown.`));

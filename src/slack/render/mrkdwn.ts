@@ -63,7 +63,15 @@ export function literal(text: string): string {
   return chars.map((_, index) => escapeAt(chars, index)).join('');
 }
 
-const LOOK_ALIKES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '*': '\u2217', _: '\u02cd', '~': '\u223c', '`': '\u02cb' };
+const LOOK_ALIKES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '*': '\u2217',
+  _: '\u02cd',
+  '~': '\u223c',
+  '`': '\u02cb',
+};
 const WORD = /[\p{L}\p{N}]/u;
 
 /** One code point of `chars`, escaped; its neighbours decide an `_`. */

@@ -17,14 +17,23 @@ export function renderSpec(view: SpecView): Reply {
         version.externalVersion ? mrkdwn` · platform version ${version.externalVersion}` : ''
       }${version.note ? mrkdwn` · “${version.note}”` : ''}`,
     ),
-    section(mrkdwn`*Competencies* · weights total *${formatWeight(total)}* ${imbalance ? mrkdwn`⚠️ not balanced: ${imbalance}` : mrkdwn`✅ balanced`}`),
+    section(
+      mrkdwn`*Competencies* · weights total *${formatWeight(total)}* ${imbalance ? mrkdwn`⚠️ not balanced: ${imbalance}` : mrkdwn`✅ balanced`}`,
+    ),
   ];
   for (const competency of content.competencies) {
-    blocks.push(section(mrkdwn`*${competency.name}* · ${code(competency.id)} · weight *${formatWeight(competency.weight)}*\n${competency.definition}`));
+    blocks.push(
+      section(
+        mrkdwn`*${competency.name}* · ${code(competency.id)} · weight *${formatWeight(competency.weight)}*\n${competency.definition}`,
+      ),
+    );
   }
   blocks.push(divider());
   const mustHaves = content.mustHaves.length
-    ? joinMrkdwn(content.mustHaves.map((m) => mrkdwn`• ${m.text}${m.required ? '' : mrkdwn` _(nice to have)_`}`), '\n')
+    ? joinMrkdwn(
+        content.mustHaves.map((m) => mrkdwn`• ${m.text}${m.required ? '' : mrkdwn` _(nice to have)_`}`),
+        '\n',
+      )
     : mrkdwn`_none_`;
   blocks.push(section(mrkdwn`*Must-haves*\n${mustHaves}`));
   const questions = content.interviewQuestions;
@@ -35,12 +44,18 @@ export function renderSpec(view: SpecView): Reply {
       mrkdwn`*Behavioral round*\nround ${round.round} · ${round.mode} · ${round.prompts} prompts · interviewer ${round.interviewer}`,
     ]),
   );
-  const perCompetency = joinMrkdwn(live.competencies.map((c) => mrkdwn`${code(c.id)} ${c.average ?? '—'} (n=${c.n})`), ' · ');
+  const perCompetency = joinMrkdwn(
+    live.competencies.map((c) => mrkdwn`${code(c.id)} ${c.average ?? '—'} (n=${c.n})`),
+    ' · ',
+  );
   blocks.push(
     section(
       mrkdwn`*Live performance*\nInterviews *${live.interviews}* · completed *${live.completed}* · abandoned *${live.abandoned}* · completion rate *${percent(live.completionRate)}* · average score *${live.averageScore ?? '—'}*\n${perCompetency}`,
     ),
   );
-  const names = joinMrkdwn(content.competencies.map((c) => mrkdwn`${c.name} ${formatWeight(c.weight)}`), ', ');
+  const names = joinMrkdwn(
+    content.competencies.map((c) => mrkdwn`${c.name} ${formatWeight(c.weight)}`),
+    ', ',
+  );
   return { text: mrkdwn`${content.title} (${view.slug}, v${version.number}): ${names}`, blocks };
 }

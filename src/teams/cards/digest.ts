@@ -18,7 +18,11 @@ export function digestPartHasContent(view: DigestView, part: number, parts: numb
 
 export function digestCard(view: DigestView, part: number, parts: number): TeamsMessage {
   if (view.quiet) {
-    return textMessage(part === 1 ? md`Quiet week: no interviews for the specs this channel follows between ${range(view)}.` : md`Nothing more in this week’s digest.`);
+    return textMessage(
+      part === 1
+        ? md`Quiet week: no interviews for the specs this channel follows between ${range(view)}.`
+        : md`Nothing more in this week’s digest.`,
+    );
   }
   const specs = view.specs.slice((part - 1) * SPECS_PER_MESSAGE, part * SPECS_PER_MESSAGE);
   const rest = part === parts ? view.specs.slice(part * SPECS_PER_MESSAGE) : [];
@@ -30,19 +34,29 @@ export function digestCard(view: DigestView, part: number, parts: number): Teams
     ...shown.map((spec) => section(spec)),
   ).withVersion('1.5');
   const completed = shown.reduce((total, spec) => total + spec.completed, 0);
-  return cardMessage(card, `Weekly digest ${range(view)}: ${shown.length} spec${shown.length === 1 ? '' : 's'}, ${completed} completed interviews`);
+  return cardMessage(
+    card,
+    `Weekly digest ${range(view)}: ${shown.length} spec${shown.length === 1 ? '' : 's'}, ${completed} completed interviews`,
+  );
 }
 
 function section(spec: DigestSpecSection): Container {
   const title = wrap(md`**${oneLine(spec.title, 150)}** · ${code(oneLine(spec.slug, 100))}`);
-  if (spec.started + spec.completed + spec.abandoned === 0) return new Container(title, wrap(md`No interviews this week.`)).withSeparator(true);
+  if (spec.started + spec.completed + spec.abandoned === 0)
+    return new Container(title, wrap(md`No interviews this week.`)).withSeparator(true);
   const rate = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
   const items = [
     title,
     wrap(
       md`started ${spec.started} (${delta(spec.started, spec.previous.started)}) · completed ${spec.completed} (${delta(spec.completed, spec.previous.completed)}) · abandoned ${spec.abandoned} (${delta(spec.abandoned, spec.previous.abandoned)}) · completion rate ${rate(spec.completionRate)} · average score ${spec.averageScore ?? '—'}`,
     ),
-    wrap(joinMarkdown(spec.competencies.map((c) => md`${oneLine(c.name, 100)} **${c.average ?? '—'}** (n=${c.n})`), ' · '), { isSubtle: true }),
+    wrap(
+      joinMarkdown(
+        spec.competencies.map((c) => md`${oneLine(c.name, 100)} **${c.average ?? '—'}** (n=${c.n})`),
+        ' · ',
+      ),
+      { isSubtle: true },
+    ),
   ];
   if (spec.top.length > 0) {
     const top = spec.top.map((t, index) => {

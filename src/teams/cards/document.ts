@@ -68,7 +68,11 @@ function renderView(block: View): TeamsMessage {
       return helpCard();
     case 'editForm': {
       const { state, draft } = draftFromSpec(block.spec);
-      return { type: 'message', summary: `Edit ${block.spec.slug}`, attachments: [{ contentType: ADAPTIVE_CARD, content: buildEditCard(state, draft) }] };
+      return {
+        type: 'message',
+        summary: `Edit ${block.spec.slug}`,
+        attachments: [{ contentType: ADAPTIVE_CARD, content: buildEditCard(state, draft) }],
+      };
     }
   }
 }

@@ -1,4 +1,4 @@
-import { ActionSet, AdaptiveCard, Container, ExecuteAction, TextBlock, TextInput } from '@microsoft/teams.cards';
+import { ActionSet, AdaptiveCard, Container, ExecuteAction, TextInput } from '@microsoft/teams.cards';
 import type { FieldIssue } from '../../domain/errors';
 import { MAX_COMPETENCIES, validateCompetencies, type Competency } from '../../domain/spec';
 import { formatWeight, parseWeight } from '../../domain/weights';
@@ -82,27 +82,47 @@ export function buildEditCard(state: EditState, draft: EditDraft, errors: FieldE
     ...error(FORM_ERROR),
     new TextInput({ id: TITLE_INPUT, label: 'Title', value: draft.title, maxLength: 200 }),
     ...error(TITLE_INPUT),
-    ...draft.rows.map(
-      (row, index) =>
-        new Container(
-          textBlock(md`Competency ${index + 1}${row.name ? md`: ${oneLine(row.name, 80)}` : ''}`, { weight: 'Bolder' }),
-          new TextInput({ id: inputId(row.key, 'name'), label: 'Name', value: row.name, maxLength: 100 }),
-          ...error(inputId(row.key, 'name')),
-          new TextInput({ id: inputId(row.key, 'id'), label: 'Id (lowercase, digits, _)', value: row.id, maxLength: 64 }),
-          ...error(inputId(row.key, 'id')),
-          new TextInput({ id: inputId(row.key, 'weight'), label: 'Weight (0.30 or 30%)', value: row.weight, maxLength: 10 }),
-          ...error(inputId(row.key, 'weight')),
-          new TextInput({ id: inputId(row.key, 'definition'), label: 'Definition', value: row.definition, isMultiline: true, maxLength: 2000 }),
-          ...error(inputId(row.key, 'definition')),
-          ...(draft.rows.length > 1
-            ? [new ActionSet(new ExecuteAction({ title: `Remove competency ${index + 1}`, verb: VERB_REMOVE, data: data(VERB_REMOVE, { remove: row.key }), associatedInputs: 'auto' }))]
-            : []),
-        ).withSeparator(true),
+    ...draft.rows.map((row, index) =>
+      new Container(
+        textBlock(md`Competency ${index + 1}${row.name ? md`: ${oneLine(row.name, 80)}` : ''}`, { weight: 'Bolder' }),
+        new TextInput({ id: inputId(row.key, 'name'), label: 'Name', value: row.name, maxLength: 100 }),
+        ...error(inputId(row.key, 'name')),
+        new TextInput({ id: inputId(row.key, 'id'), label: 'Id (lowercase, digits, _)', value: row.id, maxLength: 64 }),
+        ...error(inputId(row.key, 'id')),
+        new TextInput({ id: inputId(row.key, 'weight'), label: 'Weight (0.30 or 30%)', value: row.weight, maxLength: 10 }),
+        ...error(inputId(row.key, 'weight')),
+        new TextInput({
+          id: inputId(row.key, 'definition'),
+          label: 'Definition',
+          value: row.definition,
+          isMultiline: true,
+          maxLength: 2000,
+        }),
+        ...error(inputId(row.key, 'definition')),
+        ...(draft.rows.length > 1
+          ? [
+              new ActionSet(
+                new ExecuteAction({
+                  title: `Remove competency ${index + 1}`,
+                  verb: VERB_REMOVE,
+                  data: data(VERB_REMOVE, { remove: row.key }),
+                  associatedInputs: 'auto',
+                }),
+              ),
+            ]
+          : []),
+      ).withSeparator(true),
     ),
     ...(draft.rows.length < MAX_COMPETENCIES
       ? [new ActionSet(new ExecuteAction({ title: 'Add a competency', verb: VERB_ADD, data: data(VERB_ADD), associatedInputs: 'auto' }))]
       : [textBlock(md`${MAX_COMPETENCIES} competencies is the most a spec holds; remove one to add another.`, { isSubtle: true })]),
-    new TextInput({ id: NOTE_INPUT, label: 'What changed, and why (shown in history)', value: draft.note, isMultiline: true, maxLength: 500 }).withSeparator(true),
+    new TextInput({
+      id: NOTE_INPUT,
+      label: 'What changed, and why (shown in history)',
+      value: draft.note,
+      isMultiline: true,
+      maxLength: 500,
+    }).withSeparator(true),
     ...error(NOTE_INPUT),
   ];
   const card = new AdaptiveCard(...body)
@@ -168,7 +188,10 @@ export function addRow(state: EditState, draft: EditDraft): { state: EditState; 
 
 export function removeRow(state: EditState, draft: EditDraft, key: string): { state: EditState; draft: EditDraft } {
   if (draft.rows.length <= 1 || !state.keys.includes(key)) return { state, draft };
-  return { state: { ...state, keys: state.keys.filter((k) => k !== key) }, draft: { ...draft, rows: draft.rows.filter((r) => r.key !== key) } };
+  return {
+    state: { ...state, keys: state.keys.filter((k) => k !== key) },
+    draft: { ...draft, rows: draft.rows.filter((r) => r.key !== key) },
+  };
 }
 
 export type Validated = { ok: true; title: string; competencies: Competency[]; note: string } | { ok: false; errors: FieldErrors };
@@ -180,7 +203,10 @@ export function validateDraft(state: EditState, draft: EditDraft): Validated {
   const title = draft.title.trim();
   if (title === '') add(TITLE_INPUT, 'The title is empty.');
   const note = draft.note.trim();
-  for (const [inputName, text] of [[TITLE_INPUT, title], [NOTE_INPUT, note]] as const) {
+  for (const [inputName, text] of [
+    [TITLE_INPUT, title],
+    [NOTE_INPUT, note],
+  ] as const) {
     const problem = unstorableCharacter(text);
     if (problem) add(inputName, unstorableMessage(problem));
   }

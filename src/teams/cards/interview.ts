@@ -33,13 +33,12 @@ export function interviewCard(view: InterviewResultView): TeamsMessage {
   const card = new AdaptiveCard(
     wrap(md`**${name}** · ${oneLine(view.spec.title, 150)} (${code(slug)})`, { size: 'Medium' }),
     wrap(md`${outcome} · ${versionLabel}${view.rescored ? md` · _rescored_` : ''}`),
-    ...rows.map(
-      (c) =>
-        new ColumnSet().withColumns(
-          new Column(wrap(md`${bar(c.scoreValue)}`, { fontType: 'Monospace', wrap: false })).withWidth('auto'),
-          new Column(wrap(c.score === null ? md`not scored` : md`**${oneLine(c.score, 10)}**`)).withWidth('auto'),
-          new Column(wrap(md`${oneLine(c.name, 100)} · weight ${oneLine(c.weight, 10)}`)).withWidth('stretch'),
-        ),
+    ...rows.map((c) =>
+      new ColumnSet().withColumns(
+        new Column(wrap(md`${bar(c.scoreValue)}`, { fontType: 'Monospace', wrap: false })).withWidth('auto'),
+        new Column(wrap(c.score === null ? md`not scored` : md`**${oneLine(c.score, 10)}**`)).withWidth('auto'),
+        new Column(wrap(md`${oneLine(c.name, 100)} · weight ${oneLine(c.weight, 10)}`)).withWidth('stretch'),
+      ),
     ),
     wrap(joinMarkdown(context, ' · '), { isSubtle: true, size: 'Small', separator: true }),
   ).withVersion('1.5');

@@ -46,7 +46,9 @@ export function deliveryTag(deliveryId: string): string {
 
 /** A delivery's message as a card tagged with its delivery (a plain-text message becomes a one-line card). */
 export function tagDelivery(message: TeamsMessage, deliveryId: string): TeamsMessage {
-  const card = message.attachments?.find((a) => a.contentType === ADAPTIVE_CARD)?.content as { body?: Record<string, unknown>[] } | undefined;
+  const card = message.attachments?.find((a) => a.contentType === ADAPTIVE_CARD)?.content as
+    | { body?: Record<string, unknown>[] }
+    | undefined;
   if (!card?.body?.length) {
     // Both already inert: a text message's text is TeamsMarkdown, a summary went through plainSummary.
     const text = message.text ?? message.summary ?? '';

@@ -16,7 +16,10 @@ export function specCard(view: SpecView): TeamsMessage {
   const questions = content.interviewQuestions;
   const round = content.behavioralRound;
   const mustHaves = content.mustHaves.length
-    ? joinMarkdown(content.mustHaves.map((m) => md`- ${oneLine(m.text, 300)}${m.required ? '' : md` _(nice to have)_`}`), '\n')
+    ? joinMarkdown(
+        content.mustHaves.map((m) => md`- ${oneLine(m.text, 300)}${m.required ? '' : md` _(nice to have)_`}`),
+        '\n',
+      )
     : md`_none_`;
   const card = new AdaptiveCard(
     wrap(md`${oneLine(content.title, 150)}`, { size: 'Large', weight: 'Bolder' }),
@@ -26,7 +29,10 @@ export function specCard(view: SpecView): TeamsMessage {
       }${version.note ? md` · “${oneLine(version.note, 300)}”` : ''}`,
       { isSubtle: true, size: 'Small' },
     ),
-    wrap(md`**Competencies** · weights total **${formatWeight(total)}** ${imbalance ? md`⚠️ not balanced: ${imbalance}` : md`✅ balanced`}`, { separator: true }),
+    wrap(
+      md`**Competencies** · weights total **${formatWeight(total)}** ${imbalance ? md`⚠️ not balanced: ${imbalance}` : md`✅ balanced`}`,
+      { separator: true },
+    ),
     ...content.competencies.map(
       (c) =>
         new Container(
@@ -40,13 +46,22 @@ export function specCard(view: SpecView): TeamsMessage {
         md`Interview questions`,
         md`${oneLine(questions.source, 100)} · auto-publish ${questions.autoPublish ? 'on' : 'off'} · candidate sees ${questions.candidateSees}`,
       ),
-      fact(md`Behavioral round`, md`round ${round.round} · ${oneLine(round.mode, 50)} · ${round.prompts} prompts · interviewer ${oneLine(round.interviewer, 50)}`),
+      fact(
+        md`Behavioral round`,
+        md`round ${round.round} · ${oneLine(round.mode, 50)} · ${round.prompts} prompts · interviewer ${oneLine(round.interviewer, 50)}`,
+      ),
     ),
     wrap(
       md`**Live performance** · interviews **${live.interviews}** · completed **${live.completed}** · abandoned **${live.abandoned}** · completion rate **${percent(live.completionRate)}** · average score **${live.averageScore ?? '—'}**`,
       { separator: true },
     ),
-    wrap(joinMarkdown(live.competencies.map((c) => md`${code(c.id)} ${c.average ?? '—'} (n=${c.n})`), ' · '), { isSubtle: true, size: 'Small' }),
+    wrap(
+      joinMarkdown(
+        live.competencies.map((c) => md`${code(c.id)} ${c.average ?? '—'} (n=${c.n})`),
+        ' · ',
+      ),
+      { isSubtle: true, size: 'Small' },
+    ),
   ).withVersion('1.5');
   const summary = `${content.title} (${view.slug}, v${version.number}): ${content.competencies.map((c) => `${c.name} ${formatWeight(c.weight)}`).join(', ')}`;
   return cardMessage(card, summary);
@@ -54,15 +69,21 @@ export function specCard(view: SpecView): TeamsMessage {
 
 export function historyCard(history: { slug: string; entries: HistoryEntry[]; total: number }): TeamsMessage {
   const card = new AdaptiveCard(
-    wrap(md`**History of** ${code(history.slug)} · ${history.total} version${history.total === 1 ? '' : 's'}, newest first`, { size: 'Medium' }),
+    wrap(md`**History of** ${code(history.slug)} · ${history.total} version${history.total === 1 ? '' : 's'}, newest first`, {
+      size: 'Medium',
+    }),
     ...history.entries.map((entry) =>
       new Container(
-        wrap(md`**v${entry.number}**${entry.number === history.total ? md` _(current)_` : ''} · ${who(entry)} · ${when(entry.createdAt)} · ${entry.source}`),
+        wrap(
+          md`**v${entry.number}**${entry.number === history.total ? md` _(current)_` : ''} · ${who(entry)} · ${when(entry.createdAt)} · ${entry.source}`,
+        ),
         wrap(md`${entry.changes.join('; ')}`, { spacing: 'None' }),
         ...(entry.note ? [wrap(md`“${oneLine(entry.note, 300)}”`, { isSubtle: true, spacing: 'None' })] : []),
       ).withSeparator(true),
     ),
-    ...(history.total > history.entries.length ? [wrap(md`${history.total - history.entries.length} older versions not shown.`, { isSubtle: true })] : []),
+    ...(history.total > history.entries.length
+      ? [wrap(md`${history.total - history.entries.length} older versions not shown.`, { isSubtle: true })]
+      : []),
     wrap(md`Undo a change: ${code(`revert ${history.slug} <version>`)}`, { isSubtle: true, size: 'Small' }),
   ).withVersion('1.5');
   return cardMessage(card, `History of ${history.slug}: ${history.entries.map((e) => `v${e.number}`).join(', ')}`);
@@ -71,7 +92,9 @@ export function historyCard(history: { slug: string; entries: HistoryEntry[]; to
 export function helpCard(): TeamsMessage {
   const card = new AdaptiveCard(
     wrap(md`**Panelist** keeps your job specs: competencies and their weights, must-haves, interview settings.`, { size: 'Medium' }),
-    wrap(md`Write to me in a personal chat, or mention me in a channel: ${code('@Panelist show senior-backend-payments')}.`, { isSubtle: true }),
+    wrap(md`Write to me in a personal chat, or mention me in a channel: ${code('@Panelist show senior-backend-payments')}.`, {
+      isSubtle: true,
+    }),
     // Facts, not code spans (cards have none): each usage as written, `<spec>` included.
     new FactSet(...Object.values(COMMAND_USAGE).map((usage) => fact(md`${usage.split(' ')[0]!}`, md`${usage}`))),
     wrap(
@@ -84,11 +107,14 @@ export function helpCard(): TeamsMessage {
       ),
     ),
   ).withVersion('1.5');
-  return cardMessage(card, 'Panelist commands: ' + Object.keys(COMMAND_USAGE).join(', '));
+  return cardMessage(card, `Panelist commands: ${Object.keys(COMMAND_USAGE).join(', ')}`);
 }
 
 export function specListMessage(specs: SpecSummary[]): TeamsMessage {
-  if (specs.length === 0) return textMessage(md`No specs yet. Import one with ${code('npx panelist specs import <file.json>')} on the Panelist server.`);
+  if (specs.length === 0)
+    return textMessage(md`No specs yet. Import one with ${code('npx panelist specs import <file.json>')} on the Panelist server.`);
   const lines = specs.map((s) => md`- ${code(s.slug)} · ${oneLine(s.title, 150)} · v${s.version} · ${s.competencies} competencies`);
-  return textMessage(md`**${specs.length} spec${specs.length === 1 ? '' : 's'}** · ${code('show <spec>')} for one\n\n${joinMarkdown(lines, '\n')}`);
+  return textMessage(
+    md`**${specs.length} spec${specs.length === 1 ? '' : 's'}** · ${code('show <spec>')} for one\n\n${joinMarkdown(lines, '\n')}`,
+  );
 }
