@@ -1,9 +1,9 @@
 // `npm run teams:package`: builds dist/teams/panelist-teams.zip (manifest.json + both icons) for
 // upload to Teams. ${TEAMS_CLIENT_ID} and ${PANELIST_HOST} in the manifest are filled from the
-// environment (PANELIST_HOST defaults to PUBLIC_URL's host). A stored-and-deflated zip written with
-// node:zlib; no dependencies.
+// environment (PANELIST_HOST defaults to PUBLIC_URL's host). The zip is fflate's (no dependencies of
+// its own); every entry dated 1980-01-01, so the same inputs give the same bytes.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { deflateRawSync } from 'node:zlib';
+import { zipSync } from 'fflate';
 
 const root = new URL('../', import.meta.url);
 const dir = new URL('manifests/teams/', root);
@@ -27,63 +27,11 @@ const files = [
   [manifest.icons.outline, readFileSync(new URL(manifest.icons.outline, dir))],
 ];
 
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-const crc32 = (buf) => {
-  let c = 0xffffffff;
-  for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-};
-
-const local = [];
-const central = [];
-let offset = 0;
-for (const [name, data] of files) {
-  const nameBuf = Buffer.from(name, 'utf8');
-  const deflated = deflateRawSync(data);
-  const crc = crc32(data);
-  const head = Buffer.alloc(30);
-  head.writeUInt32LE(0x04034b50, 0);
-  head.writeUInt16LE(20, 4);
-  head.writeUInt16LE(0x0800, 6); // UTF-8 names
-  head.writeUInt16LE(8, 8); // deflate
-  head.writeUInt16LE(0, 10);
-  head.writeUInt16LE(0x21, 12); // 1980-01-01: reproducible
-  head.writeUInt32LE(crc, 14);
-  head.writeUInt32LE(deflated.length, 18);
-  head.writeUInt32LE(data.length, 22);
-  head.writeUInt16LE(nameBuf.length, 26);
-  head.writeUInt16LE(0, 28);
-  local.push(head, nameBuf, deflated);
-  const entry = Buffer.alloc(46);
-  entry.writeUInt32LE(0x02014b50, 0);
-  entry.writeUInt16LE(20, 4);
-  entry.writeUInt16LE(20, 6);
-  entry.writeUInt16LE(0x0800, 8);
-  entry.writeUInt16LE(8, 10);
-  entry.writeUInt16LE(0, 12);
-  entry.writeUInt16LE(0x21, 14);
-  entry.writeUInt32LE(crc, 16);
-  entry.writeUInt32LE(deflated.length, 20);
-  entry.writeUInt32LE(data.length, 24);
-  entry.writeUInt16LE(nameBuf.length, 28);
-  entry.writeUInt32LE(offset, 42);
-  central.push(entry, nameBuf);
-  offset += head.length + nameBuf.length + deflated.length;
-}
-const centralBuf = Buffer.concat(central);
-const end = Buffer.alloc(22);
-end.writeUInt32LE(0x06054b50, 0);
-end.writeUInt16LE(files.length, 8);
-end.writeUInt16LE(files.length, 10);
-end.writeUInt32LE(centralBuf.length, 12);
-end.writeUInt32LE(offset, 16);
+const REPRODUCIBLE = { mtime: new Date('1980-01-01T00:00:00') };
+const zip = zipSync(Object.fromEntries(files.map(([name, data]) => [name, [new Uint8Array(data), REPRODUCIBLE]])));
 const out = new URL('dist/teams/', root);
 mkdirSync(out, { recursive: true });
-writeFileSync(new URL('panelist-teams.zip', out), Buffer.concat([...local, centralBuf, end]));
+writeFileSync(new URL('panelist-teams.zip', out), zip);
 console.log(`wrote dist/teams/panelist-teams.zip (${files.map(([n]) => n).join(', ')}) for app ${clientId} at ${host}`);
 // Tenant-wide Graph permissions cannot be asked for by a manifest (it holds resource-specific consent only).
 console.log(

@@ -91,7 +91,6 @@ export type SlackMode =
     };
 
 export interface Config {
-  env: Env['NODE_ENV'];
   port: number;
   logLevel: Env['LOG_LEVEL'];
   databaseUrl?: string;
@@ -139,7 +138,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ]);
   }
   return {
-    env: env.NODE_ENV,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     databaseUrl: env.DATABASE_URL,

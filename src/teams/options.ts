@@ -106,12 +106,3 @@ export function teamsOptions(env: TeamsEnv): TeamsOptions {
     conversationRate: env.TEAMS_CONVERSATION_RATE,
   };
 }
-
-/** Parses the TEAMS_* variables out of a whole environment (tests, and main.ts before the patch). */
-export function teamsOptionsFromEnv(source: NodeJS.ProcessEnv | Record<string, string | undefined>): TeamsOptions {
-  const parsed = teamsEnvSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new TeamsConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'));
-  }
-  return teamsOptions(parsed.data);
-}

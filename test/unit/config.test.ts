@@ -28,7 +28,6 @@ describe('loadConfig defaults', () => {
   it('runs with no environment at all: port 3000, embedded PostgreSQL, demo seed on, Slack off', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
-      env: 'development',
       port: 3000,
       logLevel: 'info',
       databaseUrl: undefined,
