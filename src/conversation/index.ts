@@ -1,5 +1,14 @@
 export { runCommand, savedReply } from './commands';
 export { paragraph, phraseInlines, plainText, replyText, sentence, type Block, type Inline, type Reply, type Tone } from './document';
 export { errorPhrase, errorReply } from './errors';
+export {
+  checkEditDraft,
+  EDIT_FORM_FIELDS,
+  type CheckedEdit,
+  type EditFormDraft,
+  type EditFormField,
+  type EditFormRow,
+  type FormTarget,
+} from './edit-form';
 export { channelGoneNotice, channelPausedNotice, deadLettersNotice, type DeadLetter } from './notices';
 export type { ConversationRequest, ConversationServices, Vocabulary } from './request';

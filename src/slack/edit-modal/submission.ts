@@ -1,8 +1,6 @@
-import type { FieldIssue } from '../../domain/errors';
-import { validateCompetencies, type Competency, type SpecContent } from '../../domain/spec';
-import { parseWeight } from '../../domain/weights';
-import { unstorableCharacter, unstorableMessage } from '../../domain/text';
-import { competencyBlockId, COMPETENCY_FIELDS, MAX_MODAL_COMPETENCIES, NOTE_BLOCK_ID, TITLE_BLOCK_ID, type CompetencyField } from './ids';
+import { checkEditDraft, type FormTarget } from '../../conversation';
+import type { SpecContent } from '../../domain/spec';
+import { competencyBlockId, MAX_MODAL_COMPETENCIES, NOTE_BLOCK_ID, TITLE_BLOCK_ID } from './ids';
 import { tooManyRowsInModal } from './messages';
 import { decodeMetadata, readDraft, type EditModalPayload } from './state';
 
@@ -30,48 +28,17 @@ export type EditSubmission =
  */
 export function parseEditSubmission(view: EditModalPayload): EditSubmission {
   const metadata = decodeMetadata(view.private_metadata);
-  const keys = metadata.keys;
-  const draft = readDraft(view, keys);
-  const errors = new Map<string, string[]>();
-  const add = (blockId: string, message: string) => errors.set(blockId, [...(errors.get(blockId) ?? []), message]);
-
-  const title = draft.title.trim();
-  if (title === '') add(TITLE_BLOCK_ID, 'The title is empty.');
-  const note = draft.note.trim();
-  for (const [blockId, text] of [
-    [TITLE_BLOCK_ID, title],
-    [NOTE_BLOCK_ID, note],
-  ] as const) {
-    const problem = unstorableCharacter(text);
-    if (problem) add(blockId, unstorableMessage(problem));
-  }
-
-  const unreadableWeights = new Set<number>();
-  const competencies: Competency[] = draft.competencies.map((row, index) => {
-    const weight = parseWeight(row.weight);
-    if (!weight.ok) {
-      unreadableWeights.add(index);
-      add(competencyBlockId(row.key, 'weight'), sentence(weight.message));
+  const draft = readDraft(view, metadata.keys);
+  const checked = checkEditDraft(
+    { title: draft.title, note: draft.note, rows: draft.competencies },
+    { maxRows: MAX_MODAL_COMPETENCIES, tooManyRows: tooManyRowsInModal },
+  );
+  if (!checked.ok) {
+    const errors = new Map<string, string[]>();
+    for (const { target, message } of checked.problems) {
+      const block = blockOf(target);
+      errors.set(block, [...(errors.get(block) ?? []), message]);
     }
-    // Surrounding spaces are never meant (and would make "postgres_schema " an invalid id), so they go.
-    return {
-      id: row.id.trim(),
-      name: row.name.trim(),
-      definition: row.definition.trim(),
-      weight: weight.ok ? weight.hundredths : 0,
-    };
-  });
-
-  const lastKey = keys[keys.length - 1];
-  const overCap = keys.length > MAX_MODAL_COMPETENCIES;
-  if (overCap && lastKey !== undefined) add(competencyBlockId(lastKey, 'name'), tooManyRowsInModal(keys.length));
-
-  for (const issue of validateCompetencies(competencies)) {
-    const target = targetBlock(issue, keys, { overCap, unreadableWeights });
-    if (target !== null) add(target, issue.message);
-  }
-
-  if (errors.size > 0) {
     return { ok: false, errors: Object.fromEntries([...errors].map(([block, messages]) => [block, messages.join(' ')])) };
   }
   return {
@@ -79,46 +46,14 @@ export function parseEditSubmission(view: EditModalPayload): EditSubmission {
     specId: metadata.specId,
     slug: metadata.slug,
     baseVersion: metadata.baseVersion,
-    content: { title, competencies },
-    note,
+    content: { title: checked.title, competencies: checked.competencies },
+    note: checked.note,
     ...(metadata.responseUrl === undefined ? {} : { responseUrl: metadata.responseUrl }),
   };
 }
 
-/** The input block a domain issue belongs under, or null when another message already covers it. */
-function targetBlock(
-  issue: FieldIssue,
-  keys: readonly string[],
-  context: { overCap: boolean; unreadableWeights: ReadonlySet<number> },
-): string | null {
-  const [root, second, field] = issue.path;
-  const lastKey = keys[keys.length - 1];
-  if (root !== 'competencies' || lastKey === undefined) return TITLE_BLOCK_ID;
-
-  if (second === undefined) {
-    // Zero rows is caught above (lastKey undefined); a count issue here is the domain's "too many",
-    // which the modal's own, lower cap has already explained on the same rows.
-    return context.overCap ? null : competencyBlockId(lastKey, 'name');
-  }
-  if (second === 'weights') {
-    // A sum that leaves out an unreadable weight would mislead; that row's own error comes first.
-    if (context.unreadableWeights.size > 0) return null;
-    // The last weight is where the user is most likely to make up the difference.
-    return competencyBlockId(lastKey, 'weight');
-  }
-  if (typeof second === 'number' && isCompetencyField(field)) {
-    if (field === 'weight' && context.unreadableWeights.has(second)) return null;
-    const key = keys[second];
-    return key === undefined ? TITLE_BLOCK_ID : competencyBlockId(key, field);
-  }
-  return TITLE_BLOCK_ID;
-}
-
-function isCompetencyField(value: unknown): value is CompetencyField {
-  return typeof value === 'string' && (COMPETENCY_FIELDS as readonly string[]).includes(value);
-}
-
-/** parseWeight phrases its messages as clauses; Slack shows them alone under a field. */
-function sentence(message: string): string {
-  return /[.!?]$/.test(message) ? message : `${message}.`;
+/** The input block a problem is shown under; what belongs to no field goes under the title. */
+function blockOf(target: FormTarget): string {
+  if (target.kind === 'row') return competencyBlockId(target.key, target.field);
+  return target.kind === 'note' ? NOTE_BLOCK_ID : TITLE_BLOCK_ID;
 }

@@ -1,9 +1,8 @@
 import { ActionSet, AdaptiveCard, Container, ExecuteAction, TextInput } from '@microsoft/teams.cards';
-import type { FieldIssue } from '../../domain/errors';
-import { MAX_COMPETENCIES, validateCompetencies, type Competency } from '../../domain/spec';
-import { formatWeight, parseWeight } from '../../domain/weights';
+import { checkEditDraft, type FormTarget } from '../../conversation';
+import { MAX_COMPETENCIES, type Competency } from '../../domain/spec';
+import { formatWeight } from '../../domain/weights';
 import { asPhrase, phrase, type Phrase } from '../../domain/phrase';
-import { unstorableCharacter, unstorableMessage } from '../../domain/text';
 import type { SpecView } from '../../services/spec-views';
 import { code, fromPhrase, md } from './markdown';
 import { plain } from './message';
@@ -196,47 +195,19 @@ export function removeRow(state: EditState, draft: EditDraft, key: string): { st
 
 export type Validated = { ok: true; title: string; competencies: Competency[]; note: string } | { ok: false; errors: FieldErrors };
 
-/** The same rules as Slack's modal (src/domain/spec.ts), each problem pinned to its input. */
-export function validateDraft(state: EditState, draft: EditDraft): Validated {
+/** The conversation core's rules for the edit form (the same as Slack's), each problem under its input. */
+export function validateDraft(_state: EditState, draft: EditDraft): Validated {
+  const checked = checkEditDraft(draft);
+  if (checked.ok) return checked;
   const errors: FieldErrors = {};
-  const add = (id: string, message: string) => (errors[id] = errors[id] ? `${errors[id]} ${message}` : message);
-  const title = draft.title.trim();
-  if (title === '') add(TITLE_INPUT, 'The title is empty.');
-  const note = draft.note.trim();
-  for (const [inputName, text] of [
-    [TITLE_INPUT, title],
-    [NOTE_INPUT, note],
-  ] as const) {
-    const problem = unstorableCharacter(text);
-    if (problem) add(inputName, unstorableMessage(problem));
+  for (const { target, message } of checked.problems) {
+    const id = inputOf(target);
+    errors[id] = errors[id] ? `${errors[id]} ${message}` : message;
   }
-  const unreadable = new Set<number>();
-  const competencies = draft.rows.map((row, index) => {
-    const weight = parseWeight(row.weight);
-    if (!weight.ok) {
-      unreadable.add(index);
-      add(inputId(row.key, 'weight'), /[.!?]$/.test(weight.message) ? weight.message : `${weight.message}.`);
-    }
-    return { id: row.id.trim(), name: row.name.trim(), definition: row.definition.trim(), weight: weight.ok ? weight.hundredths : 0 };
-  });
-  for (const issue of validateCompetencies(competencies)) {
-    const target = targetOf(issue, state.keys, unreadable);
-    if (target) add(target, issue.message);
-  }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, title, competencies, note };
+  return { ok: false, errors };
 }
 
-function targetOf(issue: FieldIssue, keys: string[], unreadable: Set<number>): string | null {
-  const [root, second, field] = issue.path;
-  const last = keys[keys.length - 1];
-  if (root !== 'competencies' || last === undefined) return FORM_ERROR;
-  if (second === undefined) return inputId(last, 'name');
-  if (second === 'weights') return unreadable.size > 0 ? null : inputId(last, 'weight');
-  if (typeof second === 'number' && (FIELDS as readonly string[]).includes(String(field))) {
-    if (field === 'weight' && unreadable.has(second)) return null;
-    const key = keys[second];
-    return key ? inputId(key, field as Field) : FORM_ERROR;
-  }
-  return FORM_ERROR;
+function inputOf(target: FormTarget): string {
+  if (target.kind === 'row') return inputId(target.key, target.field);
+  return target.kind === 'title' ? TITLE_INPUT : target.kind === 'note' ? NOTE_INPUT : FORM_ERROR;
 }
