@@ -1,5 +1,5 @@
 import { ActionSet, AdaptiveCard, Container, ExecuteAction, TextInput } from '@microsoft/teams.cards';
-import { checkEditDraft, type FormTarget } from '../../conversation';
+import { checkEditDraft, EDIT_FORM_FIELDS, type EditFormField, type EditFormRow, type FormTarget } from '../../conversation';
 import { MAX_COMPETENCIES, type Competency } from '../../domain/spec';
 import { formatWeight } from '../../domain/weights';
 import { asPhrase, phrase, type Phrase } from '../../domain/phrase';
@@ -20,16 +20,10 @@ export const VERB_REMOVE = 'panelist.edit.remove';
 export const VERB_CANCEL = 'panelist.edit.cancel';
 export const EDIT_VERBS = [VERB_SAVE, VERB_ADD, VERB_REMOVE, VERB_CANCEL];
 
-export const FIELDS = ['name', 'id', 'weight', 'definition'] as const;
-export type Field = (typeof FIELDS)[number];
-
-export interface DraftRow {
-  key: string;
-  id: string;
-  name: string;
-  weight: string;
-  definition: string;
-}
+/** The card's rows and fields are the core's edit form's (src/conversation/edit-form.ts). */
+export const FIELDS = EDIT_FORM_FIELDS;
+export type Field = EditFormField;
+export type DraftRow = EditFormRow;
 
 export interface EditState {
   specId: string;
