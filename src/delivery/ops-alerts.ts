@@ -17,8 +17,9 @@ export function parseOpsChannel(raw: string | undefined): OpsChannel | undefined
 
 /**
  * Tells the ops channel about new dead letters. Runs with the sweeper (every 30 s), so the channel
- * hears within a minute, and keeps trying each round until Slack takes the message: a delivery is
- * marked alerted only after the alert was posted.
+ * hears within a minute. Each dead letter is claimed before the post (ops_alerted_at set only where
+ * still null), so overlapping sweeps and other replicas never announce it twice; if Slack does not
+ * take the post, the claim is given back and the next round tries again.
  */
 export async function alertDeadLetters(
   db: Db,
@@ -27,20 +28,26 @@ export async function alertDeadLetters(
   logger: Logger,
 ): Promise<number> {
   if (!slack?.notifyChannel || !ops) return 0;
-  const dead = await db.delivery.findMany({
+  const candidates = await db.delivery.findMany({
     where: { status: 'failed', opsAlertedAt: null },
     orderBy: { updatedAt: 'asc' },
     take: 20,
+    select: { id: true, platform: true, workspaceId: true },
+  });
+  const workspaceId = ops.workspaceId ?? candidates.find((d) => d.platform === 'slack')?.workspaceId;
+  if (candidates.length === 0 || !workspaceId) return 0;
+  // PostgreSQL re-checks `opsAlertedAt: null` on a row another sweep claimed meanwhile: it is skipped.
+  const dead = await db.delivery.updateManyAndReturn({
+    where: { id: { in: candidates.map((d) => d.id) }, opsAlertedAt: null },
+    data: { opsAlertedAt: new Date() },
   });
   if (dead.length === 0) return 0;
-  const workspaceId = ops.workspaceId ?? dead.find((d) => d.platform === 'slack')?.workspaceId;
-  if (!workspaceId) return 0;
   try {
     await slack.notifyChannel(workspaceId, ops.channelId, deadLettersNotice(dead));
   } catch (error) {
     logger.warn({ err: error }, 'could not alert the ops channel; will try again');
+    await db.delivery.updateMany({ where: { id: { in: dead.map((d) => d.id) } }, data: { opsAlertedAt: null } });
     return 0;
   }
-  await db.delivery.updateMany({ where: { id: { in: dead.map((d) => d.id) } }, data: { opsAlertedAt: new Date() } });
   return dead.length;
 }

@@ -57,14 +57,19 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
       });
   };
   await sweep();
+  // A round that outlasts the interval is not joined by another: one sweep at a time per process.
+  let sweeping: Promise<unknown> | undefined;
   const timer = setInterval(() => {
-    void sweep();
+    sweeping ??= sweep().finally(() => {
+      sweeping = undefined;
+    });
     fold();
   }, options.sweepIntervalMs);
   timer.unref();
   return {
     async stop() {
       clearInterval(timer);
+      await sweeping;
       await folding;
       await runner.stop();
     },
