@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { ADMIN, Harness } from '../support/harness';
 import { completed } from '../support/interview-events';
 import { waitForSweeps } from '../support/metrics';
+import { waitUntil } from '../support/slack-events';
 
 // Retries are minutes away, so only the sweeper can make a delivery move within the test.
 let harness: Harness;
@@ -27,16 +28,6 @@ async function jobOf(deliveryId: string) {
   return rows.rows[0] as { run_at: Date; locked_at: Date | null } | undefined;
 }
 
-async function waitUntil<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Idle for over a minute, as the sweeper's "lost" test requires. */
 const backdate = (deliveryId: string) =>
   sql.query(`UPDATE delivery SET next_attempt_at = now() - interval '2 minutes', updated_at = now() - interval '2 minutes' WHERE id = $1`, [
@@ -50,8 +41,14 @@ describe('the lost-delivery sweeper', () => {
       harness.slack.failIn(channelId, 'chat.postMessage', { kind: 'status', status: 500 });
     }
     await harness.webhook(completed({ interviewId: 'int_sweep' }));
-    const waiting = await waitUntil(async () => ((await deliveryTo('CWAIT'))?.last_error ? deliveryTo('CWAIT') : undefined));
-    const lost = await waitUntil(async () => ((await deliveryTo('CLOST'))?.last_error ? deliveryTo('CLOST') : undefined));
+    const waiting = await waitUntil(
+      async () => ((await deliveryTo('CWAIT'))?.last_error ? deliveryTo('CWAIT') : undefined),
+      'CWAIT to fail once',
+    );
+    const lost = await waitUntil(
+      async () => ((await deliveryTo('CLOST'))?.last_error ? deliveryTo('CLOST') : undefined),
+      'CLOST to fail once',
+    );
     const waitingJob = (await jobOf(waiting.id))!;
     expect(waitingJob.run_at.getTime()).toBeGreaterThan(Date.now() + 60_000);
 
@@ -65,7 +62,7 @@ describe('the lost-delivery sweeper', () => {
 
     const message = await harness.slack.waitFor(() => harness.slack.posted('CLOST')[0], 10_000);
     expect(message.metadata?.event_payload).toMatchObject({ delivery_id: lost.id });
-    await waitUntil(async () => (await deliveryTo('CLOST'))?.status === 'sent');
+    await waitUntil(async () => (await deliveryTo('CLOST'))?.status === 'sent', 'CLOST to be sent');
 
     // Several sweeps later the waiting delivery still waits for its own retry, in its place in the queue.
     await waitForSweeps(harness.metricsUrl, 3);

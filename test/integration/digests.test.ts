@@ -1,10 +1,10 @@
 import { Client } from 'pg';
-import { runCli } from '../../src/cli/main';
 import { createDigestService } from '../../src/composition';
 import { loadConfig } from '../../src/config';
 import { createDb, type Db } from '../../src/store/db';
 import { ADMIN, Harness, SIGNING_SECRET } from '../support/harness';
 import { abandoned, completed, started } from '../support/interview-events';
+import { panelistCli } from '../support/panelist-cli';
 
 let harness: Harness;
 let sql: Client;
@@ -83,23 +83,16 @@ async function subscribe(channelId: string, text: string) {
 }
 
 /** `npx panelist …` in-process, configured like the app (same database, same fake Slack). */
-async function cli(args: string[]): Promise<string> {
-  const lines: string[] = [];
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    DATABASE_URL: harness.database.url,
+const panelist = panelistCli(
+  () => harness.database.url,
+  () => ({
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_API_URL: harness.slack.apiUrl,
     LOG_LEVEL: 'silent',
-  });
-  try {
-    expect(await runCli(args, (line) => lines.push(line))).toBe(0);
-  } finally {
-    process.env = saved;
-  }
-  return lines.join('\n');
-}
+  }),
+);
+const cli = async (args: string[]) => (await panelist.run(...args)).join('\n');
 
 async function digestsFor(channelId: string) {
   const rows = await sql.query(

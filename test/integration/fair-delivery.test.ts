@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { ADMIN, Harness } from '../support/harness';
 import { completed } from '../support/interview-events';
+import { waitUntil } from '../support/slack-events';
 
 /**
  * Fairness between channels and between replicas: a channel that must wait for its turn gives its
@@ -87,7 +88,7 @@ describe('a replica only takes work it can do', () => {
     await sql.query(`SELECT graphile_worker.add_job('deliver', json_build_object('deliveryId', $1::text), job_key => 'delivery:' || $1)`, [
       queued.id,
     ]);
-    await waitUntil(async () => (await jobOf(queued.id))?.task_identifier === 'deliver:slack');
+    await waitUntil(async () => (await jobOf(queued.id))?.task_identifier === 'deliver:slack', 'the job under deliver:slack');
     expect(await jobOf(queued.id)).toMatchObject({ attempts: 0, locked_at: null });
     expect(await queuedSlackDelivery('int_no_slack')).toMatchObject({
       status: 'pending',
@@ -98,7 +99,7 @@ describe('a replica only takes work it can do', () => {
     expect(harness.slack.posted('CQUIET').filter((m) => m.text.includes('77.9'))).toHaveLength(1);
 
     await harness.restart({ SLACK_SIGNING_SECRET: 'test-signing-secret', SLACK_BOT_TOKEN: 'xoxb-test-token' });
-    await waitUntil(async () => (await queuedSlackDelivery('int_no_slack'))?.status === 'sent');
+    await waitUntil(async () => (await queuedSlackDelivery('int_no_slack'))?.status === 'sent', 'the held delivery to be sent');
     expect(harness.slack.posted('CQUIET').filter((m) => m.text.includes('77.9'))).toHaveLength(2);
   });
 
@@ -122,11 +123,3 @@ describe('a replica only takes work it can do', () => {
     await harness.slack.waitFor(() => harness.slack.posted('CQUIET').filter((m) => m.text.includes('77.9')).length === 3);
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -1,10 +1,10 @@
-import { runCli } from '../../src/cli/main';
 import { parseJson, type FakeUser } from '../support/fake-slack';
 import { ADMIN, Harness, SIGNING_SECRET } from '../support/harness';
 import { ALL, expectInert, hostileSpec, importSpec, NAME_ONE, PIECES, SLACK_ESCAPED, WORD } from '../support/hostile';
 import { completed } from '../support/interview-events';
 import { slackTexts, type FoundText } from '../support/payload-text';
 import { inputIds, viewSubmission, type SentView } from '../support/slack-views';
+import { panelistCli } from '../support/panelist-cli';
 
 /**
  * Every user-supplied string that reaches a Slack reply, fed hostile text through the public edges
@@ -125,7 +125,7 @@ describe('hostile text in every Slack reply', () => {
 
   it('the weekly digest: spec title, competency names and the top candidate', async () => {
     expect((await answer('digest monday 09:00 UTC', ADMIN, CHANNEL)).map((f) => f.text).join('')).toContain('Mondays at 09:00');
-    await runCliWithHarness(['digests', 'run', '--at', '2026-11-30T09:05:00Z']);
+    await panelist.run('digests', 'run', '--at', '2026-11-30T09:05:00Z');
     const digest = await h.slack.waitFor(() => h.slack.posted(CHANNEL).find((m) => m.text.startsWith('Weekly digest')));
     const found = slackTexts({ text: digest.text, blocks: digest.blocks });
     expectInert(found, { platform: 'slack', shown: [SLACK_ESCAPED.format, '&lt;!channel&gt;'] });
@@ -139,18 +139,8 @@ describe('hostile text in every Slack reply', () => {
   });
 });
 
-async function runCliWithHarness(args: string[]): Promise<void> {
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    DATABASE_URL: h.database.url,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_API_URL: h.slack.apiUrl,
-    LOG_LEVEL: 'silent',
-  });
-  try {
-    expect(await runCli(args, () => undefined)).toBe(0);
-  } finally {
-    process.env = saved;
-  }
-}
+/** `npx panelist …` in-process, configured like the app (same database, same fake Slack). */
+const panelist = panelistCli(
+  () => h.database.url,
+  () => ({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: h.slack.apiUrl, LOG_LEVEL: 'silent' }),
+);

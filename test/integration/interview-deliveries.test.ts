@@ -3,6 +3,7 @@ import { runCli } from '../../src/cli/main';
 import { ADMIN, Harness, replyText } from '../support/harness';
 import { EXAMPLE_SCORES, abandoned, completed, rescored, started } from '../support/interview-events';
 import { waitForSettledDeliveries } from '../support/metrics';
+import { waitUntil } from '../support/slack-events';
 
 let harness: Harness;
 let sql: Client;
@@ -108,7 +109,7 @@ describe('talking to a Slack that misbehaves', () => {
     await harness.webhook(completed({ interviewId: 'int_ratelimited' }));
     await harness.slack.waitFor(() => harness.slack.posted('CRATE')[0], 10_000);
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1_000);
-    await waitUntil(async () => (await delivery('int_ratelimited', 'CRATE'))?.status === 'sent');
+    await waitUntil(async () => (await delivery('int_ratelimited', 'CRATE'))?.status === 'sent', 'the rate-limited delivery');
     expect(harness.slack.posted('CRATE')).toHaveLength(1);
   });
 
@@ -116,7 +117,7 @@ describe('talking to a Slack that misbehaves', () => {
     await subscribe('CDROP');
     harness.slack.failIn('CDROP', 'chat.postMessage', { kind: 'drop' });
     await harness.webhook(completed({ interviewId: 'int_dropped' }));
-    await waitUntil(async () => (await delivery('int_dropped', 'CDROP'))?.message_id);
+    await waitUntil(async () => (await delivery('int_dropped', 'CDROP'))?.message_id, 'the dropped post to be found');
     expect(harness.slack.posted('CDROP')).toHaveLength(1);
     const recorded = await delivery('int_dropped', 'CDROP');
     expect(recorded!.message_id).toBe(harness.slack.posted('CDROP')[0]!.ts);
@@ -131,7 +132,7 @@ describe('talking to a Slack that misbehaves', () => {
       ...Array.from({ length: 3 }, () => ({ kind: 'error' as const, error: 'internal_error' })),
     );
     await harness.webhook(completed({ interviewId: 'int_dead' }));
-    await waitUntil(async () => (await delivery('int_dead', 'CDEAD'))?.status === 'failed');
+    await waitUntil(async () => (await delivery('int_dead', 'CDEAD'))?.status === 'failed', 'the dead letter');
     const dead = (await delivery('int_dead', 'CDEAD'))!;
     expect(dead).toMatchObject({ attempts: 3, last_error: 'Slack error: internal_error' });
     expect(harness.slack.posted('CDEAD')).toHaveLength(0);
@@ -140,7 +141,7 @@ describe('talking to a Slack that misbehaves', () => {
     expect(listed).toContain(`${dead.id}\tfailed\tattempts=3\tslack\tCDEAD\tinterview.result\tint_dead\tSlack error: internal_error`);
     expect(await cli(['deliveries', 'retry', dead.id])).toBe(`re-queued 1: ${dead.id}`);
     await harness.slack.waitFor(() => harness.slack.posted('CDEAD')[0]);
-    await waitUntil(async () => (await delivery('int_dead', 'CDEAD'))?.status === 'sent');
+    await waitUntil(async () => (await delivery('int_dead', 'CDEAD'))?.status === 'sent', 'the retried dead letter');
     expect(harness.slack.posted('CDEAD')).toHaveLength(1);
     expect(await cli(['deliveries', 'list', '--failed'])).not.toContain(dead.id);
   });
@@ -150,7 +151,7 @@ describe('talking to a Slack that misbehaves', () => {
     const answer = await subscribe('CGONE');
     expect(answer).toContain('Invite me with `/invite @Panelist`');
     await harness.webhook(completed({ interviewId: 'int_gone' }));
-    await waitUntil(async () => (await delivery('int_gone', 'CGONE'))?.status === 'paused');
+    await waitUntil(async () => (await delivery('int_gone', 'CGONE'))?.status === 'paused', 'the paused delivery');
     const dm = await harness.slack.waitFor(() => harness.slack.posted(ADMIN.id)[0]);
     expect(dm.text).toContain('subscriptions are paused');
     const listing = replyText(await (await harness.spec('subscriptions', ADMIN, { channelId: 'CGONE' })).reply());
@@ -211,12 +212,4 @@ async function cli(args: string[]): Promise<string> {
     else process.env.DATABASE_URL = previous;
   }
   return lines.join('\n');
-}
-
-async function waitUntil(check: () => Promise<unknown>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

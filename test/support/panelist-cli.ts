@@ -1,18 +1,18 @@
 import { runCli } from '../../src/cli/main';
 
 /**
- * `npx panelist …` in this process against a test's database: `run` returns what it printed (and
- * fails the test unless it exits 0); `refusal` returns the error it was refused with.
+ * `npx panelist …` in this process against a test's database (and `env`, e.g. the fake Slack the
+ * app uses): `run` returns what it printed (and fails the test unless it exits 0); `refusal`
+ * returns the error it was refused with. The environment is put back after each command.
  */
-export function panelistCli(databaseUrl: () => string) {
+export function panelistCli(databaseUrl: () => string, env: () => Record<string, string> = () => ({})) {
   async function withDatabase<T>(work: () => Promise<T>): Promise<T> {
-    const saved = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = databaseUrl();
+    const saved = { ...process.env };
+    Object.assign(process.env, env(), { DATABASE_URL: databaseUrl() });
     try {
       return await work();
     } finally {
-      if (saved === undefined) delete process.env.DATABASE_URL;
-      else process.env.DATABASE_URL = saved;
+      process.env = saved;
     }
   }
   return {

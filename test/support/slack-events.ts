@@ -1,3 +1,4 @@
+import { metricValue } from './metrics';
 import { slackSignature } from './slack-requests';
 
 let sequence = 0;
@@ -56,10 +57,6 @@ export async function waitUntil<T>(probe: () => Promise<T | undefined | null | f
 }
 
 /** How many Slack platform events of `type` the app has finished handling with `outcome` (from /metrics). */
-export async function platformEventsHandled(metricsUrl: string, type: string, outcome: 'applied' | 'stale'): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
-  const line = text
-    .split('\n')
-    .find((candidate) => candidate.startsWith(`panelist_slack_platform_events_total{type="${type}",outcome="${outcome}"}`));
-  return line ? Number(line.split(' ').at(-1)) : 0;
+export function platformEventsHandled(metricsUrl: string, type: string, outcome: 'applied' | 'stale'): Promise<number> {
+  return metricValue(metricsUrl, `panelist_slack_platform_events_total{type="${type}",outcome="${outcome}"}`);
 }
