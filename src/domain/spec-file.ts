@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FieldIssue } from './errors';
 import { SLUG_PATTERN, type SpecContent } from './spec';
-import { parseWeight } from './weights';
+import { formatWeight, parseWeight } from './weights';
 
 /**
  * The interview platform's spec document (shared/fixtures/payments-platform-spec.json): what
@@ -69,5 +69,38 @@ function documentContent(document: SpecDocument): SpecContent {
     mustHaves: document.mustHaves,
     interviewQuestions: document.interviewQuestions,
     behavioralRound: document.behavioralRound,
+  };
+}
+
+/**
+ * A version as the platform reads it (the outbound webhook and the pull API): the fixture's shape,
+ * weights as two-decimal strings, `version` as Panelist's label ("v3"). livePerformance is left
+ * out: it is not part of a version, and the platform counts its own interviews.
+ */
+export interface PublishedSpecDocument {
+  id: string;
+  slug: string;
+  title: string;
+  level: string | null;
+  version: string;
+  competencies: { id: string; name: string; weight: string; definition: string }[];
+  mustHaves: { text: string; required: boolean }[];
+  interviewQuestions: { source: string; autoPublish: boolean; candidateSees: number };
+  behavioralRound: { round: number; mode: string; prompts: number; interviewer: string };
+}
+
+export function publishedDocument(spec: { id: string; slug: string }, number: number, content: SpecContent): PublishedSpecDocument {
+  const { source, autoPublish, candidateSees } = content.interviewQuestions;
+  const { round, mode, prompts, interviewer } = content.behavioralRound;
+  return {
+    id: spec.id,
+    slug: spec.slug,
+    title: content.title,
+    level: content.level,
+    version: `v${number}`,
+    competencies: content.competencies.map((c) => ({ id: c.id, name: c.name, weight: formatWeight(c.weight), definition: c.definition })),
+    mustHaves: content.mustHaves.map((m) => ({ text: m.text, required: m.required })),
+    interviewQuestions: { source, autoPublish, candidateSees },
+    behavioralRound: { round, mode, prompts, interviewer },
   };
 }

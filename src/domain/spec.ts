@@ -9,6 +9,14 @@ export const MAX_NAME_LENGTH = 100;
 export const MAX_DEFINITION_LENGTH = 2000;
 export const COMPETENCY_ID_PATTERN = /^[a-z][a-z0-9_]{1,63}$/;
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,79}$/;
+/** The platform's spec page holds a handful; twenty is more than any real spec and fits one Slack modal. */
+export const MAX_MUST_HAVES = 20;
+export const MAX_MUST_HAVE_LENGTH = 500;
+/** The platform's page: a candidate sees 1 to 10 questions, and a behavioral round has 1 to 10 prompts. */
+export const QUESTION_COUNT = { min: 1, max: 10 } as const;
+export const PROMPT_COUNT = { min: 1, max: 10 } as const;
+export const BEHAVIORAL_MODES = ['voice', 'text'] as const;
+export type BehavioralMode = (typeof BEHAVIORAL_MODES)[number];
 
 export interface Competency {
   id: string;
@@ -51,9 +59,9 @@ export function validateSpecContent(content: SpecContent): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (content.title.trim() === '') issues.push({ path: ['title'], message: 'The title is empty.' });
   issues.push(...validateCompetencies(content.competencies));
-  content.mustHaves.forEach((mustHave, index) => {
-    if (mustHave.text.trim() === '') issues.push({ path: ['mustHaves', index, 'text'], message: 'This must-have is empty.' });
-  });
+  issues.push(...validateMustHaves(content.mustHaves));
+  issues.push(...validateInterviewQuestions(content.interviewQuestions));
+  issues.push(...validateBehavioralRound(content.behavioralRound));
   // Competencies are checked field by field above; the rest of the document here.
   const unstorable = findUnstorableText({ ...content, competencies: [] });
   if (unstorable) issues.push({ path: unstorable.path, message: unstorableMessage(unstorable.problem) });
@@ -102,6 +110,60 @@ export function validateCompetencies(competencies: readonly Competency[]): Field
   const imbalance = describeImbalance(sumWeights(competencies.map((c) => c.weight)));
   if (imbalance && competencies.length > 0) issues.push({ path: ['competencies', 'weights'], message: imbalance });
   return issues;
+}
+
+export function validateMustHaves(mustHaves: readonly MustHave[]): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (mustHaves.length > MAX_MUST_HAVES) {
+    issues.push({
+      path: ['mustHaves'],
+      message: `${mustHaves.length} must-haves is more than the ${MAX_MUST_HAVES} a spec can hold; merge or remove some.`,
+    });
+  }
+  const seen = new Set<string>();
+  mustHaves.forEach((mustHave, index) => {
+    const at = ['mustHaves', index, 'text'];
+    const text = mustHave.text.trim();
+    if (text === '') issues.push({ path: at, message: 'This must-have is empty; write it or remove it.' });
+    else if (mustHave.text.length > MAX_MUST_HAVE_LENGTH) {
+      issues.push({ path: at, message: `This must-have is longer than ${MAX_MUST_HAVE_LENGTH} characters; shorten it.` });
+    } else if (seen.has(text.toLowerCase())) issues.push({ path: at, message: 'This must-have is listed twice; remove one.' });
+    seen.add(text.toLowerCase());
+    if (typeof mustHave.required !== 'boolean') {
+      issues.push({ path: ['mustHaves', index, 'required'], message: 'Say whether it is required or nice to have.' });
+    }
+  });
+  return issues;
+}
+
+export function validateInterviewQuestions(settings: InterviewQuestionSettings): FieldIssue[] {
+  const { min, max } = QUESTION_COUNT;
+  if (Number.isInteger(settings.candidateSees) && settings.candidateSees >= min && settings.candidateSees <= max) return [];
+  return [
+    {
+      path: ['interviewQuestions', 'candidateSees'],
+      message: `A candidate sees ${min} to ${max} interview questions; ${settings.candidateSees} is outside that.`,
+    },
+  ];
+}
+
+export function validateBehavioralRound(round: BehavioralRound): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const { min, max } = PROMPT_COUNT;
+  if (!Number.isInteger(round.prompts) || round.prompts < min || round.prompts > max) {
+    issues.push({
+      path: ['behavioralRound', 'prompts'],
+      message: `A behavioral round has ${min} to ${max} prompts; ${round.prompts} is outside that.`,
+    });
+  }
+  if (!isBehavioralMode(round.mode)) {
+    issues.push({ path: ['behavioralRound', 'mode'], message: 'A behavioral round is held by voice or in text; choose voice or text.' });
+  }
+  return issues;
+}
+
+export function isBehavioralMode(mode: string): mode is BehavioralMode {
+  return (BEHAVIORAL_MODES as readonly string[]).includes(mode);
 }
 
 /** Stable serialisation, so the same content always hashes the same (import idempotency). */

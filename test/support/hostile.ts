@@ -94,7 +94,7 @@ export function hostileSpec(slug: string) {
       { text: PIECES.phish, required: false },
     ],
     interviewQuestions: { source: PIECES.broadcast, autoPublish: true, candidateSees: 3 },
-    behavioralRound: { round: 2, mode: PIECES.format, prompts: 4, interviewer: PIECES.mentions },
+    behavioralRound: { round: 2, mode: 'voice', prompts: 4, interviewer: `${PIECES.mentions} ${PIECES.format}` },
   };
 }
 

@@ -88,4 +88,58 @@ describe('contentHash and describeChanges', () => {
       'removed fastapi_kafka_systems',
     ]);
   });
+
+  it('says in words what changed in must-haves: added, removed, reworded, required, reordered', () => {
+    const before = fixtureContent();
+    const [a, b, c, d] = before.mustHaves;
+    const after: SpecContent = {
+      ...before,
+      mustHaves: [
+        { ...b!, required: false },
+        a!,
+        { text: 'Go or Rust in production', required: true },
+        d!,
+        { text: 'Kafka', required: false },
+      ],
+    };
+    expect(describeChanges(before, after)).toEqual([
+      `reworded must-have 3: "${c!.text.slice(0, 60)}…" → "Go or Rust in production"`,
+      'added must-have "Kafka" (nice to have)',
+      `must-have "${b!.text.slice(0, 60)}…" now nice to have`,
+      'reordered must-haves',
+    ]);
+    expect(describeChanges(before, { ...before, mustHaves: [a!, b!, d!] })).toEqual([`removed must-have "${c!.text.slice(0, 60)}…"`]);
+  });
+
+  it('says in words what changed in the interview questions and the behavioral round', () => {
+    const before = fixtureContent();
+    const after: SpecContent = {
+      ...before,
+      interviewQuestions: { ...before.interviewQuestions, candidateSees: 5, autoPublish: false },
+      behavioralRound: { ...before.behavioralRound, prompts: 6, mode: 'text' },
+    };
+    expect(describeChanges(before, after)).toEqual([
+      'candidate sees 3 → 5 interview questions',
+      'auto-publish of interview questions turned off',
+      'behavioral prompts 4 → 6',
+      'behavioral round by voice → text',
+    ]);
+  });
+
+  it('refuses counts outside 1–10, an unknown mode, empty or duplicate must-haves', () => {
+    const content = fixtureContent();
+    const messages = validateSpecContent({
+      ...content,
+      mustHaves: [{ text: ' ', required: true }, content.mustHaves[0]!, { ...content.mustHaves[0]!, required: false }],
+      interviewQuestions: { ...content.interviewQuestions, candidateSees: 11 },
+      behavioralRound: { ...content.behavioralRound, prompts: 0, mode: 'video' },
+    }).map((issue) => issue.message);
+    expect(messages).toEqual([
+      'This must-have is empty; write it or remove it.',
+      'This must-have is listed twice; remove one.',
+      'A candidate sees 1 to 10 interview questions; 11 is outside that.',
+      'A behavioral round has 1 to 10 prompts; 0 is outside that.',
+      'A behavioral round is held by voice or in text; choose voice or text.',
+    ]);
+  });
 });

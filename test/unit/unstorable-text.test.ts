@@ -51,8 +51,8 @@ describe('text PostgreSQL cannot store', () => {
       level: null,
       competencies: [{ id: 'ledgers', name: 'Ledgers', definition: 'Double entry', weight: 100 }],
       mustHaves: [{ text: 'Postgres \u0000', required: true }],
-      interviewQuestions: {} as SpecContent['interviewQuestions'],
-      behavioralRound: {} as SpecContent['behavioralRound'],
+      interviewQuestions: { source: 'ai-generated', autoPublish: true, candidateSees: 3 },
+      behavioralRound: { round: 2, mode: 'voice', prompts: 4, interviewer: 'Cal' },
     };
     expect(validateSpecContent(content)).toEqual([
       {
