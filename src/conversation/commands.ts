@@ -1,6 +1,8 @@
 import type { Command } from '../domain/command';
 import { paragraph, type Inline, type Reply } from './document';
+import { savedReply } from './saved';
 import type { ConversationRequest, ConversationServices, Vocabulary } from './request';
+import { specPartReply } from './spec-parts';
 import { subscriptionReply } from './subscriptions';
 
 type SubscriptionCommand = Extract<Command, { name: 'subscribe' | 'unsubscribe' | 'subscriptions' | 'digest' }>;
@@ -27,11 +29,15 @@ export async function runCommand(
     case 'history':
       return { blocks: [{ kind: 'history', history: await specs.history(await request.organizationId(), command.spec) }] };
     case 'edit':
-      return { blocks: [{ kind: 'editForm', spec: await specs.openForEdit(await request.actor(), command.spec) }] };
+      return { blocks: [{ kind: 'editForm', spec: await specs.openForEdit(await request.actor(), command.spec), part: command.part }] };
     case 'weights':
       return savedReply(await specs.setWeights(await request.actor(), command.spec, command.weights));
     case 'revert':
       return savedReply(await specs.revert(await request.actor(), command.spec, command.version), `Reverted to v${command.version} as`);
+    case 'musthave':
+    case 'questions':
+    case 'behavioral':
+      return specPartReply(command, request, services, words);
     case 'grant':
     case 'revoke':
       return grantReply(command, request, services);
@@ -41,21 +47,6 @@ export async function runCommand(
     case 'digest':
       return subscriptionReply(command as SubscriptionCommand, request, services, words);
   }
-}
-
-/** A new version saved: its number, its spec and what changed, in words. */
-export function savedReply(saved: { number: number; slug: string; changes: string[] }, verb = 'Saved'): Reply {
-  return paragraph(
-    [
-      `${verb} `,
-      { strong: [`v${saved.number}`] },
-      ' of ',
-      { code: saved.slug },
-      ': ',
-      { user: `${saved.changes.join('; ')}.`, max: 2_000 },
-    ],
-    'ok',
-  );
 }
 
 async function grantReply(

@@ -1,4 +1,5 @@
 import type { Phrase } from '../domain/phrase';
+import type { EditPart } from '../domain/spec-part-commands';
 import type { HistoryEntry, SpecSummary, SpecView } from '../services/spec-views';
 
 /**
@@ -35,7 +36,8 @@ export type Block =
   | { kind: 'spec'; view: SpecView }
   | { kind: 'history'; history: { slug: string; entries: HistoryEntry[]; total: number } }
   | { kind: 'help' }
-  | { kind: 'editForm'; spec: SpecView };
+  /** the edit form for one part of a spec; the adapter opens it (Slack: a modal; Teams: a card) */
+  | { kind: 'editForm'; spec: SpecView; part: EditPart };
 
 export interface Reply {
   blocks: Block[];

@@ -3,6 +3,15 @@ import { nearMatches } from './near';
 import { parseWeight } from './weights';
 import { joinPhrases, phrase, wordsOnly, type Phrase } from './phrase';
 import { quoted, unstorableCharacter } from './text';
+import type { BehavioralMode } from './spec';
+import {
+  editPartOf,
+  parseBehavioralCommand,
+  parseMustHaveCommand,
+  parseQuestionsCommand,
+  type EditPart,
+  type MustHaveChange,
+} from './spec-part-commands';
 
 /**
  * The command grammar shared by Slack's `/spec …` and messages to the Teams bot (DESIGN.md).
@@ -13,8 +22,11 @@ export type Command =
   | { name: 'help' }
   | { name: 'list' }
   | { name: 'show'; spec: string }
-  | { name: 'edit'; spec: string }
+  | { name: 'edit'; spec: string; part: EditPart }
   | { name: 'weights'; spec: string; weights: { competencyId: string; hundredths: number }[] }
+  | { name: 'musthave'; spec: string; change: MustHaveChange }
+  | { name: 'questions'; spec: string; candidateSees?: number; autoPublish?: boolean }
+  | { name: 'behavioral'; spec: string; prompts?: number; mode?: BehavioralMode }
   | { name: 'history'; spec: string }
   | { name: 'revert'; spec: string; version: number }
   | { name: 'grant' | 'revoke'; userId: string; spec: string | 'all' }
@@ -29,8 +41,11 @@ export const COMMAND_USAGE: Record<Command['name'], string> = {
   help: 'help',
   list: 'list',
   show: 'show <spec>',
-  edit: 'edit <spec>',
+  edit: 'edit <spec> [competencies|musthaves|settings]',
   weights: 'weights <spec> <competency>=<weight> …',
+  musthave: 'musthave add|edit|remove|move|required|nice <spec> …',
+  questions: 'questions <spec> [<1-10>] [autopublish on|off]',
+  behavioral: 'behavioral <spec> [<1-10 prompts>] [voice|text]',
   history: 'history <spec>',
   revert: 'revert <spec> <version>',
   grant: 'grant @user <spec|all>',
@@ -93,8 +108,26 @@ export function parseCommand(text: string, prefix = '/spec'): CommandParse {
     case 'unsubscribe':
       if (args.length !== 1) return fail(phrase`Which spec (or all)? ${usage('unsubscribe')}`);
       return { ok: true, command: { name, spec: specOrAll(args[0]!) } };
+    case 'edit': {
+      const part = editPartOf(args[1]);
+      if (args.length === 0 || args.length > 2 || !part) {
+        return fail(phrase`${args.length === 0 ? 'Which spec?' : 'Edit which part?'} ${usage('edit')}`);
+      }
+      return { ok: true, command: { name, spec: args[0]!, part } };
+    }
+    case 'musthave': {
+      const parsed = parseMustHaveCommand(text.trim().replace(/^\S+\s*/, ''), usage('musthave'), prefix);
+      return parsed.ok ? { ok: true, command: { name, ...parsed.value } } : fail(parsed.error);
+    }
+    case 'questions': {
+      const parsed = parseQuestionsCommand(args, usage('questions'));
+      return parsed.ok ? { ok: true, command: { name, ...parsed.value } } : fail(parsed.error);
+    }
+    case 'behavioral': {
+      const parsed = parseBehavioralCommand(args, usage('behavioral'));
+      return parsed.ok ? { ok: true, command: { name, ...parsed.value } } : fail(parsed.error);
+    }
     case 'show':
-    case 'edit':
     case 'history': {
       if (args.length !== 1) return fail(phrase`${args.length === 0 ? 'Which spec?' : 'Give one spec.'} ${usage(name)}`);
       return { ok: true, command: { name, spec: args[0]! } };

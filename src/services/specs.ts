@@ -15,6 +15,23 @@ import { SpecVersionCache } from './spec-version-cache';
 import { versionInfo, type HistoryEntry, type SpecSummary, type SpecView } from './spec-views';
 import { phrase } from '../domain/phrase';
 
+/** What one edit form changes: whole lists, or some of the interview settings. */
+export type SpecEdit = Partial<Pick<SpecContent, 'title' | 'competencies' | 'mustHaves'>> & {
+  interviewQuestions?: Partial<SpecContent['interviewQuestions']>;
+  behavioralRound?: Partial<SpecContent['behavioralRound']>;
+};
+
+function applyEdit(base: SpecContent, edit: SpecEdit): SpecContent {
+  return {
+    ...base,
+    ...(edit.title === undefined ? {} : { title: edit.title }),
+    ...(edit.competencies === undefined ? {} : { competencies: edit.competencies }),
+    ...(edit.mustHaves === undefined ? {} : { mustHaves: edit.mustHaves }),
+    interviewQuestions: { ...base.interviewQuestions, ...edit.interviewQuestions },
+    behavioralRound: { ...base.behavioralRound, ...edit.behavioralRound },
+  };
+}
+
 /** An answer names this many unknown competencies, then counts the rest. */
 const MAX_UNKNOWN_NAMED = 5;
 
@@ -79,18 +96,35 @@ export class SpecService {
   }
 
   /** An edit form's changes, applied to the version the form was opened on (not whatever is current). */
-  async edit(context: ActorContext, specId: string, change: { baseVersion: number; changes: Partial<SpecContent>; note?: string }) {
+  async edit(context: ActorContext, specId: string, change: { baseVersion: number; changes: SpecEdit; note?: string }) {
     return this.db.$transaction(async (tx) => {
       const spec = await tx.spec.findFirst({ where: { id: specId, organizationId: context.organizationId } });
       if (!spec) throw new PanelistError('spec_not_found', 'That spec no longer exists.');
       await assertCanEditSpec(tx, context, spec);
       const base = await tx.specVersion.findUnique({ where: { specId_number: { specId, number: change.baseVersion } } });
       if (!base) throw new PanelistError('version_not_found', phrase`\`${spec.slug}\` has no v${change.baseVersion}.`);
-      const content: SpecContent = { ...versionContent(base), ...change.changes };
+      const content = applyEdit(versionContent(base), change.changes);
       if (base.contentHash === contentHash(content) && spec.currentVersion === change.baseVersion) {
         throw new PanelistError('no_change', phrase`Nothing changed; \`${spec.slug}\` stays at v${spec.currentVersion}.`);
       }
       return commitVersion(tx, context, { spec, baseVersion: change.baseVersion, content, source: 'edit', note: change.note });
+    });
+  }
+
+  /**
+   * A one-line change to the current version (a must-have, the interview settings): `apply` gives
+   * the new content, or throws a PanelistError saying why it cannot. The spec's rules still judge it.
+   */
+  async change(context: ActorContext, reference: string, apply: (content: SpecContent, spec: { slug: string }) => SpecContent) {
+    return this.db.$transaction(async (tx) => {
+      const spec = await findSpec(tx, context.organizationId, reference);
+      await assertCanEditSpec(tx, context, spec);
+      const content = versionContent(await currentVersionOf(tx, spec));
+      const next = apply(content, spec);
+      if (contentHash(next) === contentHash(content)) {
+        throw new PanelistError('no_change', phrase`That is how \`${spec.slug}\` already is (v${spec.currentVersion}); nothing changed.`);
+      }
+      return commitVersion(tx, context, { spec, baseVersion: spec.currentVersion, content: next, source: 'edit' });
     });
   }
 

@@ -21,7 +21,12 @@ describe('parseCommand', () => {
     expect(ok('list')).toEqual({ name: 'list' });
     expect(ok('show senior-backend-payments')).toEqual({ name: 'show', spec: 'senior-backend-payments' });
     expect(ok('history 58fd')).toEqual({ name: 'history', spec: '58fd' });
-    expect(ok('edit senior-backend-payments')).toEqual({ name: 'edit', spec: 'senior-backend-payments' });
+    expect(ok('edit senior-backend-payments')).toEqual({ name: 'edit', spec: 'senior-backend-payments', part: 'competencies' });
+    expect(ok('edit senior-backend-payments must-haves')).toEqual({ name: 'edit', spec: 'senior-backend-payments', part: 'mustHaves' });
+    expect(ok('edit senior-backend-payments Settings')).toEqual({ name: 'edit', spec: 'senior-backend-payments', part: 'settings' });
+    expect(error('edit senior-backend-payments colours')).toBe(
+      'Edit which part? Usage: `/spec edit <spec> [competencies|musthaves|settings]`',
+    );
   });
 
   it('reads weights in all three notations, tolerating spaces around =', () => {
@@ -88,5 +93,38 @@ describe('parseCommand', () => {
     const refusal = error(`weights spec ${many}`);
     expect(refusal).toContain('and 195 more');
     expect(refusal.length).toBeLessThan(600);
+  });
+
+  it('reads must-have changes, keeping the text as typed, commas and all', () => {
+    expect(ok('musthave add payments  Go, Rust or  Kotlin in production ')).toEqual({
+      name: 'musthave',
+      spec: 'payments',
+      change: { op: 'add', text: 'Go, Rust or  Kotlin in production' },
+    });
+    expect(ok('musthave edit payments 2 Strong SQL, Postgres')).toEqual({
+      name: 'musthave',
+      spec: 'payments',
+      change: { op: 'edit', at: 2, text: 'Strong SQL, Postgres' },
+    });
+    expect(ok('MUSTHAVE move payments 4 1')).toEqual({ name: 'musthave', spec: 'payments', change: { op: 'move', at: 4, to: 1 } });
+    expect(ok('musthave nice payments 3')).toEqual({ name: 'musthave', spec: 'payments', change: { op: 'nice', at: 3 } });
+    expect(ok('musthave remove payments 1')).toEqual({ name: 'musthave', spec: 'payments', change: { op: 'remove', at: 1 } });
+    expect(error('musthave add payments')).toBe('What should the must-have say? `/spec musthave add payments <text>`');
+    expect(error('musthave remove payments two')).toContain('Give its number as `/spec show payments` lists them');
+    expect(error('musthave remove payments 0')).toContain('Which must-have?');
+    expect(error('musthave move payments 2')).toContain('Move must-have 2 to which place?');
+    expect(error('musthave shout payments 2')).toContain('Add, edit, remove, move or mark a must-have');
+  });
+
+  it('reads the interview questions and behavioral round settings, each optional but one required', () => {
+    expect(ok('questions payments 5')).toEqual({ name: 'questions', spec: 'payments', candidateSees: 5 });
+    expect(ok('questions payments autopublish off 2')).toEqual({ name: 'questions', spec: 'payments', autoPublish: false, candidateSees: 2 });
+    expect(ok('questions payments auto-publish = on')).toEqual({ name: 'questions', spec: 'payments', autoPublish: true });
+    expect(ok('behavioral payments text 6')).toEqual({ name: 'behavioral', spec: 'payments', mode: 'text', prompts: 6 });
+    expect(error('questions payments 11')).toContain('"11" is not a number of questions from 1 to 10.');
+    expect(error('questions payments autopublish maybe')).toContain('Auto-publish is `on` or `off`.');
+    expect(error('questions payments')).toContain('How many questions should a candidate see');
+    expect(error('behavioral payments video')).toContain('"video" is neither a number of prompts from 1 to 10 nor voice or text.');
+    expect(error('behavioral payments')).toContain('How many prompts, and by voice or in text?');
   });
 });
