@@ -4,7 +4,7 @@ import { errorReply, runCommand, sentence, type ConversationRequest, type Reply,
 import { parseCommand, type Command } from '../domain/command';
 import { PanelistError } from '../domain/errors';
 import { phrase } from '../domain/phrase';
-import { buildEditModal, draftFromSpec } from './edit-modal';
+import { buildPartModal } from './edit-modal';
 import { renderDocument, SLACK_PREFIX } from './render/document';
 import type { SlackServices } from './services';
 
@@ -61,14 +61,7 @@ async function answerCommand(
   const [first] = reply.blocks;
   if (first?.kind === 'editForm') {
     // Slack edits in a modal, opened with the command's trigger id; the modal is the answer.
-    const spec = first.spec;
-    const view = buildEditModal({
-      specId: spec.id,
-      slug: spec.slug,
-      baseVersion: spec.version.number,
-      draft: draftFromSpec(spec),
-      responseUrl: slash.response_url,
-    });
+    const view = buildPartModal(first.spec, first.part, slash.response_url);
     await client.views.open({ trigger_id: slash.trigger_id, view });
     return undefined;
   }

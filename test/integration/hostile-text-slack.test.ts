@@ -34,9 +34,9 @@ async function answer(text: string, user: FakeUser = ADMIN, channelId?: string):
   return slackTexts((await sent.reply()).body);
 }
 
-async function openModal(user: FakeUser): Promise<SentView> {
+async function openModal(user: FakeUser, part = ''): Promise<SentView> {
   const before = h.slack.callsTo('views.open').length;
-  await h.spec(`edit ${SLUG}`, user);
+  await h.spec(`edit ${SLUG} ${part}`.trim(), user);
   const call = await h.slack.waitFor(() => h.slack.callsTo('views.open')[before]);
   return parseJson(call.args.view) as SentView;
 }
@@ -53,6 +53,24 @@ describe('hostile text in every Slack reply', () => {
     expect(header.text.length).toBeLessThanOrEqual(150);
     // the 5,000-character title and 2,000-character definitions stay inside Slack's 3,000 per text
     for (const f of found.filter((x) => x.path !== 'text')) expect(f.text.length).toBeLessThanOrEqual(3000);
+  });
+
+  it('the must-haves modal escapes each must-have in its row headers; a hostile must-have is confirmed escaped', async () => {
+    const view = await openModal(EVIL, 'musthaves');
+    expectInert(slackTexts(view as unknown as Record<string, unknown>), { platform: 'slack', shown: [SLACK_ESCAPED.broadcast] });
+    const responsesBefore = h.slack.responses.length;
+    const first = view.blocks.find((b) => b.block_id?.endsWith(':text'))!.block_id!;
+    const submitted = await h.interact(viewSubmission(view, EVIL, { [first]: `${PIECES.broadcast} ${PIECES.format}`, note: ALL }));
+    expect(submitted.json()).toEqual({ response_action: 'clear' });
+    const confirmation = await h.slack.waitFor(() =>
+      h.slack.responses.slice(responsesBefore).find((r) => String(r.body.text).includes('Saved')),
+    );
+    expectInert(slackTexts(confirmation.body), { platform: 'slack', shown: [`reworded must-have 1: "${SLACK_ESCAPED.broadcast}`] });
+  });
+
+  it('a one-line must-have with hostile text is answered escaped', async () => {
+    const found = await answer(`musthave add ${SLUG} ${PIECES.broadcast} ${PIECES.format}, and more`, EVIL);
+    expectInert(found, { platform: 'slack', shown: [`added must-have "${SLACK_ESCAPED.broadcast}`] });
   });
 
   it('list: the title is escaped in the blocks', async () => {

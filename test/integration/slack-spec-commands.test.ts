@@ -28,8 +28,11 @@ describe('/spec help and mistakes are answered in the acknowledgement', () => {
     for (const usage of [
       '`/spec list`',
       '`/spec show &lt;spec&gt;`',
-      '`/spec edit &lt;spec&gt;`',
+      '`/spec edit &lt;spec&gt; [competencies|musthaves|settings]`',
       '/spec weights',
+      '`/spec musthave add|edit|remove|move|required|nice &lt;spec&gt; …`',
+      '`/spec questions &lt;spec&gt; [&lt;1-10&gt;] [autopublish on|off]`',
+      '/spec behavioral',
       '/spec history',
       '/spec revert',
       '`/spec grant @user &lt;spec|all&gt;`',

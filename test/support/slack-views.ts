@@ -1,10 +1,14 @@
 import type { FakeUser } from './fake-slack';
 
+interface Option {
+  value: string;
+}
+
 interface Block {
   type: string;
   block_id?: string;
-  element?: { action_id: string; initial_value?: string; type: string };
-  accessory?: { action_id: string; value?: string };
+  element?: { action_id: string; initial_value?: string; type: string; initial_option?: Option; initial_options?: Option[] };
+  accessory?: { action_id: string; value?: string; options?: Option[] };
 }
 
 export interface SentView {
@@ -14,13 +18,25 @@ export interface SentView {
   [key: string]: unknown;
 }
 
-/** The state Slack would submit for a view whose inputs still hold their initial values, plus edits. */
+/**
+ * The state Slack would submit for a view whose inputs still hold their initial values, plus edits:
+ * a text for a text input, an option's value for a select or radio buttons, '' or a value for checkboxes.
+ */
 export function stateOf(view: SentView, edits: Record<string, string> = {}) {
-  const values: Record<string, Record<string, { type: string; value: string | null }>> = {};
+  const values: Record<string, Record<string, Record<string, unknown>>> = {};
   for (const block of view.blocks) {
     if (block.type !== 'input' || !block.block_id || !block.element) continue;
-    const value = edits[block.block_id] ?? block.element.initial_value ?? null;
-    values[block.block_id] = { [block.element.action_id]: { type: block.element.type, value } };
+    const { element } = block;
+    const edit = edits[block.block_id];
+    let state: Record<string, unknown>;
+    if (element.type === 'radio_buttons' || element.type === 'static_select') {
+      state = { selected_option: edit !== undefined ? { value: edit } : (element.initial_option ?? null) };
+    } else if (element.type === 'checkboxes') {
+      state = { selected_options: edit !== undefined ? (edit ? [{ value: edit }] : []) : (element.initial_options ?? []) };
+    } else {
+      state = { value: edit ?? element.initial_value ?? null };
+    }
+    values[block.block_id] = { [element.action_id]: { type: element.type, ...state } };
   }
   return { values };
 }
@@ -48,6 +64,16 @@ export function blockAction(view: SentView, user: FakeUser, actionId: string, va
     container: { type: 'view', view_id: 'V1' },
     view: { ...view, id: 'V1', team_id: 'T1', type: 'modal', hash: 'h1', state: stateOf(view) },
     actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1' }],
+  };
+}
+
+/** A choice from an overflow menu (a must-have row's Move up / Remove, the part menu). */
+export function overflowAction(view: SentView, user: FakeUser, actionId: string, value: string, edits: Record<string, string> = {}) {
+  const body = blockAction(view, user, actionId);
+  return {
+    ...body,
+    view: { ...body.view, state: stateOf(view, edits) },
+    actions: [{ type: 'overflow', action_id: actionId, block_id: 'b', selected_option: { value }, action_ts: '1' }],
   };
 }
 

@@ -16,3 +16,15 @@ export { specTooLargeForModal } from './messages';
 export type { EditModalPayload } from './state';
 export { parseEditSubmission, type EditedContent, type EditSubmission } from './submission';
 export { buildEditModal, type EditModalInput } from './view';
+export {
+  applyMustHaveAction,
+  MUST_HAVE_ADD_ACTION_ID,
+  MUST_HAVE_ROW_ACTION_ID,
+  MUST_HAVES_CALLBACK_ID,
+  mustHaveBlockId,
+} from './must-haves-modal';
+export { parseMustHavesSubmission } from './must-haves-modal';
+export { buildPartModal } from './open-part';
+export { EDIT_PART_ACTION_ID, isEditPart } from './part-switch';
+export { parseSettingsSubmission, SETTINGS_CALLBACK_ID } from './settings-modal';
+export { decodeMetadata } from './state';

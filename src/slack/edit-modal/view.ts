@@ -20,6 +20,8 @@ import {
 import { code, mrkdwn as markup, type Mrkdwn } from '../render/mrkdwn';
 import { capReachedNotice, specTooLargeForModal } from './messages';
 import { encodeMetadata } from './state';
+import { summaryWithPartMenu } from './part-switch';
+import { errorLine, noteInput, plain, truncate } from './widgets';
 
 type KnownBlock = slack.KnownBlock;
 type InputBlock = slack.InputBlock;
@@ -61,14 +63,10 @@ export function renderEditModal(input: EditModalInput, seqFloor: number): slack.
   const blocks: KnownBlock[] = [
     summaryBlock(input),
     textInput(TITLE_BLOCK_ID, 'Title', values, { placeholder: 'e.g. Senior Backend Engineer — Payments Platform' }),
-    ...(errors.length > 0 ? [errorBlock(errors)] : []),
+    ...(errors.length > 0 ? [errorLine(ERRORS_BLOCK_ID, errors)] : []),
     ...rows.flatMap((row, index) => rowBlocks(row, index, values)),
     footerBlock(rows.length),
-    textInput(NOTE_BLOCK_ID, 'What changed and why', values, {
-      multiline: true,
-      optional: true,
-      placeholder: 'e.g. Raised Postgres weight after the March debrief',
-    }),
+    noteInput(NOTE_BLOCK_ID, values[NOTE_BLOCK_ID] ?? ''),
   ];
   // The cap arithmetic in ids.ts should make this impossible; fail here rather than as a Slack 400.
   if (blocks.length > SLACK_MAX_BLOCKS) {
@@ -101,14 +99,8 @@ function assertUsableKeys(keys: readonly string[]): void {
 }
 
 function summaryBlock(input: EditModalInput): KnownBlock {
-  return {
-    type: 'context',
-    block_id: SUMMARY_BLOCK_ID,
-    elements: [
-      mrkdwn(markup`Editing *v${input.baseVersion}* of ${code(input.slug)} · weights must total 1.00`),
-      mrkdwn(markup`${weightStatus(input.draft.competencies)} _(as drawn; Save checks what you type)_`),
-    ],
-  };
+  const summary = markup`Editing *v${input.baseVersion}* of ${code(input.slug)} · weights must total 1.00\n${weightStatus(input.draft.competencies)} _(as drawn; Save checks what you type)_`;
+  return summaryWithPartMenu(SUMMARY_BLOCK_ID, summary, 'competencies');
 }
 
 /** Slack cannot update this as the user types (that needs dispatch on every keystroke), so it describes the draft. */
@@ -127,21 +119,6 @@ function weightStatus(rows: readonly EditDraftCompetency[]): string {
   }
   const imbalance = describeImbalance(total);
   return imbalance ? `:warning: ${imbalance}` : 'Weights add up to 1.00 :white_check_mark:';
-}
-
-function errorBlock(errors: readonly string[]): KnownBlock {
-  return {
-    type: 'context',
-    block_id: ERRORS_BLOCK_ID,
-    elements: [
-      mrkdwn(
-        markup`${errors
-          .slice(0, 5)
-          .map((e) => `:warning: ${truncate(e, 500)}`)
-          .join('\n')}`,
-      ),
-    ],
-  };
 }
 
 function rowBlocks(row: EditDraftCompetency, index: number, values: Record<string, string>): KnownBlock[] {
@@ -205,14 +182,6 @@ function textInput(
   return { type: 'input', block_id: blockId, label: plain(label), optional: options.optional ?? false, element };
 }
 
-function plain(text: string): slack.PlainTextElement {
-  return { type: 'plain_text', text, emoji: true };
-}
-
 function mrkdwn(text: Mrkdwn): slack.MrkdwnElement {
   return { type: 'mrkdwn', text: text.toString() };
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

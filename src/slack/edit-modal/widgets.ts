@@ -1,0 +1,40 @@
+import type { types as slack } from '@slack/bolt';
+import { mrkdwn as markup } from '../render/mrkdwn';
+import { INPUT_ACTION_ID } from './ids';
+
+/** Pieces every edit modal draws the same way. */
+
+export function plain(text: string): slack.PlainTextElement {
+  return { type: 'plain_text', text, emoji: true };
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Why an action was refused (or what belongs to no field), above the rows. */
+export function errorLine(blockId: string, errors: readonly string[]): slack.ContextBlock {
+  const lines = errors
+    .filter((e) => e.trim() !== '')
+    .slice(0, 5)
+    .map((e) => `:warning: ${truncate(e, 500)}`)
+    .join('\n');
+  return { type: 'context', block_id: blockId, elements: [{ type: 'mrkdwn', text: markup`${lines}`.toString() }] };
+}
+
+/** "What changed and why": optional, shown in history beside the version. */
+export function noteInput(blockId: string, note: string): slack.InputBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain('What changed and why'),
+    optional: true,
+    element: {
+      type: 'plain_text_input',
+      action_id: INPUT_ACTION_ID,
+      multiline: true,
+      ...(note === '' ? {} : { initial_value: note }),
+      placeholder: plain('e.g. Raised Postgres weight after the March debrief'),
+    },
+  };
+}
