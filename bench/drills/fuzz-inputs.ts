@@ -20,6 +20,9 @@ const VERBS = [
   'unsubscribe',
   'subscriptions',
   'digest',
+  'musthave',
+  'questions',
+  'behavioral',
   'SHOW',
   'Weights',
   '',
@@ -122,6 +125,21 @@ const MENTIONS = [
   '<mailto:a@b.c|a>',
   '<https://evil.example/|click>',
 ];
+/** Must-have numbers and counts: real, off by one, and not numbers at all. */
+const POSITIONS = ['1', '2', '4', '5', '10', '11', '20', '21', '0', '-1', '01', '1.5', '1e3', 'NaN', '٣', '99999999999999999999'];
+const SETTING_WORDS = [
+  'autopublish',
+  'auto-publish',
+  'autopublish=on',
+  'auto-publish=off',
+  'on',
+  'off',
+  'maybe',
+  'voice',
+  'text',
+  'TEXT',
+  'video',
+];
 const DAYS = ['monday', 'mon', 'Sunday', 'funday', '8', ''];
 const TIMES = ['09:00', '9:15', '23:45', '24:00', '09:07', '-1:00', '99:99', '12', 'noon', '09:00:00'];
 const ZONES = [
@@ -169,6 +187,18 @@ export function slashText(): string {
     words.push(pick(MENTIONS), pick(SPECS));
   } else if (verb === 'revert') {
     words.push(pick(SPECS), pick(['1', '0', '-1', 'v1', '99999999999999999999', '1e309', '1.5', 'NaN']));
+  } else if (verb === 'musthave') {
+    words.push(pick(['add', 'edit', 'remove', 'move', 'required', 'nice', 'ADD', 'delete', '']), pick(SPECS));
+    for (let i = int(3); i > 0; i -= 1) words.push(pick(POSITIONS));
+    for (let i = int(8); i > 0; i -= 1) words.push(randomWord(40));
+    if (chance(0.05)) words.push('m'.repeat(400 + int(200)));
+  } else if (verb === 'questions' || verb === 'behavioral') {
+    words.push(pick(SPECS));
+    for (let i = 1 + int(3); i > 0; i -= 1) words.push(pick([...POSITIONS, ...SETTING_WORDS]));
+  } else if (verb === 'edit') {
+    words.push(pick(SPECS));
+    if (chance(0.6))
+      words.push(pick(['musthaves', 'must-haves', 'settings', 'questions', 'behavioral', 'competencies', 'weights', randomWord()]));
   } else if (verb === 'subscribe' || verb === 'unsubscribe') {
     words.push(pick(SPECS));
     if (chance(0.3)) words.push(pick(['private', 'PRIVATE', 'public', randomWord()]));
@@ -187,6 +217,11 @@ export function modalValue(field: string): string | null {
       .repeat(1 + int(3_000))
       .slice(0, 3_000);
   if (field.endsWith(':weight')) return pick(NUMBERS);
+  // The settings modal's selects and the must-haves' radio buttons: a tampered client sends anything.
+  if (field.endsWith(':required')) return pick(['required', 'nice', '', 'maybe', randomWord()]);
+  if (field === 'q:candidate_sees' || field === 'b:prompts') return pick(POSITIONS);
+  if (field === 'b:mode') return pick(['voice', 'text', 'video', '', randomWord()]);
+  if (field === 'q:auto_publish') return pick(['on', '', 'off', randomWord()]);
   if (field.endsWith(':id')) return pick([...COMPETENCIES, randomWord(), 'Has Spaces', 'UPPER', 'a'.repeat(300), 'ü']);
   if (chance(0.3)) return '';
   return Array.from({ length: 1 + int(6) }, () => randomWord(40)).join(' ');

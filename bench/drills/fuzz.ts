@@ -187,7 +187,8 @@ async function waitForDemoSpec(rig: Rig): Promise<void> {
 
 async function openModal(rig: Rig): Promise<SentView | undefined> {
   const before = rig.slack.callsTo('views.open').length;
-  await rig.spec(`edit ${DEMO_SPEC_SLUG}`);
+  // Each part's modal in turn (and sometimes a part that does not exist, which must be refused in words).
+  await rig.spec(`edit ${DEMO_SPEC_SLUG} ${pick(['', 'musthaves', 'settings', 'must-haves', 'competencies'])}`.trim());
   const call = await rig.slack.waitFor(() => rig.slack.callsTo('views.open')[before], 10_000).catch(() => undefined);
   return call ? (parseJson(call.args.view) as SentView) : undefined;
 }
