@@ -82,8 +82,7 @@ describe('reading specs', () => {
       'round 2 · voice · 4 prompts · interviewer Cal',
       '*v1*',
       'platform version v1-Mft0Fe',
-      'Interviews *0*',
-      'completion rate *—*',
+      'Interviews *0* · completion *0 of 0 (—)* · 0 abandoned',
     ]) {
       expect(text).toContain(expected);
     }

@@ -1,9 +1,10 @@
+import { completionFigure } from '../../domain/completion';
 import { describeImbalance, formatWeight, sumWeights } from '../../domain/weights';
 import type { SpecView } from '../../services/spec-views';
 import type { SlackReply as Reply } from './blocks';
 import { context, divider, fields, header, section } from './blocks';
 import { code, joinMrkdwn, mrkdwn } from './mrkdwn';
-import { percent, when, who } from './text';
+import { when, who } from './text';
 
 /** `/spec show`: everything a hiring team needs to judge a spec, within Slack's 50-block limit. */
 export function renderSpec(view: SpecView): Reply {
@@ -50,7 +51,7 @@ export function renderSpec(view: SpecView): Reply {
   );
   blocks.push(
     section(
-      mrkdwn`*Live performance*\nInterviews *${live.interviews}* · completed *${live.completed}* · abandoned *${live.abandoned}* · completion rate *${percent(live.completionRate)}* · average score *${live.averageScore ?? '—'}*\n${perCompetency}`,
+      mrkdwn`*Live performance*\nInterviews *${live.interviews}* · completion *${completionFigure({ started: live.interviews, completed: live.completed })}* · ${live.abandoned} abandoned · average score *${live.averageScore ?? '—'}*\n${perCompetency}`,
     ),
   );
   const names = joinMrkdwn(

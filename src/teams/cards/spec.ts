@@ -1,10 +1,11 @@
 import { AdaptiveCard, Container, Fact, FactSet } from '@microsoft/teams.cards';
 import { COMMAND_USAGE } from '../../domain/command';
+import { completionFigure } from '../../domain/completion';
 import { describeImbalance, formatWeight, sumWeights } from '../../domain/weights';
 import type { HistoryEntry, SpecSummary, SpecView } from '../../services/spec-views';
 import { code, joinMarkdown, md, type TeamsMarkdown } from './markdown';
 import { cardMessage, textMessage, type TeamsMessage } from './message';
-import { oneLine, percent, textBlock as wrap, when, who } from './text';
+import { oneLine, textBlock as wrap, when, who } from './text';
 
 const fact = (title: TeamsMarkdown, value: TeamsMarkdown) => new Fact(title.toString(), value.toString());
 
@@ -52,7 +53,7 @@ export function specCard(view: SpecView): TeamsMessage {
       ),
     ),
     wrap(
-      md`**Live performance** · interviews **${live.interviews}** · completed **${live.completed}** · abandoned **${live.abandoned}** · completion rate **${percent(live.completionRate)}** · average score **${live.averageScore ?? '—'}**`,
+      md`**Live performance** · interviews **${live.interviews}** · completion **${completionFigure({ started: live.interviews, completed: live.completed })}** · ${live.abandoned} abandoned · average score **${live.averageScore ?? '—'}**`,
       { separator: true },
     ),
     wrap(
