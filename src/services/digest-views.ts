@@ -16,16 +16,19 @@ export interface DigestSpecSection {
   specId: string;
   slug: string;
   title: string;
+  /** interviews whose start fell in the period */
   started: number;
+  /**
+   * interviews whose completion (or abandonment) fell in the period, wherever their start fell:
+   * completion is completed ÷ started (domain/completion.ts), which a week can push past 100%
+   */
   completed: number;
   abandoned: number;
-  /** completed ÷ (completed + abandoned) among interviews that ended in the period, 0–1; null if none ended */
-  completionRate: number | null;
   /** average overall score, one decimal ("77.9"); null without completions */
   averageScore: string | null;
   competencies: { id: string; name: string; average: string | null; n: number }[];
   /** the same figures for the period before, for "change against the period before" */
-  previous: { started: number; completed: number; abandoned: number; completionRate: number | null; averageScore: string | null };
+  previous: { started: number; completed: number; abandoned: number; averageScore: string | null };
   /** best overall scores in the period; name null when the channel hides names */
   top: { candidateName: string | null; overall: string; interviewId: string; reportUrl: string | null }[];
   /** where a reader can look at the spec (the platform's page when SPEC_URL_TEMPLATE is set) */

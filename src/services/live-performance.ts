@@ -8,8 +8,9 @@ export type LivePerformanceReader = (specId: string, competencyIds: string[]) =>
 /**
  * The spec page's all-time numbers, summed from the rollups the ingest keeps (one row per spec,
  * quarter hour and shard), so a show costs the spec's buckets, not its whole interview history.
- * The counts and averages mean what the weekly digest's do: interviews that started, completion
- * rate over the interviews that ended, averages rounded half up from exact sums.
+ * The counts and averages mean what the weekly digest's do: interviews that started, completed and
+ * abandoned, averages rounded half up from exact sums; completion is completed ÷ started, as on the
+ * interview platform's page (domain/completion.ts).
  */
 export function livePerformanceFromRollups(db: Db): LivePerformanceReader {
   return async (specId, competencyIds) => {
@@ -18,7 +19,6 @@ export function livePerformanceFromRollups(db: Db): LivePerformanceReader {
       interviews: totals.started,
       completed: totals.completed,
       abandoned: totals.abandoned,
-      completionRate: totals.completionRate,
       averageScore: totals.averageScore,
       competencies: competencyIds.map((id) => ({ id, average: competencies.get(id)?.average ?? null, n: competencies.get(id)?.n ?? 0 })),
     };

@@ -4,12 +4,15 @@ import { sumCompetencyRollups, sumInterviewRollups, type Period } from '../store
 
 export type { Period };
 
+/**
+ * Counts by the rollup bucket each event fell in: `started` by start time, `completed` and
+ * `abandoned` by the time they ended. Completion (domain/completion.ts) is completed ÷ started, as
+ * on the interview platform's page; it is left to the renderers, which say what it counts.
+ */
 export interface RollupTotals {
   started: number;
   completed: number;
   abandoned: number;
-  /** completed / (completed + abandoned), or null until one has ended */
-  completionRate: number | null;
   /** average overall score, one decimal, rounded half up; null without scores */
   averageScore: string | null;
 }
@@ -17,12 +20,10 @@ export interface RollupTotals {
 /** A spec's interview totals for one period or (without one) all time: what the digest and the spec page show. */
 export async function interviewTotals(db: Db, specId: string, period?: Period): Promise<RollupTotals> {
   const sums = await sumInterviewRollups(db, specId, period);
-  const ended = sums.completed + sums.abandoned;
   return {
     started: sums.started,
     completed: sums.completed,
     abandoned: sums.abandoned,
-    completionRate: ended === 0 ? null : sums.completed / ended,
     averageScore: averageOfMilli(sums.scoreSumMilli, sums.scored),
   };
 }

@@ -14,12 +14,10 @@ export interface VersionInfo {
 }
 
 export interface LivePerformance {
-  /** interviews that started */
+  /** interviews that started: what completion is counted against (domain/completion.ts), as on the platform's page */
   interviews: number;
   completed: number;
   abandoned: number;
-  /** completed / (completed + abandoned), 0–1, or null until one has ended (as in the digest) */
-  completionRate: number | null;
   /** average overall score out of 100, one decimal, or null */
   averageScore: string | null;
   competencies: { id: string; average: string | null; n: number }[];

@@ -121,9 +121,8 @@ describe('the numbers of a hand-made week', () => {
       started: 5, // w1 w2 w3 w4 w6
       completed: 3, // w1 w2 w5
       abandoned: 1, // w3
-      completionRate: 0.75,
       averageScore: '74.5', // (73.5 + 90 + 60) / 3
-      previous: { started: 2, completed: 1, abandoned: 0, completionRate: 1, averageScore: '70.0' },
+      previous: { started: 2, completed: 1, abandoned: 0, averageScore: '70.0' }, // w5 p1; p1
     });
     expect(section.competencies.map((c) => [c.id, c.average, c.n])).toEqual([
       ['financial_systems_design', '76.7', 3], // (80 + 90 + 60) / 3 = 76.67
@@ -139,6 +138,9 @@ describe('the numbers of a hand-made week', () => {
     ]);
     const message = await harness.slack.waitFor(() => harness.slack.posted('CW')[0]);
     expect(JSON.stringify(message.blocks)).toContain('74.5');
+    // completion as the platform's page counts it: 3 ÷ 5 started = 60% (not 3 ÷ (3 + 1 abandoned) = 75%),
+    // against 1 ÷ 2 = 50% the week before (not 1 ÷ 1 = 100%)
+    expect(JSON.stringify(message.blocks)).toContain('completion 60% (▲10 pts): 3 completed ÷ 5 started this week');
   });
 
   it('sends nothing the second time', async () => {
@@ -151,6 +153,7 @@ describe('the numbers of a hand-made week', () => {
     const text = await cli(['digests', 'preview', 'senior-backend-payments', '--at', '2026-11-23T09:00:00Z']);
     expect(text).toContain('74.5');
     expect(text).toContain('Alan Turing');
+    expect(text).toContain('  completion 60% (▲10 pts): 3 completed ÷ 5 started this week · average score 74.5 (▲4.5)');
   });
 });
 

@@ -169,6 +169,7 @@ describe('/spec show', () => {
     const scoresOf = (score: number) => EXAMPLE_SCORES.map((s) => ({ ...s, score }));
     for (const event of [
       started({ interviewId: 'live_started', sequence: 1 }),
+      started({ interviewId: 'live_abandoned', sequence: 1 }),
       abandoned({ interviewId: 'live_abandoned', sequence: 2 }),
       completed({ interviewId: 'live_low', sequence: 3, scores: scoresOf(41.3) }),
       rescored({ interviewId: 'live_low', sequence: 4, scores: scoresOf(44.4) }),
@@ -192,9 +193,13 @@ describe('/spec show', () => {
     expect(dropped).toBeGreaterThan(0);
 
     const text = replyText(await (await harness.spec('show senior-backend-payments')).reply());
+    // Completion as the platform's page counts it, completed ÷ started, half up. One interview is
+    // still under way, so it differs from the old completed ÷ (completed + abandoned).
+    const percent = Math.floor((200 * done + begun) / (2 * begun));
+    expect(begun).toBeGreaterThan(done + dropped);
+    expect(percent).not.toBe(Math.floor((200 * done + done + dropped) / (2 * (done + dropped))));
     expect(text).toContain(
-      `Interviews *${begun}* · completed *${done}* · abandoned *${dropped}* · ` +
-        `completion rate *${Math.round((100 * done) / (done + dropped))}%* · average score *${average}*`,
+      `Interviews *${begun}* · completion *${done} of ${begun} (${percent}%)* · ${dropped} abandoned · average score *${average}*`,
     );
     for (const row of perCompetency.rows) expect(text).toContain(`\`${row.competency_id}\` ${row.average} (n=${row.n})`);
   });

@@ -80,13 +80,14 @@ describe('reading specs', () => {
       'Design and implement bulletproof payment state machines',
       'weights total *1.00*',
       'balanced',
-      '5+ years shipping production backend systems in Python',
-      'ai-generated · auto-publish on · candidate sees 3',
+      '*Must-haves* · 4 required · 0 nice to have',
+      '1. 5+ years shipping production backend systems in Python _(required)_',
+      '4. Track record of owning production incidents',
+      'ai-generated · candidate sees 3 of the questions · auto-publish on',
       'round 2 · voice · 4 prompts · interviewer Cal',
       '*v1*',
       'platform version v1-Mft0Fe',
-      'Interviews *0*',
-      'completion rate *—*',
+      'Interviews *0* · completion *0 of 0 (—)* · 0 abandoned',
     ]) {
       expect(text).toContain(expected);
     }

@@ -5,7 +5,6 @@ const numbers = (interviews: number): LivePerformance => ({
   interviews,
   completed: 0,
   abandoned: 0,
-  completionRate: null,
   averageScore: null,
   competencies: [],
 });

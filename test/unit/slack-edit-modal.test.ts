@@ -45,7 +45,7 @@ function specView(content: SpecContent = fixtureContent()): SpecView {
       revertedFrom: null,
       externalVersion: null,
     },
-    live: { interviews: 0, completed: 0, abandoned: 0, completionRate: null, averageScore: null, competencies: [] },
+    live: { interviews: 0, completed: 0, abandoned: 0, averageScore: null, competencies: [] },
   };
 }
 

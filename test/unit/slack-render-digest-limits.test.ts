@@ -89,7 +89,8 @@ describe('a long digest', () => {
         spec({
           slug: `${'`'.repeat(500)}${i}`,
           title: '&'.repeat(5000),
-          started: 2 ** 31,
+          // more completed than started: the longest completion sentence, with its capped note
+          started: 2 ** 30,
           completed: 2 ** 31,
           abandoned: 2 ** 31,
           averageScore: '9999999.9',
@@ -107,6 +108,7 @@ describe('a long digest', () => {
     const [only] = renderDigestMessages(worst);
     expectWithinSlackLimits(only!);
     expect(texts(only!.blocks).join('\n')).toContain('…and 6 more competencies');
+    expect(texts(only!.blocks).join('\n')).toContain('at least 1073741824 of the completed had started before this week');
   });
 });
 

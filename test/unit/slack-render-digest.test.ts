@@ -18,8 +18,8 @@ describe('renderDigestMessages: a hand-made week', () => {
       [
         '*Senior Backend Engineer — Payments Platform* · `senior-backend-payments` · <https://interviews.example.com/specs/spec-1|Open spec>',
         'started 14 (▲4) · completed 12 (▲3) · abandoned 2 (▲1)',
-        // 12/14 = 85.7% → 86%, against 90%
-        'completion rate 86% (▼4 pts) · average score 77.9 (▲1.2)',
+        // 12 completed ÷ 14 started = 85.7% → 86%, against 9 ÷ 10 = 90%
+        'completion 86% (▼4 pts): 12 completed ÷ 14 started this week · average score 77.9 (▲1.2)',
       ].join('\n'),
     );
   });
@@ -63,7 +63,6 @@ describe('renderDigestMessages: a hand-made week', () => {
     const started = spec({
       completed: 0,
       abandoned: 0,
-      completionRate: null,
       averageScore: null,
       competencies: [{ id: 'a', name: 'Financial Systems Design', average: null, n: 0 }],
       top: [],
@@ -83,7 +82,7 @@ describe('renderDigestText', () => {
         'Senior Backend Engineer — Payments Platform (senior-backend-payments)',
         '  Spec: https://interviews.example.com/specs/spec-1',
         '  started 14 (▲4) · completed 12 (▲3) · abandoned 2 (▲1)',
-        '  completion rate 86% (▼4 pts) · average score 77.9 (▲1.2)',
+        '  completion 86% (▼4 pts): 12 completed ÷ 14 started this week · average score 77.9 (▲1.2)',
         '  Competencies:',
         '    Financial Systems Design 81.0 (n=12)',
         '    Production Ownership & Incident Culture 74.5 (n=11)',
@@ -128,7 +127,7 @@ describe('changes against the period before', () => {
   const headline = (section: DigestSpecSection) =>
     renderDigestText(view({ specs: [section] }))
       .split('\n')
-      .filter((line) => /^ {2}(started|completion rate) /.test(line));
+      .filter((line) => /^ {2}(started|completion) /.test(line));
 
   it('counts up, down and unchanged', () => {
     const figures = headline(
@@ -150,16 +149,45 @@ describe('changes against the period before', () => {
     expect(score(null, '76.7')).toBe('average score —');
   });
 
-  it('gives the completion rate in whole percent and its change in points', () => {
-    const rate = (now: number | null, before: number | null) =>
-      headline(spec({ completionRate: now, previous: { ...spec().previous, completionRate: before } }))[1]!.replace(/ · .*$/, '');
-    expect(rate(0.75, 0.5)).toBe('  completion rate 75% (▲25 pts)');
-    expect(rate(0.5, 0.75)).toBe('  completion rate 50% (▼25 pts)');
-    expect(rate(1, 1)).toBe('  completion rate 100% (±0 pts)');
-    // 0.145 × 100 is 14.499999999999998 as a float; on paper it rounds up.
-    expect(rate(0.145, 0.1)).toBe('  completion rate 15% (▲5 pts)');
-    expect(rate(0.8, null)).toBe('  completion rate 80%');
-    expect(rate(null, 0.8)).toBe('  completion rate —');
+  type Week = { started: number; completed: number; abandoned: number };
+  const rate = (now: Week, before: Week) =>
+    headline(spec({ ...now, previous: { ...spec().previous, ...before } }))[1]!.replace(/ · average score .*$/, '');
+
+  it('counts completion against the interviews started, as the platform’s page does, not against those that ended', () => {
+    // 3 ÷ (3 + 1 abandoned) would be 75%; the page shows 3 of 5, 60%. The week before: 1 ÷ 2, not 1 ÷ 1.
+    expect(rate({ started: 5, completed: 3, abandoned: 1 }, { started: 2, completed: 1, abandoned: 0 })).toBe(
+      '  completion 60% (▲10 pts): 3 completed ÷ 5 started this week',
+    );
+  });
+
+  it('gives the completion in whole percent, half up, and its change in points', () => {
+    const week = (started: number, completed: number) => ({ started, completed, abandoned: 0 });
+    expect(rate(week(4, 3), week(4, 2))).toBe('  completion 75% (▲25 pts): 3 completed ÷ 4 started this week');
+    expect(rate(week(4, 2), week(4, 3))).toBe('  completion 50% (▼25 pts): 2 completed ÷ 4 started this week');
+    expect(rate(week(7, 7), week(2, 2))).toBe('  completion 100% (±0 pts): 7 completed ÷ 7 started this week');
+    // 29 of 200 is 14.5%, which a float (0.145 × 100 = 14.499…) would round down; on paper it rounds up.
+    expect(rate(week(200, 29), week(10, 1))).toBe('  completion 15% (▲5 pts): 29 completed ÷ 200 started this week');
+    expect(rate(week(8, 1), week(0, 0))).toBe('  completion 13%: 1 completed ÷ 8 started this week');
+  });
+
+  it('shows no percentage, and no change, when nothing started; never NaN', () => {
+    expect(rate({ started: 0, completed: 0, abandoned: 2 }, { started: 5, completed: 4, abandoned: 0 })).toBe(
+      '  completion —: 0 completed ÷ 0 started this week',
+    );
+    expect(rate({ started: 0, completed: 2, abandoned: 0 }, { started: 5, completed: 4, abandoned: 0 })).toBe(
+      '  completion —: 2 completed ÷ 0 started this week',
+    );
+    expect(renderDigestText(view({ specs: [spec({ started: 0, completed: 0, abandoned: 1 })] }))).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('caps a week at 100% when completions of interviews started earlier outnumber its starts, and says so', () => {
+    expect(rate({ started: 5, completed: 6, abandoned: 0 }, { started: 4, completed: 2, abandoned: 0 })).toBe(
+      '  completion 100% (▲50 pts): 6 completed ÷ 5 started this week, capped at 100%: at least 1 of the completed had started before this week',
+    );
+    // the week before is capped the same way, so the change compares like with like
+    expect(rate({ started: 4, completed: 3, abandoned: 0 }, { started: 1, completed: 3, abandoned: 0 })).toBe(
+      '  completion 75% (▼25 pts): 3 completed ÷ 4 started this week',
+    );
   });
 
   it('puts the same change in the Slack message', () => {

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { weeklyCompletion } from '../../domain/completion';
 import type { DigestSpecSection, DigestView } from '../../services/digest-views';
 import { linkTarget } from './mrkdwn';
 import { oneLine, safeUrl } from './text';
@@ -20,19 +21,17 @@ export const plainText: Tag<string> = (strings, ...values) =>
   strings.reduce((out, chunk, index) => out + String(values[index - 1]) + chunk);
 
 /**
- * "started 5 (▲3)"…: `score` makes a score string safe for the medium: scores are strings from the
- * service, never trusted as markup.
+ * "started 5 (▲3)…", then "completion 60% (▲10 pts): 3 completed ÷ 5 started this week · average
+ * score…". `score` makes a score string safe for the medium: scores are strings from the service,
+ * never trusted as markup.
  */
 export function figures<T>(tag: Tag<T>, spec: DigestSpecSection, score: (text: string) => T): T[] {
   const before = spec.previous;
-  const rate = percent(spec.completionRate);
-  const previousRate = percent(before.completionRate);
-  const rateChange = rate === null || previousRate === null ? '' : ` (${signed(rate - previousRate)} pts)`;
   const average = spec.averageScore === null ? '—' : score(spec.averageScore);
   const scoreChange = scoreDelta(spec.averageScore, before.averageScore);
   return [
     tag`started ${spec.started} (${signed(spec.started - before.started)}) · completed ${spec.completed} (${signed(spec.completed - before.completed)}) · abandoned ${spec.abandoned} (${signed(spec.abandoned - before.abandoned)})`,
-    tag`completion rate ${rate === null ? '—' : `${rate}%`}${rateChange} · average score ${average}${scoreChange === null ? '' : ` (${scoreChange})`}`,
+    tag`${weeklyCompletion(spec, before)} · average score ${average}${scoreChange === null ? '' : ` (${scoreChange})`}`,
   ];
 }
 
@@ -52,16 +51,6 @@ export function active(spec: DigestSpecSection): boolean {
 
 function signed(delta: number): string {
   return delta > 0 ? `▲${delta}` : delta < 0 ? `▼${-delta}` : '±0';
-}
-
-/**
- * Whole percent, half up. Rounding to 12 significant digits first removes binary noise, so a rate of
- * exactly 14.5% (0.145 × 100 = 14.499999…) shows as 15%, as it would on paper.
- */
-function percent(rate: number | null): number | null {
-  if (rate === null || !Number.isFinite(rate)) return null;
-  const clamped = Math.min(1, Math.max(0, rate));
-  return Math.round(Number((clamped * 100).toPrecision(12)));
 }
 
 /** "77.9" vs "76.7" → "▲1.2", in integer tenths so no binary float is involved; null when either side has no score. */

@@ -1,9 +1,17 @@
+import { completionFigure } from '../../domain/completion';
+import { MAX_MUST_HAVE_LENGTH, type MustHave } from '../../domain/spec';
 import { describeImbalance, formatWeight, sumWeights } from '../../domain/weights';
 import type { SpecView } from '../../services/spec-views';
 import type { SlackReply as Reply } from './blocks';
-import { context, divider, fields, header, section } from './blocks';
-import { code, joinMrkdwn, mrkdwn } from './mrkdwn';
-import { percent, when, who } from './text';
+import { context, divider, fields, header, pack, section } from './blocks';
+import { code, joinMrkdwn, type Mrkdwn, mrkdwn } from './mrkdwn';
+import { oneLine, when, who } from './text';
+
+/**
+ * Under Slack's 3,000 characters per section. Twenty long must-haves take several sections (escaping
+ * can make one 2,500 characters), so none is cut off with its number.
+ */
+const MUST_HAVES_PER_SECTION = 2900;
 
 /** `/spec show`: everything a hiring team needs to judge a spec, within Slack's 50-block limit. */
 export function renderSpec(view: SpecView): Reply {
@@ -29,19 +37,13 @@ export function renderSpec(view: SpecView): Reply {
     );
   }
   blocks.push(divider());
-  const mustHaves = content.mustHaves.length
-    ? joinMrkdwn(
-        content.mustHaves.map((m) => mrkdwn`• ${m.text}${m.required ? '' : mrkdwn` _(nice to have)_`}`),
-        '\n',
-      )
-    : mrkdwn`_none_`;
-  blocks.push(section(mrkdwn`*Must-haves*\n${mustHaves}`));
+  for (const text of pack(mustHaveRows(content.mustHaves), MUST_HAVES_PER_SECTION)) blocks.push(section(text));
   const questions = content.interviewQuestions;
   const round = content.behavioralRound;
   blocks.push(
     fields([
-      mrkdwn`*Interview questions*\n${questions.source} · auto-publish ${questions.autoPublish ? 'on' : 'off'} · candidate sees ${questions.candidateSees}`,
-      mrkdwn`*Behavioral round*\nround ${round.round} · ${round.mode} · ${round.prompts} prompts · interviewer ${round.interviewer}`,
+      mrkdwn`*Interview questions*\n${questions.source} · candidate sees ${questions.candidateSees} of the questions · auto-publish ${questions.autoPublish ? 'on' : 'off'}`,
+      mrkdwn`*Behavioral round*\nround ${round.round} · ${round.mode} · ${round.prompts} prompt${round.prompts === 1 ? '' : 's'} · interviewer ${round.interviewer}`,
     ]),
   );
   const perCompetency = joinMrkdwn(
@@ -50,7 +52,7 @@ export function renderSpec(view: SpecView): Reply {
   );
   blocks.push(
     section(
-      mrkdwn`*Live performance*\nInterviews *${live.interviews}* · completed *${live.completed}* · abandoned *${live.abandoned}* · completion rate *${percent(live.completionRate)}* · average score *${live.averageScore ?? '—'}*\n${perCompetency}`,
+      mrkdwn`*Live performance*\nInterviews *${live.interviews}* · completion *${completionFigure({ started: live.interviews, completed: live.completed })}* · ${live.abandoned} abandoned · average score *${live.averageScore ?? '—'}*\n${perCompetency}`,
     ),
   );
   const names = joinMrkdwn(
@@ -58,4 +60,19 @@ export function renderSpec(view: SpecView): Reply {
     ', ',
   );
   return { text: mrkdwn`${content.title} (${view.slug}, v${version.number}): ${names}`, blocks };
+}
+
+/**
+ * The heading, then "1. … _(required)_", "2. … _(nice to have)_": commands name a must-have by its
+ * number, so each is one line (its own text cannot forge a number) and a whole row for `pack`.
+ */
+function mustHaveRows(mustHaves: readonly MustHave[]): Mrkdwn[] {
+  if (mustHaves.length === 0) return [mrkdwn`*Must-haves*\n_none_`];
+  const required = mustHaves.filter((m) => m.required).length;
+  const heading = mrkdwn`*Must-haves* · ${required} required · ${mustHaves.length - required} nice to have`;
+  const rows = mustHaves.map(
+    (m, index) =>
+      mrkdwn`${index + 1}. ${oneLine(m.text, MAX_MUST_HAVE_LENGTH)} ${m.required ? mrkdwn`_(required)_` : mrkdwn`_(nice to have)_`}`,
+  );
+  return [heading, ...rows];
 }

@@ -10,10 +10,6 @@ export function who(version: Pick<VersionInfo, 'authorPlatform' | 'authorId' | '
 
 export const when = date;
 
-export function percent(rate: number | null): string {
-  return rate === null ? '—' : `${Math.round(rate * 100)}%`;
-}
-
 const MAX_URL = 2000;
 
 /**

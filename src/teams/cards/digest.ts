@@ -1,5 +1,6 @@
 import { AdaptiveCard, Container } from '@microsoft/teams.cards';
 import { DateTime } from 'luxon';
+import { weeklyCompletion } from '../../domain/completion';
 import type { DigestSpecSection, DigestView } from '../../services/digest-views';
 import { code, joinMarkdown, link, md } from './markdown';
 import { cardMessage, textMessage, type TeamsMessage } from './message';
@@ -44,11 +45,10 @@ function section(spec: DigestSpecSection): Container {
   const title = wrap(md`**${oneLine(spec.title, 150)}** · ${code(oneLine(spec.slug, 100))}`);
   if (spec.started + spec.completed + spec.abandoned === 0)
     return new Container(title, wrap(md`No interviews this week.`)).withSeparator(true);
-  const rate = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
   const items = [
     title,
     wrap(
-      md`started ${spec.started} (${delta(spec.started, spec.previous.started)}) · completed ${spec.completed} (${delta(spec.completed, spec.previous.completed)}) · abandoned ${spec.abandoned} (${delta(spec.abandoned, spec.previous.abandoned)}) · completion rate ${rate(spec.completionRate)} · average score ${spec.averageScore ?? '—'}`,
+      md`started ${spec.started} (${delta(spec.started, spec.previous.started)}) · completed ${spec.completed} (${delta(spec.completed, spec.previous.completed)}) · abandoned ${spec.abandoned} (${delta(spec.abandoned, spec.previous.abandoned)})\n\n${weeklyCompletion(spec, spec.previous)} · average score ${spec.averageScore ?? '—'}`,
     ),
     wrap(
       joinMarkdown(

@@ -1,10 +1,12 @@
 import { AdaptiveCard, Container, Fact, FactSet } from '@microsoft/teams.cards';
 import { COMMAND_USAGE } from '../../domain/command';
+import { completionFigure } from '../../domain/completion';
+import type { MustHave } from '../../domain/spec';
 import { describeImbalance, formatWeight, sumWeights } from '../../domain/weights';
 import type { HistoryEntry, SpecSummary, SpecView } from '../../services/spec-views';
 import { code, joinMarkdown, md, type TeamsMarkdown } from './markdown';
 import { cardMessage, textMessage, type TeamsMessage } from './message';
-import { oneLine, percent, textBlock as wrap, when, who } from './text';
+import { oneLine, textBlock as wrap, when, who } from './text';
 
 const fact = (title: TeamsMarkdown, value: TeamsMarkdown) => new Fact(title.toString(), value.toString());
 
@@ -15,12 +17,6 @@ export function specCard(view: SpecView): TeamsMessage {
   const imbalance = describeImbalance(total);
   const questions = content.interviewQuestions;
   const round = content.behavioralRound;
-  const mustHaves = content.mustHaves.length
-    ? joinMarkdown(
-        content.mustHaves.map((m) => md`- ${oneLine(m.text, 300)}${m.required ? '' : md` _(nice to have)_`}`),
-        '\n',
-      )
-    : md`_none_`;
   const card = new AdaptiveCard(
     wrap(md`${oneLine(content.title, 150)}`, { size: 'Large', weight: 'Bolder' }),
     wrap(
@@ -40,19 +36,19 @@ export function specCard(view: SpecView): TeamsMessage {
           wrap(md`${c.definition}`, { isSubtle: true, spacing: 'None' }),
         ),
     ),
-    wrap(md`**Must-haves**\n\n${mustHaves}`, { separator: true }),
+    wrap(mustHaveList(content.mustHaves), { separator: true }),
     new FactSet(
       fact(
         md`Interview questions`,
-        md`${oneLine(questions.source, 100)} · auto-publish ${questions.autoPublish ? 'on' : 'off'} · candidate sees ${questions.candidateSees}`,
+        md`${oneLine(questions.source, 100)} · candidate sees ${questions.candidateSees} of the questions · auto-publish ${questions.autoPublish ? 'on' : 'off'}`,
       ),
       fact(
         md`Behavioral round`,
-        md`round ${round.round} · ${oneLine(round.mode, 50)} · ${round.prompts} prompts · interviewer ${oneLine(round.interviewer, 50)}`,
+        md`round ${round.round} · ${oneLine(round.mode, 50)} · ${round.prompts} prompt${round.prompts === 1 ? '' : 's'} · interviewer ${oneLine(round.interviewer, 50)}`,
       ),
     ),
     wrap(
-      md`**Live performance** · interviews **${live.interviews}** · completed **${live.completed}** · abandoned **${live.abandoned}** · completion rate **${percent(live.completionRate)}** · average score **${live.averageScore ?? '—'}**`,
+      md`**Live performance** · interviews **${live.interviews}** · completion **${completionFigure({ started: live.interviews, completed: live.completed })}** · ${live.abandoned} abandoned · average score **${live.averageScore ?? '—'}**`,
       { separator: true },
     ),
     wrap(
@@ -65,6 +61,19 @@ export function specCard(view: SpecView): TeamsMessage {
   ).withVersion('1.5');
   const summary = `${content.title} (${view.slug}, v${version.number}): ${content.competencies.map((c) => `${c.name} ${formatWeight(c.weight)}`).join(', ')}`;
   return cardMessage(card, summary);
+}
+
+/**
+ * The heading, then "1. … _(required)_", "2. … _(nice to have)_": commands name a must-have by its
+ * number. One line each, so a must-have's own text cannot forge a number.
+ */
+function mustHaveList(mustHaves: readonly MustHave[]): TeamsMarkdown {
+  if (mustHaves.length === 0) return md`**Must-haves**\n\n_none_`;
+  const required = mustHaves.filter((m) => m.required).length;
+  const rows = mustHaves.map(
+    (m, index) => md`${index + 1}. ${oneLine(m.text, 300)} ${m.required ? md`_(required)_` : md`_(nice to have)_`}`,
+  );
+  return md`**Must-haves** · ${required} required · ${mustHaves.length - required} nice to have\n\n${joinMarkdown(rows, '\n')}`;
 }
 
 export function historyCard(history: { slug: string; entries: HistoryEntry[]; total: number }): TeamsMessage {

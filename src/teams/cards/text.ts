@@ -28,10 +28,6 @@ export function safeUrl(raw: string | null): string | null {
   }
 }
 
-export function percent(rate: number | null): string {
-  return rate === null ? '—' : `${Math.round(rate * 100)}%`;
-}
-
 export { date as when } from './markdown';
 
 export function whenPlain(date: Date): string {
