@@ -46,6 +46,11 @@ export function renderSpec(view: SpecView): Reply {
       mrkdwn`*Behavioral round*\nround ${round.round} · ${round.mode} · ${round.prompts} prompt${round.prompts === 1 ? '' : 's'} · interviewer ${round.interviewer}`,
     ]),
   );
+  blocks.push(
+    context(
+      mrkdwn`Change it: ${code(`/spec edit ${view.slug} musthaves`)} or ${code(`/spec edit ${view.slug} settings`)}; one line: ${code(`/spec musthave add ${view.slug} <text>`)}, ${code(`/spec questions ${view.slug} <1-10>`)}`,
+    ),
+  );
   const perCompetency = joinMrkdwn(
     live.competencies.map((c) => mrkdwn`${code(c.id)} ${c.average ?? '—'} (n=${c.n})`),
     ' · ',

@@ -48,6 +48,10 @@ export function specCard(view: SpecView): TeamsMessage {
       ),
     ),
     wrap(
+      md`Change it: ${code(`edit ${view.slug} musthaves`)} or ${code(`edit ${view.slug} settings`)}; one line: ${code(`musthave add ${view.slug} <text>`)}, ${code(`questions ${view.slug} <1-10>`)}`,
+      { isSubtle: true, size: 'Small' },
+    ),
+    wrap(
       md`**Live performance** · interviews **${live.interviews}** · completion **${completionFigure({ started: live.interviews, completed: live.completed })}** · ${live.abandoned} abandoned · average score **${live.averageScore ?? '—'}**`,
       { separator: true },
     ),
