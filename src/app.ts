@@ -28,6 +28,7 @@ import type { TeamsRuntime, TeamsRuntimeServices } from './teams/runtime';
 import { installQueue, startDeliveryWorker } from './delivery/worker';
 import { InterviewIngestService } from './services/interview-ingest';
 import { interviewWebhookRouter } from './webhooks/interviews';
+import { readOrCreateDevelopmentSecret } from './webhooks/development-secret';
 
 export const DEMO_SPEC_FILE = path.join(PROJECT_ROOT, 'fixtures', 'payments-platform-spec.json');
 
@@ -95,12 +96,10 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     );
     if (teams) stops.push(() => teams.stop());
 
-    if (config.webhookSecrets.length === 0) {
-      logger.warn('Interview webhooks are off: set INTERVIEW_WEBHOOK_SECRET (comma-separated for rotation) to accept events.');
-    }
+    const webhookSecrets = await interviewWebhookSecrets(config, logger);
     const ingest = new InterviewIngestService(pool);
     const webhooks = interviewWebhookRouter({
-      secrets: config.webhookSecrets,
+      secrets: webhookSecrets,
       ingest,
       metrics,
       logger,
@@ -192,4 +191,19 @@ function startTeams(config: Config, services: TeamsRuntimeServices, logger: Logg
   }
   const { createTeamsRuntime } = require('./teams/runtime') as typeof import('./teams/runtime');
   return createTeamsRuntime(config.teams, services, logger);
+}
+
+/** INTERVIEW_WEBHOOK_SECRET's list; in development without it, the app's own secret (see development-secret.ts). */
+async function interviewWebhookSecrets(config: Config, logger: Logger): Promise<string[]> {
+  if (config.webhookSecrets.length > 0) return config.webhookSecrets;
+  if (config.developmentWebhookSecretFile) {
+    const secret = await readOrCreateDevelopmentSecret(config.developmentWebhookSecretFile);
+    logger.info(
+      { file: config.developmentWebhookSecretFile },
+      'Interview webhooks accept the development secret in this file (npx panelist demo signs with it); set INTERVIEW_WEBHOOK_SECRET for real use.',
+    );
+    return [secret];
+  }
+  logger.warn('Interview webhooks are off: set INTERVIEW_WEBHOOK_SECRET (comma-separated for rotation) to accept events.');
+  return [];
 }

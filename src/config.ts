@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { teamsEnvShape, teamsOptions, type TeamsOptions } from './teams/options';
+import { developmentSecretPath } from './webhooks/development-secret';
 import { parseSecretList } from './webhooks/signature';
 
 /**
@@ -102,6 +103,8 @@ export interface Config {
   slackApiUrl?: string;
   teams: TeamsOptions;
   webhookSecrets: string[];
+  /** development only, and only without INTERVIEW_WEBHOOK_SECRET: the app's own secret in the data folder */
+  developmentWebhookSecretFile?: string;
   specUrlTemplate?: string;
   digestClock: boolean;
   opsSlackChannel?: string;
@@ -149,6 +152,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     slackApiUrl: env.SLACK_API_URL,
     teams: teamsConfig(env),
     webhookSecrets: parseSecretList(env.INTERVIEW_WEBHOOK_SECRET ?? ''),
+    ...(env.NODE_ENV === 'development' && !env.INTERVIEW_WEBHOOK_SECRET
+      ? { developmentWebhookSecretFile: developmentSecretPath(env.EMBEDDED_PG_DIR) }
+      : {}),
     specUrlTemplate: env.SPEC_URL_TEMPLATE,
     digestClock: env.DIGEST_CLOCK,
     opsSlackChannel: env.OPS_SLACK_CHANNEL,

@@ -14,6 +14,10 @@ import { openCliDatabase } from './database';
 import { runDigests } from './digests';
 import { ADMINS_USAGE, adminsMisuse, runAdmins } from './admins';
 import { reportFailure, UsageError } from './failure';
+import { runDemo, type DemoOptions } from './demo';
+
+/** The fixture `npm start` seeds (fixtures/payments-platform-spec.json). */
+const DEMO_SPEC_SLUG = 'senior-backend-payments';
 
 const USAGE = `Usage: panelist <command>
 
@@ -21,6 +25,9 @@ const USAGE = `Usage: panelist <command>
   specs list [--org <slug>]                 list specs
   digests run [--at <ISO time>]             send every digest due at that time (default now), as the scheduler would
   digests preview <spec> [--at <ISO time>]  print a spec's digest for the seven days before that time
+  demo [--spec <spec>] [--weeks 4] [--rate 5] [--url <app URL>]
+                                            a few weeks of interviews for a spec (default the demo spec), sent to
+                                            the running app's webhook; the same demo twice adds nothing
   deliveries list [--failed]                the latest deliveries (or only dead letters)
   deliveries retry <id> | --all-failed      put failed deliveries back in the queue
 ${ADMINS_USAGE}
@@ -43,6 +50,10 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       failed: { type: 'boolean', default: false },
       'all-failed': { type: 'boolean', default: false },
       at: { type: 'string' },
+      spec: { type: 'string', default: DEMO_SPEC_SLUG },
+      weeks: { type: 'string', default: '4' },
+      rate: { type: 'string', default: '5' },
+      url: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,6 +76,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       'admins add',
       'admins remove',
       'admins group',
+      'demo',
     ].includes(key)
   ) {
     throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
@@ -77,6 +89,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     throw new UsageError('digests preview takes one spec: panelist digests preview <spec> [--at <ISO time>]');
   const adminsProblem = group === 'admins' ? adminsMisuse(action!, rest) : undefined;
   if (adminsProblem) throw new UsageError(adminsProblem);
+  const demo = key === 'demo' ? demoOptions(values, rest) : undefined;
   const at = values.at === undefined ? new Date() : new Date(values.at);
   if (Number.isNaN(at.getTime())) throw new UsageError(`--at "${values.at}" is not a time; write ISO 8601, e.g. 2026-11-23T09:00:00Z.`);
 
@@ -97,6 +110,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       values.org === DEFAULT_ORGANIZATION_SLUG ? await organizations.ensureDefault() : await organizations.bySlug(values.org!);
     if (!organizationId) throw new UsageError(`No organization "${values.org}".`);
     if (group === 'admins') return await runAdmins(db, organizationId, values.org!, action!, rest, out);
+    if (demo) return await runDemo(config, new SpecService(db), organizationId, demo, out);
     if (key === 'digests preview') {
       out(renderDigestText(await createDigestService(config, db).preview(organizationId, rest[0]!, at)));
       return 0;
@@ -146,6 +160,21 @@ async function runDeliveries(
     );
   }
   return 0;
+}
+
+function demoOptions(values: { spec?: string; weeks?: string; rate?: string; url?: string }, rest: string[]): DemoOptions {
+  if (rest.length > 0)
+    throw new UsageError('demo takes only options: panelist demo [--spec <spec>] [--weeks 4] [--rate 5] [--url <app URL>]');
+  const weeks = Number(values.weeks);
+  if (!Number.isInteger(weeks) || weeks < 1 || weeks > 52)
+    throw new UsageError(`--weeks "${values.weeks}": give a whole number of weeks from 1 to 52.`);
+  const rate = Number(values.rate);
+  if (!Number.isFinite(rate) || rate <= 0 || rate > 1000)
+    throw new UsageError(`--rate "${values.rate}": give events a second, more than 0 and at most 1000.`);
+  if (values.url !== undefined && !/^https?:\/\/[^\s]+$/.test(values.url)) {
+    throw new UsageError(`--url "${values.url}": give the app's address, e.g. http://localhost:3000.`);
+  }
+  return { spec: values.spec ?? DEMO_SPEC_SLUG, weeks, rate, ...(values.url ? { url: values.url } : {}) };
 }
 
 async function readJson(file: string): Promise<unknown> {

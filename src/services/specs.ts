@@ -74,6 +74,22 @@ export class SpecService {
     return { id: spec.id, slug: spec.slug, content, version: versionInfo(version), live };
   }
 
+  /** Every version's number, time and competency ids, oldest first: what the platform would score an interview with. */
+  async versionTimeline(organizationId: string, reference: string) {
+    const spec = await findSpec(this.db, organizationId, reference);
+    const versions = await this.db.specVersion.findMany({
+      where: { specId: spec.id },
+      orderBy: { number: 'asc' },
+      select: { number: true, createdAt: true, competencies: true },
+    });
+    const timeline = versions.map((v) => ({
+      number: v.number,
+      createdAt: v.createdAt,
+      competencyIds: (v.competencies as { id: string }[]).map((c) => c.id),
+    }));
+    return { id: spec.id, slug: spec.slug, versions: timeline };
+  }
+
   /** The current version for an edit form, refused up front to users who may not edit. */
   async openForEdit(context: ActorContext, reference: string): Promise<SpecView> {
     const spec = await findSpec(this.db, context.organizationId, reference);

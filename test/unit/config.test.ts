@@ -66,6 +66,13 @@ describe('loadConfig defaults', () => {
     });
   });
 
+  it('in development without INTERVIEW_WEBHOOK_SECRET, names its own secret beside the data folder; never in production or test', () => {
+    expect(loadConfig({ EMBEDDED_PG_DIR: '/srv/panelist/pg' }).developmentWebhookSecretFile).toBe('/srv/panelist/interview-webhook-secret');
+    expect(loadConfig({ INTERVIEW_WEBHOOK_SECRET: 's' }).developmentWebhookSecretFile).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'test' }).developmentWebhookSecretFile).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' }).developmentWebhookSecretFile).toBeUndefined();
+  });
+
   it('accepts PORT=0 (any free port, as the tests use)', () => {
     expect(loadConfig({ PORT: '0' }).port).toBe(0);
   });
