@@ -118,7 +118,12 @@ describe('parseCommand', () => {
 
   it('reads the interview questions and behavioral round settings, each optional but one required', () => {
     expect(ok('questions payments 5')).toEqual({ name: 'questions', spec: 'payments', candidateSees: 5 });
-    expect(ok('questions payments autopublish off 2')).toEqual({ name: 'questions', spec: 'payments', autoPublish: false, candidateSees: 2 });
+    expect(ok('questions payments autopublish off 2')).toEqual({
+      name: 'questions',
+      spec: 'payments',
+      autoPublish: false,
+      candidateSees: 2,
+    });
     expect(ok('questions payments auto-publish = on')).toEqual({ name: 'questions', spec: 'payments', autoPublish: true });
     expect(ok('behavioral payments text 6')).toEqual({ name: 'behavioral', spec: 'payments', mode: 'text', prompts: 6 });
     expect(error('questions payments 11')).toContain('"11" is not a number of questions from 1 to 10.');
