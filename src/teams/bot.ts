@@ -1,8 +1,6 @@
 import type { Logger } from 'pino';
-import { AdaptiveCard } from '@microsoft/teams.cards';
-import { errorPhrase, errorReply, runCommand, sentence, type ConversationRequest, type Reply, type Vocabulary } from '../conversation';
+import { errorReply, runCommand, sentence, type ConversationRequest, type Reply, type Vocabulary } from '../conversation';
 import { commandTooLong, parseCommand } from '../domain/command';
-import type { Phrase } from '../domain/phrase';
 import type { ActorContext } from '../services/actor';
 import type { DigestScheduleService } from '../services/digest-schedules';
 import type { GrantService } from '../services/grants';
@@ -11,23 +9,10 @@ import type { SubscriptionService } from '../services/subscriptions';
 import type { ConversationStore } from '../store/teams-conversations';
 import type { ActorNeeds, RosterLookup, TeamsActors, TeamsUser } from './actors';
 import { documentMessage, TEAMS_PREFIX } from './cards/document';
-import {
-  addRow,
-  BadEditState,
-  buildEditCard,
-  EDIT_VERBS,
-  FORM_ERROR,
-  readSubmission,
-  removeRow,
-  validateDraft,
-  VERB_ADD,
-  VERB_CANCEL,
-  VERB_REMOVE,
-} from './cards/edit-form';
-import { code, fromPhrase, md, type TeamsMarkdown } from './cards/markdown';
-import { ADAPTIVE_CARD, cardMessage, plain, textMessage, type TeamsMessage } from './cards/message';
-import { textBlock } from './cards/text';
+import { EDIT_VERBS } from './cards/edit-form';
+import { ADAPTIVE_CARD, cardMessage, textMessage, type TeamsMessage } from './cards/message';
 import { channelOf } from './conversations';
+import { answerEditAction, type CardAnswer } from './edit-actions';
 import { addressesBot, commandText, type MentionEntity } from './mentions';
 
 export const TEAMS_WORDS: Vocabulary = { prefix: TEAMS_PREFIX, place: 'conversation', inviteHint: [] };
@@ -74,8 +59,6 @@ export interface Turn {
 }
 
 export type InvokeAnswer = { statusCode: number; type: string; value: unknown };
-
-const warning = (words: Phrase) => md`⚠️ ${fromPhrase(words)}`;
 
 /**
  * Teams' side of Panelist: messages are commands (the same grammar as `/spec`), card actions are
@@ -143,48 +126,17 @@ export class TeamsBot {
     };
   }
 
-  /** `adaptiveCard/action`: the edit form's Save / Add / Remove / Cancel. Answered with the card to show. */
+  /** `adaptiveCard/action`: the edit card's actions (src/teams/edit-actions.ts). Answered with the card to show. */
   async onCardAction(turn: Turn, data: Record<string, unknown>): Promise<InvokeAnswer> {
     const answer = await this.cardAction(turn, data);
     if ('card' in answer) return { statusCode: 200, type: ADAPTIVE_CARD, value: answer.card };
     return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: answer.message.toString() };
   }
 
-  private async cardAction(turn: Turn, data: Record<string, unknown>): Promise<CardAnswer> {
-    const log = this.logger.child({ conversation: turn.activity.conversation.id, user: turn.activity.from.aadObjectId, verb: data.verb });
-    let submission;
-    try {
-      submission = readSubmission(data);
-    } catch (error) {
-      if (error instanceof BadEditState) return messageAnswer(warning(error.phrase));
-      throw error;
-    }
-    let { state, draft } = submission;
-    if (data.verb === VERB_CANCEL)
-      return cardAnswer(
-        plain(new AdaptiveCard(textBlock(md`Edit of ${code(state.slug)} cancelled; nothing was saved.`)).withVersion('1.5')),
-      );
-    if (data.verb === VERB_ADD) ({ state, draft } = addRow(state, draft));
-    if (data.verb === VERB_REMOVE && submission.remove) ({ state, draft } = removeRow(state, draft, submission.remove));
-    if (data.verb === VERB_ADD || data.verb === VERB_REMOVE) return cardAnswer(buildEditCard(state, draft));
-    const valid = validateDraft(state, draft);
-    if (!valid.ok) return cardAnswer(buildEditCard(state, draft, valid.errors));
-    try {
-      const context = await this.actor(turn);
-      const result = await this.services.specs.edit(context, state.specId, {
-        baseVersion: state.baseVersion,
-        changes: { title: valid.title, competencies: valid.competencies },
-        note: valid.note || undefined,
-      });
-      const card = new AdaptiveCard(
-        textBlock(savedText(result)),
-        textBlock(md`by ${context.actor.name ?? 'you'}${valid.note ? md` · “${valid.note}”` : ''}`, { isSubtle: true, size: 'Small' }),
-      ).withVersion('1.5');
-      return cardAnswer(plain(card));
-    } catch (error) {
-      // Stale version, lost permission, nothing changed: said at the top of the form, the input kept.
-      return cardAnswer(buildEditCard(state, draft, { [FORM_ERROR]: errorPhrase(error, log) }));
-    }
+  private cardAction(turn: Turn, data: Record<string, unknown>): Promise<CardAnswer> {
+    const { activity } = turn;
+    const log = this.logger.child({ conversation: activity.conversation.id, user: activity.from.aadObjectId, verb: data.verb });
+    return answerEditAction(data, { specs: this.services.specs, actor: () => this.actor(turn), log });
   }
 
   /** The bot was added to a team / chat / personal scope, or removed from it. */
@@ -234,21 +186,6 @@ export class TeamsBot {
 
 function tenantOf(activity: InboundActivity): string | undefined {
   return activity.conversation.tenantId ?? activity.channelData?.tenant?.id;
-}
-
-function savedText(result: { number: number; slug: string; changes: string[] }, verb = 'Saved'): TeamsMarkdown {
-  return md`✅ ${verb} **v${result.number}** of ${code(result.slug)}: ${result.changes.join('; ')}.`;
-}
-
-/** A card action's answer: the card to show in the form's place, or a message. */
-type CardAnswer = { card: Record<string, unknown> } | { message: TeamsMarkdown };
-
-function cardAnswer(card: Record<string, unknown>): CardAnswer {
-  return { card };
-}
-
-function messageAnswer(message: TeamsMarkdown): CardAnswer {
-  return { message };
 }
 
 export { cardMessage };

@@ -2,6 +2,7 @@ import type { FakeMember, SentActivity } from '../support/fake-bot-connector';
 import { ALL, expectInert, hostileSpec, importSpec, NAME_ONE, NAME_TWO, PIECES, TEAMS_ESCAPED, WORD } from '../support/hostile';
 import { completed } from '../support/interview-events';
 import { teamsTexts, type FoundText } from '../support/payload-text';
+import { actionOf, cardOf, inputs, press, shown, type Card } from '../support/teams-cards';
 import { CHANNEL_ID, MEMBER, OWNER, TeamsHarness } from '../support/teams-harness';
 
 /**
@@ -25,23 +26,6 @@ afterAll(async () => {
 });
 
 const texts = (activity: SentActivity): FoundText[] => teamsTexts(activity.body);
-type Card = { type: string; body: unknown[]; actions: { verb: string; data: Record<string, unknown> }[] };
-const cardOf = (activity: SentActivity) => (activity.body.attachments as { content: Card }[])[0]!.content;
-
-/** Every input's value, as Teams sends them back with an Action.Execute. */
-function inputs(card: Card): Record<string, string> {
-  const values: Record<string, string> = {};
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const n = node as Record<string, unknown>;
-    if (n.type === 'Input.Text' && typeof n.id === 'string') values[n.id] = String(n.value ?? '');
-    Object.values(n).forEach(walk);
-  };
-  walk(card.body);
-  return values;
-}
-
 describe('hostile text in every Teams card and message', () => {
   it('show: every TextBlock and fact escapes, the summary is one inert line', async () => {
     const found = texts(await h.ask(`show ${SLUG}`));
@@ -67,7 +51,7 @@ describe('hostile text in every Teams card and message', () => {
     const form = cardOf(await h.ask(`edit ${SLUG}`, EVIL));
     expectInert(teamsTexts(form as unknown as Record<string, unknown>), { platform: 'teams', shown: [TEAMS_ESCAPED.broadcast] });
 
-    const save = form.actions.find((a) => a.verb === 'panelist.edit.save')!.data;
+    const save = actionOf(form, 'Save').data;
     const answer = await h.cardAction(
       'panelist.edit.save',
       { ...save, ...inputs(form), c_r1_name: `${PIECES.broadcast} ${PIECES.phish}`, note: ALL },
@@ -90,6 +74,35 @@ describe('hostile text in every Teams card and message', () => {
       platform: 'teams',
       shown: [`${TEAMS_ESCAPED.broadcast} ${TEAMS_ESCAPED.format} · `, `“${TEAMS_ESCAPED.broadcast}`],
     });
+  });
+
+  it('the must-haves form shows hostile must-haves as typed in its inputs; a hostile save is confirmed escaped, and history shows it', async () => {
+    const form = cardOf(await h.ask(`edit ${SLUG} musthaves`, EVIL));
+    expectInert(teamsTexts(form as unknown as Record<string, unknown>), { platform: 'teams', shown: [`**${SLUG}** · Must-haves`] });
+    // Input values are not markdown: Teams shows them as typed, so they are kept exactly.
+    expect(inputs(form)).toMatchObject({ m_m0_text: ALL, m_m1_text: PIECES.phish });
+
+    const added = shown(await press(h, form, 'Add a must-have', {}, EVIL));
+    expectInert(teamsTexts(added as unknown as Record<string, unknown>), { platform: 'teams', shown: ['Must-have 3'] });
+    const saved = shown(await press(h, added, 'Save', { m_m1_required: 'required', m_m2_text: PIECES.broadcast, note: ALL }, EVIL));
+    expectInert(teamsTexts(saved as unknown as Record<string, unknown>), {
+      platform: 'teams',
+      shown: [
+        `must-have "${TEAMS_ESCAPED.phish}" now required`,
+        `added must-have "${TEAMS_ESCAPED.broadcast}" (required)`,
+        `by ${TEAMS_ESCAPED.broadcast} ${TEAMS_ESCAPED.format} · “${TEAMS_ESCAPED.broadcast}`,
+        TEAMS_ESCAPED.entity,
+      ],
+    });
+    const version = await h.db.specVersion.findFirstOrThrow({ where: { spec: { slug: SLUG } }, orderBy: { number: 'desc' } });
+    expect(version.mustHaves).toEqual([
+      { text: ALL, required: true },
+      { text: PIECES.phish, required: true },
+      { text: PIECES.broadcast, required: true },
+    ]);
+
+    const history = texts(await h.ask(`history ${SLUG}`));
+    expectInert(history, { platform: 'teams', shown: [`added must-have "${TEAMS_ESCAPED.broadcast}" (required)`] });
   });
 
   it('refusals quote the user’s words escaped, commands in bold', async () => {

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { BOT_APP_ID } from '../support/fake-bot-connector';
+import { activityText, BOT_APP_ID } from '../support/fake-bot-connector';
+import { actionOf, actions, cardOf, errorUnder, formError, inputs, invoke, press, shown, texts, type Card } from '../support/teams-cards';
 import { MEMBER, OWNER, TeamsHarness } from '../support/teams-harness';
 
 let h: TeamsHarness;
@@ -10,23 +11,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-type Card = { body: unknown[]; actions: { verb: string; data: Record<string, unknown> }[] };
-const formOf = (activity: { body: Record<string, unknown> }) => (activity.body.attachments as { content: Card }[])[0]!.content;
-/** Every input's current value, as Teams would send it back with an Action.Execute. */
-function inputs(card: Card): Record<string, string> {
-  const values: Record<string, string> = {};
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node && typeof node === 'object') {
-      const n = node as Record<string, unknown>;
-      if (n.type === 'Input.Text' && typeof n.id === 'string') values[n.id] = String(n.value ?? '');
-      Object.values(n).forEach(walk);
-    }
-  };
-  walk(card.body);
-  return values;
-}
-const save = (card: Card) => card.actions.find((a) => a.verb === 'panelist.edit.save')!.data;
+const save = (card: Card) => actionOf(card, 'Save').data;
 
 describe('edit as an Adaptive Card form', () => {
   it('refuses members without a grant before showing the form', async () => {
@@ -35,7 +20,7 @@ describe('edit as an Adaptive Card form', () => {
   });
 
   it('shows errors next to the fields, then saves; a stale form is refused naming who changed it', async () => {
-    const form = formOf(await h.ask('edit senior-backend-payments'));
+    const form = cardOf(await h.ask('edit senior-backend-payments'));
     const values = inputs(form);
     expect(Object.keys(values)).toEqual(
       expect.arrayContaining(['title', 'c_r0_name', 'c_r0_id', 'c_r0_weight', 'c_r0_definition', 'note']),
@@ -47,6 +32,9 @@ describe('edit as an Adaptive Card form', () => {
     const text = JSON.stringify(errorCard);
     expect(text).toContain('"color":"Attention"');
     expect(text).toContain('not a valid id');
+    expect(errorUnder(errorCard, 'c_r1_id')).toContain('"Bad Id" is not a valid id');
+    expect(errorUnder(errorCard, 'c_r0_weight')).toContain('0.333');
+    expect(errorUnder(errorCard, 'c_r0_name')).toBeUndefined();
     expect(inputs(errorCard).c_r1_id).toBe('Bad Id'); // the input is kept
     expect(await h.db.spec.findFirst({ select: { currentVersion: true } })).toEqual({ currentVersion: 1 });
 
@@ -72,6 +60,55 @@ describe('edit as an Adaptive Card form', () => {
     const staleText = JSON.stringify(stale.body);
     expect(staleText).toMatch(/v2/);
     expect(staleText).toContain(OWNER.name);
+    const staleCard = (stale.body as { value: Card }).value;
+    expect(formError(staleCard)).toContain(OWNER.name);
+    expect(inputs(staleCard).c_r0_name).toBe('Renamed');
+  });
+});
+
+describe('one part at a time', () => {
+  const SLUG = 'senior-backend-payments';
+  const current = async () => (await h.db.spec.findFirstOrThrow({ where: { slug: SLUG } })).currentVersion;
+
+  it('switches parts from inside the card, each opened on the current version; what was typed is dropped', async () => {
+    const form = cardOf(await h.ask(`edit ${SLUG}`));
+    const title = inputs(form).title;
+    expect(actions(form).map((a) => a.title)).toEqual(expect.arrayContaining(['Must-haves', 'Interview settings']));
+    expect(actions(form).filter((a) => a.title === 'Competencies')).toEqual([]);
+    expect(await h.ask(`musthave add ${SLUG} Kafka in production`).then(activityText)).toContain('✅ Saved');
+    const now = await current();
+
+    const mustHaves = shown(await press(h, form, 'Must-haves', { title: 'Typed, never saved' }));
+    expect(texts(mustHaves)[0]).toBe(`Edit **${SLUG}** · Must-haves (based on v${now})`);
+    expect(Object.values(inputs(mustHaves))).toContain('Kafka in production');
+    const settings = shown(await press(h, mustHaves, 'Interview settings', { m_m0_text: 'dropped too' }));
+    expect(texts(settings)[0]).toBe(`Edit **${SLUG}** · Interview settings (based on v${now})`);
+    const competencies = shown(await press(h, settings, 'Competencies'));
+    expect(texts(competencies)[0]).toBe(`Edit **${SLUG}** · Competencies (based on v${now})`);
+    expect(inputs(competencies).title).toBe(title);
+    expect(await current()).toBe(now);
+  });
+
+  it('opens the part the command names', async () => {
+    for (const [word, label] of [
+      ['musthaves', 'Must-haves'],
+      ['must-haves', 'Must-haves'],
+      ['questions', 'Interview settings'],
+      ['weights', 'Competencies'],
+    ]) {
+      expect(texts(cardOf(await h.ask(`edit ${SLUG} ${word}`)))[0]).toContain(`· ${label} (based on`);
+    }
+  });
+
+  it('still reads a competency form from before parts (no part in its state)', async () => {
+    const form = cardOf(await h.ask(`edit ${SLUG}`));
+    const save = actionOf(form, 'Save');
+    const { part, ...older } = save.data.panelist as Record<string, unknown>;
+    expect(part).toBe('competencies');
+    const before = await current();
+    const saved = shown(await invoke(h, save.verb, { ...save.data, ...inputs(form), panelist: older, title: 'Payments backend, senior' }));
+    expect(texts(saved)[0]).toContain(`✅ Saved **v${before + 1}** of **${SLUG}**: title "`);
+    expect(await current()).toBe(before + 1);
   });
 });
 

@@ -1,8 +1,8 @@
 import type { Block, Inline, Reply, Tone } from '../../conversation/document';
 import { plainText } from '../../conversation/document';
-import { buildEditCard, draftFromSpec } from './edit-form';
+import { formFromSpec, PART_LABELS } from './edit-form';
 import { code, joinMarkdown, md, type TeamsMarkdown } from './markdown';
-import { ADAPTIVE_CARD, textMessage, type TeamsMessage } from './message';
+import { cardMessage, textMessage, type TeamsMessage } from './message';
 import { helpCard, historyCard, specCard, specListMessage } from './spec';
 import { oneLine, whenPlain } from './text';
 
@@ -66,13 +66,7 @@ function renderView(block: View): TeamsMessage {
       return historyCard(block.history);
     case 'help':
       return helpCard();
-    case 'editForm': {
-      const { state, draft } = draftFromSpec(block.spec);
-      return {
-        type: 'message',
-        summary: `Edit ${block.spec.slug}`,
-        attachments: [{ contentType: ADAPTIVE_CARD, content: buildEditCard(state, draft) }],
-      };
-    }
+    case 'editForm':
+      return cardMessage(formFromSpec(block.spec, block.part).card(), `Edit ${block.spec.slug}: ${PART_LABELS[block.part]}`);
   }
 }
