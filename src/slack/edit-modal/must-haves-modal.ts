@@ -5,8 +5,8 @@ import { code, mrkdwn as markup } from '../render/mrkdwn';
 import { nextSequence, rowKey } from './draft';
 import { ERRORS_BLOCK_ID, INPUT_ACTION_ID, NOTE_BLOCK_ID, SUMMARY_BLOCK_ID } from './ids';
 import { summaryWithPartMenu } from './part-switch';
-import { decodeMetadata, encodeMetadata, readInput, type EditModalMetadata, type EditModalPayload } from './state';
-import { errorLine, noteInput, plain, truncate } from './widgets';
+import { decodeMetadata, readInput, type EditModalMetadata, type EditModalPayload } from './state';
+import { editModal, errorLine, noteInput, plain, truncate } from './widgets';
 
 /**
  * The must-haves modal: a row per must-have (its number and a menu to move or remove it, its
@@ -46,23 +46,7 @@ export function buildMustHavesModal(input: MustHavesModalInput, seqFloor = 0): s
     footer(rows.length),
     noteInput(NOTE_BLOCK_ID, input.draft.note),
   ];
-  const metadata: EditModalMetadata = {
-    specId: input.specId,
-    slug: input.slug,
-    baseVersion: input.baseVersion,
-    keys,
-    seq: nextSequence(keys, seqFloor),
-    ...(input.responseUrl === undefined ? {} : { responseUrl: input.responseUrl }),
-  };
-  return {
-    type: 'modal',
-    callback_id: MUST_HAVES_CALLBACK_ID,
-    title: plain('Edit must-haves'),
-    submit: plain('Save'),
-    close: plain('Cancel'),
-    private_metadata: encodeMetadata(metadata),
-    blocks,
-  };
+  return editModal(MUST_HAVES_CALLBACK_ID, 'Edit must-haves', input, { keys, seq: nextSequence(keys, seqFloor) }, blocks);
 }
 
 function rowBlocks(row: MustHaveRow, index: number, count: number): slack.KnownBlock[] {

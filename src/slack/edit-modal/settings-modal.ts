@@ -4,8 +4,8 @@ import { PROMPT_COUNT, QUESTION_COUNT, type SpecContent } from '../../domain/spe
 import { code, mrkdwn as markup } from '../render/mrkdwn';
 import { INPUT_ACTION_ID, NOTE_BLOCK_ID, SUMMARY_BLOCK_ID } from './ids';
 import { summaryWithPartMenu } from './part-switch';
-import { decodeMetadata, encodeMetadata, readInput, type EditModalMetadata, type EditModalPayload } from './state';
-import { noteInput, plain } from './widgets';
+import { decodeMetadata, readInput, type EditModalMetadata, type EditModalPayload } from './state';
+import { editModal, noteInput, plain } from './widgets';
 
 /** The interview settings modal: how many questions a candidate sees, auto-publish, the behavioral round. */
 export const SETTINGS_CALLBACK_ID = 'spec_edit_settings';
@@ -28,51 +28,35 @@ export interface SettingsModalInput {
 export function buildSettingsModal(input: SettingsModalInput): slack.ModalView {
   const { interviewQuestions: questions, behavioralRound: round } = input.content;
   const summary = markup`Editing *v${input.baseVersion}* of ${code(input.slug)} · the AI interview questions and the behavioral round`;
-  const metadata: EditModalMetadata = {
-    specId: input.specId,
-    slug: input.slug,
-    baseVersion: input.baseVersion,
-    keys: [],
-    seq: 0,
-    ...(input.responseUrl === undefined ? {} : { responseUrl: input.responseUrl }),
-  };
-  return {
-    type: 'modal',
-    callback_id: SETTINGS_CALLBACK_ID,
-    title: plain('Interview settings'),
-    submit: plain('Save'),
-    close: plain('Cancel'),
-    private_metadata: encodeMetadata(metadata),
-    blocks: [
-      summaryWithPartMenu(SUMMARY_BLOCK_ID, summary, 'settings'),
-      select(BLOCKS.candidateSees, 'Interview questions the candidate sees', QUESTION_COUNT, questions.candidateSees),
-      {
-        type: 'input',
-        block_id: BLOCKS.autoPublish,
-        label: plain('Auto-publish'),
-        optional: true,
-        element: {
-          type: 'checkboxes',
-          action_id: INPUT_ACTION_ID,
-          options: [AUTO_PUBLISH],
-          ...(questions.autoPublish ? { initial_options: [AUTO_PUBLISH] } : {}),
-        },
+  return editModal(SETTINGS_CALLBACK_ID, 'Interview settings', input, { keys: [], seq: 0 }, [
+    summaryWithPartMenu(SUMMARY_BLOCK_ID, summary, 'settings'),
+    select(BLOCKS.candidateSees, 'Interview questions the candidate sees', QUESTION_COUNT, questions.candidateSees),
+    {
+      type: 'input',
+      block_id: BLOCKS.autoPublish,
+      label: plain('Auto-publish'),
+      optional: true,
+      element: {
+        type: 'checkboxes',
+        action_id: INPUT_ACTION_ID,
+        options: [AUTO_PUBLISH],
+        ...(questions.autoPublish ? { initial_options: [AUTO_PUBLISH] } : {}),
       },
-      select(BLOCKS.prompts, `Behavioral round ${round.round}: prompts, walked through in order`, PROMPT_COUNT, round.prompts),
-      {
-        type: 'input',
-        block_id: BLOCKS.mode,
-        label: plain('Behavioral round by'),
-        element: {
-          type: 'radio_buttons',
-          action_id: INPUT_ACTION_ID,
-          options: [MODES.voice, MODES.text],
-          ...(round.mode === 'voice' || round.mode === 'text' ? { initial_option: MODES[round.mode] } : {}),
-        },
+    },
+    select(BLOCKS.prompts, `Behavioral round ${round.round}: prompts, walked through in order`, PROMPT_COUNT, round.prompts),
+    {
+      type: 'input',
+      block_id: BLOCKS.mode,
+      label: plain('Behavioral round by'),
+      element: {
+        type: 'radio_buttons',
+        action_id: INPUT_ACTION_ID,
+        options: [MODES.voice, MODES.text],
+        ...(round.mode === 'voice' || round.mode === 'text' ? { initial_option: MODES[round.mode] } : {}),
       },
-      noteInput(NOTE_BLOCK_ID, ''),
-    ],
-  };
+    },
+    noteInput(NOTE_BLOCK_ID, ''),
+  ]);
 }
 
 const AUTO_PUBLISH = { text: plain('Publish generated questions without review'), value: 'on' };

@@ -19,9 +19,8 @@ import {
 } from './ids';
 import { code, mrkdwn as markup, type Mrkdwn } from '../render/mrkdwn';
 import { capReachedNotice, specTooLargeForModal } from './messages';
-import { encodeMetadata } from './state';
 import { summaryWithPartMenu } from './part-switch';
-import { errorLine, noteInput, plain, truncate } from './widgets';
+import { editModal, errorLine, noteInput, plain, truncate } from './widgets';
 
 type KnownBlock = slack.KnownBlock;
 type InputBlock = slack.InputBlock;
@@ -73,22 +72,7 @@ export function renderEditModal(input: EditModalInput, seqFloor: number): slack.
     throw new Error(`edit modal has ${blocks.length} blocks; Slack allows ${SLACK_MAX_BLOCKS}`);
   }
 
-  return {
-    type: 'modal',
-    callback_id: EDIT_MODAL_CALLBACK_ID,
-    title: plain('Edit spec'),
-    submit: plain('Save'),
-    close: plain('Cancel'),
-    private_metadata: encodeMetadata({
-      specId: input.specId,
-      slug: input.slug,
-      baseVersion: input.baseVersion,
-      keys,
-      seq: nextSequence(keys, seqFloor),
-      ...(input.responseUrl === undefined ? {} : { responseUrl: input.responseUrl }),
-    }),
-    blocks,
-  };
+  return editModal(EDIT_MODAL_CALLBACK_ID, 'Edit spec', input, { keys, seq: nextSequence(keys, seqFloor) }, blocks);
 }
 
 function assertUsableKeys(keys: readonly string[]): void {

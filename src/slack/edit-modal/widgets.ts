@@ -1,6 +1,7 @@
 import type { types as slack } from '@slack/bolt';
 import { mrkdwn as markup } from '../render/mrkdwn';
 import { INPUT_ACTION_ID } from './ids';
+import { encodeMetadata, type EditModalMetadata } from './state';
 
 /** Pieces every edit modal draws the same way. */
 
@@ -36,5 +37,40 @@ export function noteInput(blockId: string, note: string): slack.InputBlock {
       ...(note === '' ? {} : { initial_value: note }),
       placeholder: plain('e.g. Raised Postgres weight after the March debrief'),
     },
+  };
+}
+
+/** Where every edit modal starts from: the spec, the version it was opened on, where to confirm. */
+export interface ModalOrigin {
+  specId: string;
+  slug: string;
+  baseVersion: number;
+  responseUrl?: string;
+}
+
+/** An edit modal: Save and Cancel, and the origin and row keys carried in private_metadata. */
+export function editModal(
+  callbackId: string,
+  title: string,
+  origin: ModalOrigin,
+  rows: { keys: string[]; seq: number },
+  blocks: slack.KnownBlock[],
+): slack.ModalView {
+  const metadata: EditModalMetadata = {
+    specId: origin.specId,
+    slug: origin.slug,
+    baseVersion: origin.baseVersion,
+    keys: rows.keys,
+    seq: rows.seq,
+    ...(origin.responseUrl === undefined ? {} : { responseUrl: origin.responseUrl }),
+  };
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    title: plain(title),
+    submit: plain('Save'),
+    close: plain('Cancel'),
+    private_metadata: encodeMetadata(metadata),
+    blocks,
   };
 }
