@@ -2,6 +2,7 @@ import { parseJson } from '../../test/support/fake-slack';
 import { viewSubmission, type SentView } from '../../test/support/slack-views';
 import { FakeBotConnector } from '../../test/support/fake-bot-connector';
 import { fuzzCli } from './fuzz-cli';
+import { cardActionInput } from './fuzz-cards';
 import { edgeInput, teamsEnv } from './fuzz-edges';
 import { chance, modalValue, pick, randomWord, slashText, webhookBody } from './fuzz-inputs';
 import { ADMIN, DEMO_SPEC_SLUG, MEMBER, Rig, sleep } from './rig';
@@ -109,7 +110,8 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
 
     // issue 12's edges: each must get its own answer, not merely a non-5xx
     await pool(counts.edges, 4, async () => {
-      const input = edgeInput(rig, connector);
+      // A quarter are the Teams edit card's actions (issue 14's forms), the rest issue 12's edges.
+      const input = chance(0.25) ? cardActionInput(rig, connector) : edgeInput(rig, connector);
       const status = await input.send();
       bump(statuses.edges, status);
       note('edge', status, input.kind);
