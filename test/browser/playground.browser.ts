@@ -33,7 +33,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   db = createDb(database.url, { max: 2 });
   launcher = await PlaygroundLauncher.start({ DATABASE_URL: database.url, INTERVIEW_WEBHOOK_SECRET: 'browser-test-secret' });
-  playground = await PlaygroundPage.open(launcher.playgroundUrl, SHOTS);
+  playground = await PlaygroundPage.open(launcher.playgroundUrl, SHOTS, { scale: README_IMAGES ? 2 : 1 });
 });
 
 afterAll(async () => {

@@ -22,14 +22,15 @@ export class PlaygroundPage {
     private readonly shotsDir: string,
   ) {}
 
-  static async open(url: string, shotsDir: string): Promise<PlaygroundPage> {
+  /** `scale` 2 draws every CSS pixel as four, for images that stay sharp on high-density screens. */
+  static async open(url: string, shotsDir: string, { scale = 1 }: { scale?: number } = {}): Promise<PlaygroundPage> {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`No Chromium at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`);
     }
     await mkdir(shotsDir, { recursive: true });
     // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    const page = await browser.newPage({ viewport: VIEWPORT });
+    const page = await browser.newPage({ viewport: VIEWPORT, deviceScaleFactor: scale });
     page.setDefaultTimeout(REPLY_MS);
     await page.goto(url);
     await page.locator('[data-lexical-editor="true"]').waitFor();
@@ -73,7 +74,7 @@ export class PlaygroundPage {
     await card.scrollIntoViewIfNeeded();
     const box = await card.boundingBox();
     if (!box) throw new Error('the card is not on screen');
-    const clip = { x: box.x - 56, y: box.y - 34, width: box.width + 72, height: box.height + 48 };
+    const clip = { x: box.x - 76, y: box.y - 34, width: box.width + 96, height: box.height + 50 };
     await mkdir(path.dirname(file), { recursive: true });
     await this.page.screenshot({ path: file, clip });
   }
