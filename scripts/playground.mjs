@@ -22,6 +22,9 @@ const playgroundPort = Number(process.env.PLAYGROUND_PORT || 56150);
 const { tenantId, adminObjectId } = readPlaygroundTenant(CONFIG);
 const children = new Set();
 let stopping = false;
+// From the start: a Ctrl-C while Panelist is still starting must stop it too.
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
 
 if (!existsSync(path.join(ROOT, 'dist', 'main.js'))) await fail('the build is missing: run `npm run build` (npm run playground does).');
 mkdirSync(WORK_DIR, { recursive: true });
@@ -73,20 +76,21 @@ const playground = start(
 // It falls back to a free port when the one asked for is taken, and says which.
 const listening = await new Promise((resolve) => {
   let seen = '';
-  playground.stdout.on('data', (chunk) => {
+  const read = (chunk) => {
     seen += chunk;
     const match = /Listening on (\d+)/.exec(seen);
-    if (match) resolve(Number(match[1]));
-  });
+    if (!match) return;
+    // its later output goes to its log file; what little reaches stdout is dropped
+    playground.stdout.off('data', read).resume();
+    resolve(Number(match[1]));
+  };
+  playground.stdout.on('data', read);
 });
 const playgroundUrl = `http://localhost:${listening}`;
 await waitUntil(`the Agents Playground on port ${listening}`, () => answers(`${playgroundUrl}/_debug/ping`));
 say(`ready ${playgroundUrl} (Panelist http://localhost:${port}, Playground log ${path.relative(ROOT, PLAYGROUND_LOG)})`);
 say(`open ${playgroundUrl} and type: help · show senior-backend-payments · edit senior-backend-payments ·`);
 say(`  subscribe senior-backend-payments, then in another terminal: npx panelist demo --url http://127.0.0.1:${port}`);
-
-process.on('SIGINT', () => stopAll(0));
-process.on('SIGTERM', () => stopAll(0));
 
 function start(name, command, args, options) {
   const child = spawn(command, args, options);
