@@ -94,7 +94,7 @@ export type TeamsOptions =
        * Local mode (TEAMS_LOCAL_PLAYGROUND): no Bot Framework credentials (clientId and clientSecret
        * are empty), no token checked or fetched, loopback callers and service URLs only.
        */
-      localPlayground: boolean;
+      localPlayground?: boolean;
     };
 
 export class TeamsConfigError extends Error {}

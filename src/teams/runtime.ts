@@ -79,8 +79,9 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
     httpServerAdapter: adapter,
     messagingEndpoint: MESSAGING_ENDPOINT,
     // Local mode: empty credentials (not undefined, which the SDK fills from CLIENT_ID…) mean no token
-    // is checked or fetched; the guard above admits only this machine.
-    dangerouslyAllowUnauthenticatedRequests: options.localPlayground,
+    // is checked or fetched; the guard above admits only this machine. Never undefined here: the SDK
+    // would then obey DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS from the environment.
+    dangerouslyAllowUnauthenticatedRequests: options.localPlayground === true,
     logger: sdkLogger(logger) as never,
   });
 
