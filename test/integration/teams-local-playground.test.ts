@@ -86,13 +86,16 @@ describe('with TEAMS_LOCAL_PLAYGROUND on', () => {
 describe('with TEAMS_LOCAL_PLAYGROUND off', () => {
   let h: TeamsHarness;
   beforeAll(async () => {
+    // the SDK's own switch, which it obeys when the app leaves the choice to it; Panelist never does
+    process.env.DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS = 'true';
     h = await TeamsHarness.start();
   });
   afterAll(async () => {
+    delete process.env.DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS;
     await h?.stop();
   });
 
-  it('refuses the same activity without a token from loopback (401), and answers nothing', async () => {
+  it('refuses the same activity without a token from loopback (401), even with the SDK’s environment switch on', async () => {
     const before = h.connector.activities.length;
     expect((await h.activity(personalMessage(h, 'help'), null)).status).toBe(401);
     expect(h.connector.activities.slice(before)).toEqual([]);
