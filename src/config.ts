@@ -140,6 +140,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       'DATABASE_URL: required when NODE_ENV=production (the embedded PostgreSQL is for local development only); set it to your PostgreSQL, e.g. postgresql://user:password@host:5432/panelist',
     ]);
   }
+  if (env.NODE_ENV === 'production' && env.TEAMS_LOCAL_PLAYGROUND) {
+    // Local mode answers anyone on this host without a token; a production host runs other software.
+    throw new ConfigError([
+      'TEAMS_LOCAL_PLAYGROUND: never allowed when NODE_ENV=production (it accepts Teams activities without a token, for the Agents Playground on a laptop); unset it',
+    ]);
+  }
   return {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,

@@ -9,6 +9,19 @@ const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const url = z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL' }).optional());
 
 const CACHE_MS = 'use milliseconds, 100 to 3600000 (an hour)';
+const flag = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'use true or false' })
+    .optional()
+    .transform((value) => value !== undefined && ['true', '1', 'yes'].includes(value)),
+);
+
+/**
+ * The tenant the Microsoft 365 Agents Playground puts in its activities unless its config file says
+ * otherwise; local mode's tenant when TEAMS_TENANT_ID is unset.
+ */
+export const PLAYGROUND_DEFAULT_TENANT_ID = '00000000-0000-0000-0000-0000000000001';
 
 export const teamsEnvShape = {
   /** the bot's Microsoft Entra app (client) id; mapped onto the SDK's clientId (its CLIENT_ID) */
@@ -51,6 +64,11 @@ export const teamsEnvShape = {
   ),
   /** messages per second per conversation (Teams allows 7; stay under) */
   TEAMS_CONVERSATION_RATE: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(7).default(6)),
+  /**
+   * Development only (config refuses it with NODE_ENV=production): Teams without a tenant, for the
+   * Microsoft 365 Agents Playground. /api/messages takes activities without a token, from loopback only.
+   */
+  TEAMS_LOCAL_PLAYGROUND: flag,
 };
 
 export const teamsEnvSchema = z.object(teamsEnvShape);
@@ -72,12 +90,18 @@ export type TeamsOptions =
       searchDelayMs: number;
       adminGroupCacheMs: number;
       conversationRate: number;
+      /**
+       * Local mode (TEAMS_LOCAL_PLAYGROUND): no Bot Framework credentials (clientId and clientSecret
+       * are empty), no token checked or fetched, loopback callers and service URLs only.
+       */
+      localPlayground?: boolean;
     };
 
 export class TeamsConfigError extends Error {}
 
-/** Off without credentials (and says why); all three or none. */
+/** Off without credentials (and says why); all three or none; or local mode, with none. */
 export function teamsOptions(env: TeamsEnv): TeamsOptions {
+  if (env.TEAMS_LOCAL_PLAYGROUND) return localPlaygroundOptions(env);
   const present = [env.TEAMS_CLIENT_ID, env.TEAMS_CLIENT_SECRET, env.TEAMS_TENANT_ID].filter((v) => v !== undefined).length;
   if (present === 0) {
     return {
@@ -104,5 +128,25 @@ export function teamsOptions(env: TeamsEnv): TeamsOptions {
     searchDelayMs: env.TEAMS_SEARCH_DELAY_MS,
     adminGroupCacheMs: env.TEAMS_ADMIN_GROUP_CACHE_MS,
     conversationRate: env.TEAMS_CONVERSATION_RATE,
+    localPlayground: false,
+  };
+}
+
+function localPlaygroundOptions(env: TeamsEnv): TeamsOptions {
+  // Credentials would be a real bot's: their tokens must never be sent to a local Playground.
+  if (env.TEAMS_CLIENT_ID !== undefined || env.TEAMS_CLIENT_SECRET !== undefined) {
+    throw new TeamsConfigError(
+      'TEAMS_LOCAL_PLAYGROUND: local mode takes no Bot Framework credentials; unset TEAMS_CLIENT_ID and TEAMS_CLIENT_SECRET, or unset TEAMS_LOCAL_PLAYGROUND to use them',
+    );
+  }
+  return {
+    kind: 'on',
+    clientId: '',
+    clientSecret: '',
+    tenantId: env.TEAMS_TENANT_ID ?? PLAYGROUND_DEFAULT_TENANT_ID,
+    searchDelayMs: env.TEAMS_SEARCH_DELAY_MS,
+    adminGroupCacheMs: env.TEAMS_ADMIN_GROUP_CACHE_MS,
+    conversationRate: env.TEAMS_CONVERSATION_RATE,
+    localPlayground: true,
   };
 }

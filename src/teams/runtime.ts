@@ -20,6 +20,7 @@ import { ConversationStore } from '../store/teams-conversations';
 import type { TeamsOptions } from './options';
 import { sdkLogger } from './sdk-logger';
 import { activityShapeProblem } from './activity-shape';
+import { LOCAL_MODE_WARNING, localPlaygroundGuard } from './local-playground';
 import { ONE_MIB } from '../http/refusals';
 
 export const MESSAGING_ENDPOINT = '/api/messages';
@@ -63,6 +64,8 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
     graphScope: options.graphUrl ? `${options.graphUrl}/.default` : undefined,
   });
   const router = Router();
+  // Ahead of the SDK's route, which in local mode checks no token: this is the whole check.
+  if (options.localPlayground) router.post(MESSAGING_ENDPOINT, ...localPlaygroundGuard(services.metrics, log));
   const adapter = new RouterAdapter(router, services.metrics);
   // MSAL (the SDK's token client) only talks to https authorities; a plain-http login endpoint is a
   // local fake, reached with the same client-credentials request made by hand.
@@ -75,7 +78,10 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
     serviceUrl: options.serviceUrl,
     httpServerAdapter: adapter,
     messagingEndpoint: MESSAGING_ENDPOINT,
-    dangerouslyAllowUnauthenticatedRequests: false,
+    // Local mode: empty credentials (not undefined, which the SDK fills from CLIENT_ID…) mean no token
+    // is checked or fetched; the guard above admits only this machine. Never undefined here: the SDK
+    // would then obey DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS from the environment.
+    dangerouslyAllowUnauthenticatedRequests: options.localPlayground === true,
     logger: sdkLogger(logger) as never,
   });
 
@@ -143,15 +149,18 @@ export function createTeamsRuntime(options: TeamsOptions, services: TeamsRuntime
   };
   const sender = new TeamsSender(conversations, client, {
     fallbackServiceUrl: options.serviceUrl,
-    search: new MessageSearch(app.graph.http as GraphHttp),
+    // the Playground has no Graph: a lost answer there is simply posted again
+    search: options.localPlayground ? undefined : new MessageSearch(app.graph.http as GraphHttp),
     searchDelayMs: options.searchDelayMs,
     logger: log,
     metrics: services.metrics,
   });
-  log.info(
-    { clientId: options.clientId, tenantId: options.tenantId, cloud: options.cloud ?? 'Public' },
-    `Teams is on: ${MESSAGING_ENDPOINT}`,
-  );
+  if (options.localPlayground) log.warn({ tenantId: options.tenantId }, LOCAL_MODE_WARNING);
+  else
+    log.info(
+      { clientId: options.clientId, tenantId: options.tenantId, cloud: options.cloud ?? 'Public' },
+      `Teams is on: ${MESSAGING_ENDPOINT}`,
+    );
   return {
     router,
     sender,

@@ -29,6 +29,8 @@ export function sdkLogger(logger: Logger, name = 'teams-sdk'): SdkLogger {
     // The SDK logs every token it refuses as an error with a stack; anyone can send one, so it is a
     // warning with the reason (the request is answered 401 and counted as refused at the edge).
     if (err && level === 'error' && (name.endsWith('jwt-validator') || isRefusedToken(err, text))) log.warn({ reason: err.message }, text);
+    // Local mode's own warning says this once, in our words (runtime.ts, LOCAL_MODE_WARNING).
+    else if (level === 'warn' && UNAUTHENTICATED_ON.test(text)) log.debug(text);
     else if (err) log[level]({ err }, text);
     else log[level](text);
   };
@@ -42,6 +44,8 @@ export function sdkLogger(logger: Logger, name = 'teams-sdk'): SdkLogger {
     child: (child) => sdkLogger(logger, `${name}/${child}`),
   };
 }
+
+const UNAUTHENTICATED_ON = /dangerouslyAllowUnauthenticatedRequests is enabled/;
 
 const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
 
