@@ -41,7 +41,7 @@ async function digestsIn(...channels: string[]): Promise<{ digestIds: string[]; 
   await waitForSettledDeliveries(query, "d.kind = 'digest' AND d.channel_id = ANY($1)", [channels]);
   const digests = await db.digest.findMany({ where: { schedule: { channelId: { in: channels } } }, include: { schedule: true } });
   const digestIds = channels.map((channel) => digests.find((d) => d.schedule.channelId === channel)!.id);
-  return { digestIds, messages: channels.map((channel) => harness.slack.posted(channel)).flat() };
+  return { digestIds, messages: channels.flatMap((channel) => harness.slack.posted(channel)) };
 }
 
 describe('a chart in every weekly digest', () => {
