@@ -31,10 +31,11 @@ const BLUE = '#1f5fa8';
 const PALE_BLUE = '#a9c1de';
 
 export function chartSpec(picture: ChartPicture): Record<string, unknown> {
-  const weeks = picture.weeks.map((week, order) => ({ order, label: week.label, score: week.score }));
+  const weeks = picture.weeks.map((week, order) => ({ order, label: xmlSafe(week.label), score: week.score }));
+  const labels = picture.competencies.map((c) => xmlSafe(c.label));
   const bars = picture.competencies.flatMap((c, order) => [
-    { order, label: c.label, week: THIS_WEEK, score: c.thisWeek },
-    { order, label: c.label, week: LAST_WEEK, score: c.lastWeek },
+    { order, label: labels[order], week: THIS_WEEK, score: c.thisWeek },
+    { order, label: labels[order], week: LAST_WEEK, score: c.lastWeek },
   ]);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -85,7 +86,7 @@ export function chartSpec(picture: ChartPicture): Record<string, unknown> {
             field: 'label',
             type: 'nominal',
             sort: null,
-            scale: { domain: picture.competencies.map((c) => c.label), paddingInner: 0.25 },
+            scale: { domain: labels, paddingInner: 0.25 },
             title: null,
             axis: { labelLimit: NAME_ROOM, minExtent: NAME_ROOM, maxExtent: NAME_ROOM, ticks: false },
           },
@@ -101,4 +102,15 @@ export function chartSpec(picture: ChartPicture): Record<string, unknown> {
       },
     ],
   };
+}
+
+/**
+ * Vega escapes `<`, `&` and quotes but writes other characters as they are, and an SVG (XML) cannot
+ * hold a control character or half a surrogate pair: the SVG would not parse. Each becomes U+FFFD.
+ */
+function xmlSafe(text: string): string {
+  return text.replace(
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
 }

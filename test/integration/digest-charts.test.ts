@@ -6,6 +6,7 @@ import { ChartLinks } from '../../src/services/chart-links';
 import { createDb, type Db } from '../../src/store/db';
 import { EIGHT_WEEKS, EIGHT_WEEKS_IN_WORDS, freePort, pngSize } from '../support/digest-charts';
 import type { PostedMessage } from '../support/fake-slack';
+import { started } from '../support/interview-events';
 import { ADMIN, Harness } from '../support/harness';
 import { metricValue, waitForSettledDeliveries } from '../support/metrics';
 
@@ -33,13 +34,21 @@ const query = (text: string, values: unknown[]) => db.$queryRawUnsafe<{ n: numbe
 
 /** Channels following the demo spec with a Monday 09:00 UTC digest; their digests claimed for AT and settled. */
 async function digestsIn(...channels: string[]): Promise<{ digestIds: string[]; messages: PostedMessage[] }> {
+  return digestsAt(AT, ...channels);
+}
+
+async function digestsAt(at: Date, ...channels: string[]): Promise<{ digestIds: string[]; messages: PostedMessage[] }> {
   for (const channelId of channels) {
     for (const text of ['subscribe senior-backend-payments', 'digest monday 09:00 UTC'])
       await (await harness.spec(text, ADMIN, { channelId })).reply();
   }
-  await createDigestService(loadConfig({ DATABASE_URL: harness.database.url }), db).claimDue(AT, { onlyDue: false });
+  await createDigestService(loadConfig({ DATABASE_URL: harness.database.url }), db).claimDue(at, { onlyDue: false });
   await waitForSettledDeliveries(query, "d.kind = 'digest' AND d.channel_id = ANY($1)", [channels]);
-  const digests = await db.digest.findMany({ where: { schedule: { channelId: { in: channels } } }, include: { schedule: true } });
+  const digests = await db.digest.findMany({
+    where: { schedule: { channelId: { in: channels } }, periodEnd: { lte: at } },
+    orderBy: { periodEnd: 'desc' },
+    include: { schedule: true },
+  });
   const digestIds = channels.map((channel) => digests.find((d) => d.schedule.channelId === channel)!.id);
   return { digestIds, messages: channels.flatMap((channel) => harness.slack.posted(channel)) };
 }
@@ -95,6 +104,16 @@ describe('a chart in every weekly digest', () => {
     expect(JSON.stringify(messages[0]!.blocks)).toContain('Average score by week, oldest first: Sep 28 none');
     expect((await charts('refused')) - refused).toBe(1);
     expect(harness.logs.lines.some((l) => String(l.msg).startsWith('Slack could not fetch a digest chart'))).toBe(true);
+  });
+
+  it('has no chart for a week with interviews but not one score in its eight weeks', async () => {
+    expect((await harness.webhook(started({ interviewId: 'lonely', startedAt: '2026-05-27T10:00:00Z' }))).status).toBe(202);
+    const { digestIds, messages } = await digestsAt(new Date('2026-06-01T09:05:00Z'), 'CNOSCORES');
+    expect(messages).toHaveLength(1);
+    expect(JSON.stringify(messages[0]!.blocks)).toContain('started 1');
+    expect(JSON.stringify(messages[0]!.blocks)).not.toContain('Average score by week');
+    expect(imageBlocks(messages[0]!.blocks)).toHaveLength(0);
+    expect(await db.digestChart.count({ where: { digestId: digestIds[0]! } })).toBe(0);
   });
 });
 
