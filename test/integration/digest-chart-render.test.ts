@@ -38,7 +38,7 @@ describe('a digest chart', () => {
       ...Object.values(PIECES),
       '</text><script>alert(1)</script>',
       '"><image href="http://127.0.0.1:1/x.png"/>',
-      '{{datum.x}} ${x}',
+      '{{datum.x}} $' + '{x}',
       'a & b < c',
       '\u202eevil\u202c',
       '\u0000\u0007bell',

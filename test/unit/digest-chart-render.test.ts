@@ -5,8 +5,10 @@ import { chart, expectWithinSlackLimits, spec, texts, view, type KnownBlock } fr
 
 const slackBlocks = (sections: Parameters<typeof spec>[0][]) =>
   renderDigestMessages(view({ specs: sections.map((s) => spec(s)) }))[0]!.blocks;
-const teamsBody = (sections: Parameters<typeof spec>[0][]) =>
-  JSON.stringify((digestCard(view({ specs: sections.map((s) => spec(s)) }), 1, 1).attachments?.[0]?.content as { body: unknown }).body);
+const teamsBody = (sections: Parameters<typeof spec>[0][]) => {
+  const [attachment] = digestCard(view({ specs: sections.map((s) => spec(s)) }), 1, 1).attachments ?? [];
+  return JSON.stringify((attachment!.content as { body: unknown }).body);
+};
 
 describe('a digest section’s chart in Slack', () => {
   it('is an image block under the competencies, its words as alt text', () => {

@@ -11,7 +11,7 @@ describe('the weeks a digest chart covers', () => {
     expect(weeks.at(-1)).toEqual(period);
     expect(weeks.at(-2)).toEqual(previous);
     expect(weeks[0]!.start).toEqual(new Date('2026-09-28T09:00:00Z'));
-    weeks.slice(1).forEach((w, i) => expect(w.start).toEqual(weeks[i]!.end));
+    for (const [i, w] of weeks.slice(1).entries()) expect(w.start).toEqual(weeks[i]!.end);
   });
 
   it('keep the channel’s wall clock across a daylight-saving change', () => {
@@ -31,7 +31,7 @@ describe('the weeks a digest chart covers', () => {
     ]);
     // the week that holds the change is an hour longer, and nothing falls between two weeks
     expect(weeks[5]!.end.getTime() - weeks[5]!.start.getTime()).toBe(7 * 86_400_000 + 3_600_000);
-    weeks.slice(1).forEach((w, i) => expect(w.start).toEqual(weeks[i]!.end));
+    for (const [i, w] of weeks.slice(1).entries()) expect(w.start).toEqual(weeks[i]!.end);
   });
 });
 
