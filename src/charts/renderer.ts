@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ChartPicture } from '../domain/digest-chart';
 import { PROJECT_ROOT } from '../project-root';
-import { CHART_CANVAS, CHART_FONT_FAMILY, CHART_SCALE, CHART_STYLE, chartSpec } from './chart-spec';
+import { CHART_CANVAS, CHART_FONT_FAMILY, CHART_SCALE, CHART_STYLE, chartJob, type ChartJob } from './chart-spec';
 
 export interface RenderedChart {
   png: Uint8Array;
@@ -22,14 +22,22 @@ export interface ChartRendererOptions {
 }
 
 const WORKER_FILE = path.join(PROJECT_ROOT, 'src', 'charts', 'render-worker.mjs');
-const FONT_FILES = [require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')];
+/**
+ * Open Sans draws the text; DejaVu Sans only the characters Open Sans lacks (Arabic, Hebrew, symbols).
+ * resvg's cost grows with the size of the font it draws each glyph from, and Open Sans is a sixth of
+ * DejaVu's: a chart's labels take a quarter of the time.
+ */
+const FONT_FILES = [
+  require.resolve('@expo-google-fonts/open-sans/400Regular/OpenSans_400Regular.ttf'),
+  require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+];
 /** The libraries whose output the pictures are: a new version means a new content id. */
-const DRAWN_BY = ['vega', 'vega-lite', '@resvg/resvg-js', 'dejavu-fonts-ttf'];
+const DRAWN_BY = ['vega', 'vega-lite', '@resvg/resvg-js', '@expo-google-fonts/open-sans', 'dejavu-fonts-ttf'];
 
 type Reply = { id: number; error?: string; png?: Uint8Array; svg?: string; width?: number; height?: number; ms?: number };
 interface Job {
   id: number;
-  spec: Record<string, unknown>;
+  chart: ChartJob;
   format: 'png' | 'svg';
   resolve(reply: Reply): void;
   reject(error: Error): void;
@@ -57,13 +65,13 @@ export class WorkerChartRenderer {
   constructor(private readonly options: ChartRendererOptions = {}) {}
 
   async render(picture: ChartPicture): Promise<RenderedChart> {
-    const reply = await this.enqueue(chartSpec(picture), 'png');
+    const reply = await this.enqueue(chartJob(picture), 'png');
     return { png: reply.png!, width: reply.width!, height: reply.height!, renderMs: reply.ms! };
   }
 
   /** The SVG Vega writes, before it becomes a PNG (to check how text is escaped). */
   async renderSvg(picture: ChartPicture): Promise<string> {
-    return (await this.enqueue(chartSpec(picture), 'svg')).svg!;
+    return (await this.enqueue(chartJob(picture), 'svg')).svg!;
   }
 
   async stop(): Promise<void> {
@@ -73,9 +81,9 @@ export class WorkerChartRenderer {
     await thread?.worker.terminate();
   }
 
-  private enqueue(spec: Record<string, unknown>, format: Job['format']): Promise<Reply> {
+  private enqueue(chart: ChartJob, format: Job['format']): Promise<Reply> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, spec, format, resolve, reject });
+      this.queue.push({ id: this.nextId++, chart, format, resolve, reject });
       void this.pump();
     });
   }
@@ -113,7 +121,7 @@ export class WorkerChartRenderer {
       const reply = await new Promise<Reply>((resolve, reject) => {
         this.awaiting = { id: job.id, resolve, reject };
         timer = setTimeout(() => reject(new Error(`no chart within ${timeoutMs} ms`)), timeoutMs);
-        thread.worker.postMessage({ id: job.id, spec: job.spec, scale: CHART_SCALE, canvas: CHART_CANVAS, format: job.format });
+        thread.worker.postMessage({ id: job.id, ...job.chart, scale: CHART_SCALE, canvas: CHART_CANVAS, format: job.format });
       });
       if (reply.error) throw new Error(`the chart could not be drawn: ${reply.error}`);
       return reply;
