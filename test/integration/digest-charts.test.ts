@@ -106,6 +106,23 @@ describe('a chart in every weekly digest', () => {
     expect(harness.logs.lines.some((l) => String(l.msg).startsWith('Slack could not fetch a digest chart'))).toBe(true);
   });
 
+  it('keeps the picture and words first pinned to a digest, for every later attempt and replica', async () => {
+    const digest = await db.digest.findFirstOrThrow({ where: { schedule: { channelId: 'CCHART' } } });
+    const replica = () => createDigestService(loadConfig({ DATABASE_URL: harness.database.url, PUBLIC_URL: publicUrl }), db);
+    // two replicas building the digest at once, with nothing pinned: one pin, the same for both
+    await db.digestChart.deleteMany({ where: { digestId: digest.id } });
+    const [a, b] = await Promise.all([replica().view(digest.id), replica().view(digest.id)]);
+    expect(a!.specs[0]!.chart).toEqual(b!.specs[0]!.chart);
+    expect(a!.specs[0]!.chart!.imageUrl).toBeDefined();
+    expect(await db.digestChart.count({ where: { digestId: digest.id } })).toBe(1);
+    // words pinned by an earlier attempt win over what a later one computes from the figures
+    await db.digestChart.updateMany({ where: { digestId: digest.id }, data: { altText: 'as first pinned' } });
+    expect((await replica().view(digest.id))!.specs[0]!.chart).toMatchObject({
+      altText: 'as first pinned',
+      imageUrl: a!.specs[0]!.chart!.imageUrl,
+    });
+  });
+
   it('has no chart for a week with interviews but not one score in its eight weeks', async () => {
     expect((await harness.webhook(started({ interviewId: 'lonely', startedAt: '2026-05-27T10:00:00Z' }))).status).toBe(202);
     const { digestIds, messages } = await digestsAt(new Date('2026-06-01T09:05:00Z'), 'CNOSCORES');
