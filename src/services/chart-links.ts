@@ -55,11 +55,14 @@ export class ChartLinks {
   }
 
   private async sign(digestId: string, specId: string, expires: string): Promise<string> {
-    this.secret ??= chartLinkSecret(this.db, () => randomBytes(32));
-    // a failed read is not kept: the next link asks again
-    this.secret.catch(() => {
-      this.secret = undefined;
-    });
+    if (!this.secret) {
+      const reading = chartLinkSecret(this.db, () => randomBytes(32));
+      // a failed read is not kept: the next link asks again
+      reading.catch(() => {
+        if (this.secret === reading) this.secret = undefined;
+      });
+      this.secret = reading;
+    }
     return createHmac('sha256', await this.secret)
       .update(`digest-chart\n${digestId}\n${specId}\n${expires}`)
       .digest('base64url');
