@@ -105,12 +105,8 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       metrics,
       logger,
     });
-    const routers = [
-      webhooks,
-      ...chartRoutes(config, db, logger, metrics),
-      ...(slack?.router ? [slack.router] : []),
-      ...(teams ? [teams.router] : []),
-    ];
+    const routers = [webhooks, ...(slack?.router ? [slack.router] : []), ...(teams ? [teams.router] : [])];
+    routers.push(...chartRoutes(config, db, logger, metrics));
     // Ready once the whole start has run (seed, worker, clock), and while the database answers.
     let started = false;
     const httpApp = createHttpApp({
