@@ -21,7 +21,7 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/domain/' },
     },
     below('store', ['services', 'delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli'], 'The store knows rows, not use cases.'),
-    below('services', ['delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli'], 'Use cases know no transport.'),
+    below('services', ['delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli', 'charts'], 'Use cases know no transport.'),
     below(
       'conversation',
       ['delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli', 'store'],
@@ -31,6 +31,11 @@ module.exports = {
       'delivery',
       ['slack', 'teams', 'webhooks', 'http', 'cli'],
       'The pipeline sends through ChatSender; each platform implements it in its own folder.',
+    ),
+    below(
+      'charts',
+      ['store', 'delivery', 'slack', 'teams', 'webhooks', 'jobs', 'cli'],
+      'Charts draw and serve pictures through the services; they know no platform and no SQL.',
     ),
     below('slack', ['teams'], 'One platform never reaches into the other.'),
     below('teams', ['slack'], 'One platform never reaches into the other.'),

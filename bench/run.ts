@@ -204,8 +204,9 @@ async function main(): Promise<number> {
   await mkdir(RESULTS, { recursive: true });
   await copyFile(app.logFile, path.join(RESULTS, `${quick ? 'quick' : 'full'}-app.log`)).catch(() => undefined);
   await figure(5, 'weekly digest', async () => {
-    const { rows: r, levels } = await digestFigure(ctx);
+    const { rows: r, levels, chart } = await digestFigure(ctx);
     rows.push(...r);
+    details.digestChart = chart;
     details.digest = levels.map(({ explain, ...level }) => ({
       ...level,
       queries: explain.map((e) => ({ name: e.name, executionMs: e.executionMs })),

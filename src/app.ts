@@ -20,7 +20,7 @@ import { pgRunner } from './store/sql-runner';
 import { startEmbeddedPostgres } from './store/embedded-postgres';
 import { migrate } from './store/migrate';
 import { PROJECT_ROOT } from './project-root';
-import { createDigestService, deliveryDeps } from './composition';
+import { chartRoutes, createDigestService, deliveryDeps } from './composition';
 import { parseOpsChannel } from './delivery/ops-alerts';
 import { startDigestClock } from './jobs/digest-clock';
 import { Metrics } from './observability/metrics';
@@ -105,6 +105,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       logger,
     });
     const routers = [webhooks, ...(slack?.router ? [slack.router] : []), ...(teams ? [teams.router] : [])];
+    routers.push(...chartRoutes(config, db, logger, metrics));
     // Ready once the whole start has run (seed, worker, clock), and while the database answers.
     let started = false;
     const httpApp = createHttpApp({
@@ -146,7 +147,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       }
     }
 
-    const digests = createDigestService(config, db, pool);
+    const digests = createDigestService(config, db, pool, { logger, metrics });
     const deps = deliveryDeps(config, db, digests, logger, metrics, teams ? { teams: teams.sender } : {}, pgRunner(pool));
     announcePlatforms(Object.keys(deps.senders), logger, metrics);
     const worker = await startDeliveryWorker(deps, {

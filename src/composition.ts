@@ -1,9 +1,14 @@
-import type { Logger } from 'pino';
+import type { Router } from 'express';
+import pino, { type Logger } from 'pino';
 import type { Pool } from 'pg';
+import { WorkerChartRenderer } from './charts/renderer';
+import { chartRouter } from './charts/route';
 import type { Config } from './config';
 import type { ChannelPace, DeliverDeps } from './delivery/deps';
 import type { ChatSender } from './delivery/sender';
 import type { Metrics } from './observability/metrics';
+import { ChartLinks } from './services/chart-links';
+import { DigestCharts } from './services/digest-charts';
 import { DigestService } from './services/digests';
 import { boltLogger } from './slack/bolt-logger';
 import { digestMessageCount } from './slack/render/digest';
@@ -18,8 +23,25 @@ import { pgTransaction } from './store/sql-transaction';
  * know only interfaces (ChatSender, SqlRunner), and these functions hand them the real thing.
  */
 
-/** With the app's `pg` pool, claims run on plain `pg`; without (the CLI), through Prisma. */
-export function createDigestService(config: Config, db: Db, pool?: Pool): DigestService {
+/**
+ * With the app's `pg` pool, claims run on plain `pg`; without (the CLI), through Prisma. With
+ * PUBLIC_URL, digests carry pictures linked there (`observe` hears about the ones that fail).
+ */
+export function createDigestService(
+  config: Config,
+  db: Db,
+  pool?: Pool,
+  observe: { logger?: Logger; metrics?: Metrics } = {},
+): DigestService {
+  const charts = config.publicUrl
+    ? new DigestCharts(
+        db,
+        new WorkerChartRenderer({ timeoutMs: config.digestChartTimeoutMs }),
+        new ChartLinks(db, config.publicUrl),
+        (observe.logger ?? pino({ level: 'silent' })).child({ component: 'digest-charts' }),
+        observe.metrics,
+      )
+    : undefined;
   return new DigestService(
     db,
     {
@@ -27,9 +49,15 @@ export function createDigestService(config: Config, db: Db, pool?: Pool): Digest
       // delivery (exactly once, retried on its own). Slack's block limit is the tighter one.
       messagesFor: digestMessageCount,
       specUrlTemplate: config.specUrlTemplate,
+      charts,
     },
     pool ? pgTransaction(pool) : undefined,
   );
+}
+
+/** The route serving the charts digests link to, where there is a PUBLIC_URL to link them on. */
+export function chartRoutes(config: Config, db: Db, logger: Logger, metrics?: Metrics): Router[] {
+  return config.publicUrl ? [chartRouter(new ChartLinks(db, config.publicUrl), metrics, logger)] : [];
 }
 
 /** Everything a delivery run needs, for the app's worker and for `panelist digests run` alike. */
@@ -47,7 +75,14 @@ export function deliveryDeps(
   const tokenFor = slackTokenLookup(config, db);
   const log = logger.child({ component: 'delivery' });
   // The Web API client's own lines (a failed request) go to our JSON log, not to the console.
-  const slackOptions = { slackApiUrl: config.slackApiUrl, logger: boltLogger(log) };
+  const slackOptions = {
+    slackApiUrl: config.slackApiUrl,
+    logger: boltLogger(log),
+    onChartRefused: (deliveryId: string, reason: string) => {
+      log.warn({ deliveryId, reason }, 'Slack could not fetch a digest chart from PUBLIC_URL; the digest went with its numbers in words');
+      metrics?.digestCharts.inc({ outcome: 'refused' });
+    },
+  };
   return {
     db,
     sql,

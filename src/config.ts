@@ -61,6 +61,8 @@ const envSchema = z.object({
   DELIVERY_RETRY_BASE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(600_000).default(2_000)),
   SLACK_CHANNEL_RATE: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(100).default(1)),
   SLACK_CHANNEL_BURST: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(3)),
+  /** a digest chart not drawn within this is given up, and the digest goes without it */
+  DIGEST_CHART_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(120_000).default(10_000)),
   /** how long a spec's live-performance numbers are reused by /spec show (0 = read every time) */
   LIVE_PERFORMANCE_TTL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(600_000).default(5_000)),
   /** /metrics on a server of its own (loopback by default), so the public port never serves it unasked */
@@ -110,6 +112,7 @@ export interface Config {
   opsSlackChannel?: string;
   sweepIntervalMs: number;
   livePerformanceTtlMs: number;
+  digestChartTimeoutMs: number;
   metrics: { port: number | 'off'; host: string; token?: string };
   delivery: {
     concurrency: number;
@@ -166,6 +169,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     opsSlackChannel: env.OPS_SLACK_CHANNEL,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     livePerformanceTtlMs: env.LIVE_PERFORMANCE_TTL_MS,
+    digestChartTimeoutMs: env.DIGEST_CHART_TIMEOUT_MS,
     metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN },
     delivery: {
       concurrency: env.DELIVERY_CONCURRENCY,

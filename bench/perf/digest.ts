@@ -9,6 +9,7 @@ import { migrate } from '../../src/store/migrate';
 import { BUCKET_MS } from '../../src/store/rollups';
 import { DEMO_SLUG, demoSpecDocument } from './channels';
 import { ms, x, type BenchContext, type Row } from './context';
+import { digestChartCost, type DigestChartCost } from './digest-chart';
 import { generateInterviews } from './digest-generate';
 import { CREATE_SHARD_FUNCTION, DIGEST_QUERIES, GENERATED_SHARD_MISMATCHES } from './digest-sql';
 import { median, now, percentile, ROOT } from './util';
@@ -35,7 +36,7 @@ export interface DigestLevel {
  * rollups recounted from them and folded as the app's sweep folds them, then VACUUM ANALYZE as
  * autovacuum would leave them); median of 15.
  */
-export async function digestFigure(ctx: BenchContext): Promise<{ rows: Row[]; levels: DigestLevel[] }> {
+export async function digestFigure(ctx: BenchContext): Promise<{ rows: Row[]; levels: DigestLevel[]; chart: DigestChartCost }> {
   const sizes = ctx.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
   const url = await createDatabase(ctx.adminUrl, 'bench_digest');
   await migrate(url, path.join(ROOT, 'prisma/migrations'));
@@ -43,6 +44,8 @@ export async function digestFigure(ctx: BenchContext): Promise<{ rows: Row[]; le
   const pg = new PgClient({ connectionString: url });
   await pg.connect();
   const levels: DigestLevel[] = [];
+  let chartRows: Row[] = [];
+  let chart: DigestChartCost | undefined;
   try {
     const organizationId = await new OrganizationService(db).ensureDefault();
     const document = await demoSpecDocument();
@@ -57,6 +60,7 @@ export async function digestFigure(ctx: BenchContext): Promise<{ rows: Row[]; le
     const wrongShards = (await pg.query<{ n: number }>(GENERATED_SHARD_MISMATCHES)).rows[0]!.n;
     if (wrongShards > 0) throw new Error(`the generator's closed-form shard differs from bench_shard for ${wrongShards} of 20000 ids`);
     const digests = new DigestService(db, { messagesFor: () => 1 });
+    let lastView: Awaited<ReturnType<DigestService['preview']>> | undefined;
     const end = new Date(Math.floor(AT.getTime() / BUCKET_MS) * BUCKET_MS);
     const period = [new Date(end.getTime() - 7 * 86_400_000), end];
 
@@ -66,6 +70,7 @@ export async function digestFigure(ctx: BenchContext): Promise<{ rows: Row[]; le
       const generateSeconds = generated.totalSeconds;
 
       let view = await digests.preview(organizationId, DEMO_SLUG, AT);
+      lastView = view;
       for (let i = 0; i < 2; i += 1) view = await digests.preview(organizationId, DEMO_SLUG, AT);
       const times: number[] = [];
       for (let i = 0; i < RUNS; i += 1) {
@@ -94,6 +99,8 @@ export async function digestFigure(ctx: BenchContext): Promise<{ rows: Row[]; le
           `${level.weekCompleted} completed in the week; ${explain.map((e) => `${e.name.split(' ')[0]} ${e.executionMs.toFixed(1)} ms`).join(', ')})`,
       );
     }
+    // the chart of the largest size's week, as a channel's digest would draw it
+    ({ rows: chartRows, cost: chart } = await digestChartCost(ctx, lastView!));
   } finally {
     await pg.end();
     await db.$disconnect();
@@ -112,7 +119,7 @@ export async function digestFigure(ctx: BenchContext): Promise<{ rows: Row[]; le
       pass: largest ? level.medianMs <= 50 && ratio <= 2 : undefined,
     };
   });
-  return { rows, levels };
+  return { rows: [...rows, ...chartRows], levels, chart: chart! };
 }
 
 const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);

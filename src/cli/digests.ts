@@ -17,7 +17,7 @@ export async function runDigests(
   logger: Logger,
   out: (line: string) => void,
 ): Promise<number> {
-  const digests = createDigestService(config, db);
+  const digests = createDigestService(config, db, undefined, { logger });
   const claimed = await digests.claimDue(at, { onlyDue: false });
   out(
     claimed.length === 0

@@ -89,6 +89,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly digestCharts = new Counter({
+    name: 'panelist_digest_charts_total',
+    help: 'Digest charts by outcome, once per digest and spec: rendered (drawn and stored), shared (the same picture was already stored, for another channel or by another replica), failed (not drawn or not stored: the digest went without it); and refused (Slack could not fetch the picture: the message went without it)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly platformsServed = new Gauge({
     name: 'panelist_delivery_platform_served',
     help: 'Whether this replica takes the platform’s deliveries (1) or leaves them queued for a replica with its credentials (0)',

@@ -2,6 +2,7 @@ import { averageOfMilli } from '../domain/digest-math';
 import type { Competency } from '../domain/spec';
 import type { Db } from '../store/db';
 import { topCompletedInterviews } from '../store/rollup-reads';
+import { digestChartData } from './digest-chart-data';
 import type { DigestSpecSection } from './digest-views';
 import { competencyAverages, interviewTotals } from './rollup-sums';
 
@@ -13,7 +14,7 @@ export async function specSection(
   db: Db,
   spec: { id: string; slug: string; title: string; competencies: Competency[] },
   period: { start: Date; end: Date },
-  options: { hideNames: boolean; topN?: number; specUrl: string | null },
+  options: { hideNames: boolean; topN?: number; specUrl: string | null; timeZone?: string },
 ): Promise<DigestSectionWithActivity> {
   const length = period.end.getTime() - period.start.getTime();
   const previousPeriod = { start: new Date(period.start.getTime() - length), end: period.start };
@@ -22,7 +23,19 @@ export async function specSection(
     interviewTotals(db, spec.id, previousPeriod),
     competencyAverages(db, spec.id, period),
   ]);
-  const top = current.completed === 0 ? [] : await topCompletedInterviews(db, spec.id, period, options.topN ?? 3);
+  const active = current.started + current.completed + current.abandoned > 0;
+  const [top, chart] = await Promise.all([
+    current.completed === 0 ? [] : topCompletedInterviews(db, spec.id, period, options.topN ?? 3),
+    // a quiet spec's section is one line; a chart there would be noise
+    active
+      ? digestChartData(
+          db,
+          spec,
+          { period, previous: previousPeriod, timeZone: options.timeZone ?? 'UTC' },
+          { averageScore: current.averageScore, lastWeekAverageScore: previous.averageScore, competencyAverages: competencies },
+        )
+      : undefined,
+  ]);
   return {
     specId: spec.id,
     slug: spec.slug,
@@ -42,7 +55,8 @@ export async function specSection(
       reportUrl: row.reportUrl,
     })),
     specUrl: options.specUrl,
-    active: current.started + current.completed + current.abandoned > 0,
+    ...(chart ? { chart } : {}),
+    active,
   };
 }
 

@@ -31,12 +31,14 @@ export class DigestSectionCache {
   async section(
     spec: SectionSpec,
     period: { start: Date; end: Date },
-    options: { hideNames: boolean; specUrl: string | null },
+    options: { hideNames: boolean; specUrl: string | null; timeZone?: string },
   ): Promise<DigestSectionWithActivity> {
-    const key = `${spec.id}:${spec.version}:${period.start.getTime()}:${period.end.getTime()}`;
+    // the zone names the chart's weeks (and sets their edges across daylight-saving changes)
+    const timeZone = options.timeZone ?? 'UTC';
+    const key = `${spec.id}:${spec.version}:${period.start.getTime()}:${period.end.getTime()}:${timeZone}`;
     let reading = this.entries.get(key);
     if (!reading) {
-      reading = specSection(this.db, spec, period, { hideNames: false, specUrl: null });
+      reading = specSection(this.db, spec, period, { hideNames: false, specUrl: null, timeZone });
       this.entries.set(key, reading);
       // a failed reading is not kept: the next digest asks again
       reading.catch(() => this.entries.delete(key));

@@ -1,3 +1,5 @@
+import type { DigestChartData } from '../domain/digest-chart';
+
 /** A weekly digest as a chat renderer receives it; plain data, platform-neutral. */
 export interface DigestView {
   /** [start, end): the seven days before the scheduled time */
@@ -33,4 +35,14 @@ export interface DigestSpecSection {
   top: { candidateName: string | null; overall: string; interviewId: string; reportUrl: string | null }[];
   /** where a reader can look at the spec (the platform's page when SPEC_URL_TEMPLATE is set) */
   specUrl: string | null;
+  /** the section's chart; absent for a spec with no activity this week or not one score in the eight weeks */
+  chart?: DigestChart;
+}
+
+/** A section's chart: its figures, the same in words, and (when one could be made) a link to the picture. */
+export interface DigestChart extends DigestChartData {
+  /** every number the picture shows, in words (domain/digest-chart.ts, chartAltText) */
+  altText: string;
+  /** a signed link to the PNG that expires; absent when there is no picture: renderers show altText instead */
+  imageUrl?: string;
 }

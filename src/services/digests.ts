@@ -3,6 +3,7 @@ import type { Db, Tx } from '../store/db';
 import { BUCKET_MS } from '../store/rollups';
 import { prismaTransaction, type SqlTransaction } from '../store/sql-transaction';
 import { claimDigests, DEFAULT_CLAIM_BATCH, DEFAULT_CLAIM_DELIVERIES, type ClaimedDigest } from './digest-claims';
+import type { DigestCharts } from './digest-charts';
 import { DigestSectionCache, type SectionSpec } from './digest-section-cache';
 import type { DigestView } from './digest-views';
 import { ALL_SPECS } from './permissions';
@@ -20,6 +21,8 @@ export interface DigestOptions {
   claimBatchSize?: number;
   /** deliveries created per transaction (DEFAULT_CLAIM_DELIVERIES) */
   claimDeliveries?: number;
+  /** pictures for the sections (with PUBLIC_URL); without, sections carry their chart in words only */
+  charts?: DigestCharts;
 }
 
 /**
@@ -72,7 +75,7 @@ export class DigestService {
       digest.schedule.organizationId,
       subscriptions.map((s) => s.scope),
     );
-    return this.build(
+    const view = await this.build(
       specs,
       { start: digest.periodStart, end: digest.periodEnd },
       {
@@ -81,6 +84,7 @@ export class DigestService {
         hideNames: subscriptions.length === 0 || subscriptions.some((s) => s.private),
       },
     );
+    return this.options.charts ? this.options.charts.attach(digest, view) : view;
   }
 
   /** `digests preview <spec> --at`: the seven days before `at` (on the quarter hour), names shown. */
@@ -101,6 +105,7 @@ export class DigestService {
       specs.map((spec) =>
         this.sections.section(spec, period, {
           hideNames: options.hideNames,
+          timeZone: options.timeZone,
           specUrl: this.options.specUrlTemplate ? this.options.specUrlTemplate.replace('{id}', spec.id).replace('{slug}', spec.slug) : null,
         }),
       ),

@@ -1,6 +1,7 @@
 import { ErrorCode, WebClient, type Logger as SlackLogger, type WebAPICallError } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
 import { renderDigestPart } from './render/digest';
+import { hasChartImages, withoutChartImages } from './render/digest-chart';
 import { renderInterviewResult } from './render/interview';
 import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
 import type { Reply } from '../conversation';
@@ -38,7 +39,14 @@ export class SlackSender implements ChatSender {
 
   constructor(
     private readonly tokenFor: TokenLookup,
-    private readonly options: { slackApiUrl?: string; timeoutMs?: number; logger?: SlackLogger; maxClients?: number } = {},
+    private readonly options: {
+      slackApiUrl?: string;
+      timeoutMs?: number;
+      logger?: SlackLogger;
+      maxClients?: number;
+      /** Slack refused a digest's picture (it fetches it when it takes the message); the digest went without it */
+      onChartRefused?: (deliveryId: string, reason: string) => void;
+    } = {},
   ) {
     this.clients = new LRUCache({ max: options.maxClients ?? 1_000 });
   }
@@ -50,15 +58,17 @@ export class SlackSender implements ChatSender {
 
   async post(target: ChannelTarget, deliveryId: string, content: DeliveryContent): Promise<string> {
     const client = await this.client(target.workspaceId);
-    const message = render(content);
-    try {
+    const send = async (what: DeliveryContent) => {
       const result = await client.chat.postMessage({
         channel: target.channelId,
-        ...message,
+        ...render(what),
         unfurl_links: false,
         metadata: { event_type: DELIVERY_METADATA_TYPE, event_payload: { delivery_id: deliveryId } },
       });
       return String(result.ts);
+    };
+    try {
+      return await this.withoutRefusedCharts(deliveryId, content, send);
     } catch (error) {
       // Anything but Slack's own refusal leaves us not knowing whether the message landed.
       throw classify(error, 'unknown_outcome');
@@ -67,15 +77,38 @@ export class SlackSender implements ChatSender {
 
   async update(target: ChannelTarget, messageId: string, deliveryId: string, content: DeliveryContent): Promise<void> {
     const client = await this.client(target.workspaceId);
-    try {
+    const send = async (what: DeliveryContent) => {
       await client.chat.update({
         channel: target.channelId,
         ts: messageId,
-        ...render(content),
+        ...render(what),
         metadata: { event_type: DELIVERY_METADATA_TYPE, event_payload: { delivery_id: deliveryId } },
       });
+    };
+    try {
+      await this.withoutRefusedCharts(deliveryId, content, send);
     } catch (error) {
       throw classify(error, 'transient');
+    }
+  }
+
+  /**
+   * Slack downloads an image block's picture when it takes the message and refuses the whole message
+   * when it cannot (`invalid_blocks`, "downloading image failed"): nothing was posted, so the digest
+   * is sent again at once with its charts in words. A picture never stops a digest.
+   */
+  private async withoutRefusedCharts<T>(
+    deliveryId: string,
+    content: DeliveryContent,
+    send: (what: DeliveryContent) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await send(content);
+    } catch (error) {
+      const refusal = imageRefusal(error);
+      if (content.kind !== 'digest' || refusal === undefined || !hasChartImages(content.view)) throw error;
+      this.options.onChartRefused?.(deliveryId, refusal);
+      return send({ ...content, view: withoutChartImages(content.view) });
     }
   }
 
@@ -147,6 +180,15 @@ function render(content: DeliveryContent) {
   if (content.kind === 'interview.result') return renderInterviewResult(content.view);
   // deliver() cancels a part that renders nothing (hasContent) before it gets here.
   return renderDigestPart(content.view, content.part, content.parts) ?? { text: 'Nothing more in this week’s digest.', blocks: [] };
+}
+
+/** Slack's reason when it refused a message's images ("downloading image failed …"), else undefined. */
+function imageRefusal(error: unknown): string | undefined {
+  const e = error as WebAPICallError & { data?: { error?: string; errors?: unknown } };
+  if (e.code !== ErrorCode.PlatformError || e.data?.error !== 'invalid_blocks') return undefined;
+  const details = Array.isArray(e.data.errors) ? e.data.errors.map(String) : [];
+  if (details.length > 0 && !details.some((detail) => /image/i.test(detail))) return undefined;
+  return details.join('; ') || 'invalid_blocks';
 }
 
 function classify(error: unknown, otherwise: 'unknown_outcome' | 'transient'): SendError {

@@ -52,6 +52,13 @@ export class FakeSlack {
   readonly messages = new Map<string, PostedMessage[]>();
   /** channels the bot is not in: posting there answers not_in_channel */
   readonly notInChannel = new Set<string>();
+  /**
+   * Every picture an image block pointed at, fetched as Slack fetches it when it takes the message
+   * (a message whose picture cannot be fetched is refused: invalid_blocks, "downloading image failed").
+   */
+  readonly imageFetches: { url: string; status: number; contentType: string; bytes: Buffer }[] = [];
+  /** How many of the next messages with pictures are refused as if Slack could not download them. */
+  refuseImages = 0;
   /** Decides at call time whether a call misbehaves (e.g. a per-channel rate limit); scripted faults come first. */
   gate?: (method: string, args: Record<string, unknown>) => Fault | undefined;
   private clock = 1_700_000_000;
@@ -153,12 +160,40 @@ export class FakeSlack {
       res.end(JSON.stringify({ ok: false, error: fault.error }));
       return;
     }
+    const refusal = method === 'chat.postMessage' || method === 'chat.update' ? await this.fetchImages(body) : undefined;
+    if (refusal) {
+      res.end(JSON.stringify(refusal));
+      return;
+    }
     const answer = this.answer(method, body);
     if (fault?.kind === 'drop') {
       res.socket?.destroy();
       return;
     }
     res.end(JSON.stringify(answer));
+  }
+
+  private async fetchImages(args: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+    const blocks = (parseJson(args.blocks) as { type?: string; image_url?: string }[] | undefined) ?? [];
+    const images = blocks.flatMap((block, index) => (block.type === 'image' && block.image_url ? [{ url: block.image_url, index }] : []));
+    if (images.length === 0) return undefined;
+    const refused = (index: number) => ({
+      ok: false,
+      error: 'invalid_blocks',
+      errors: [`downloading image failed [json-pointer:/blocks/${index}/image_url]`],
+    });
+    if (this.refuseImages > 0) {
+      this.refuseImages -= 1;
+      return refused(images[0]!.index);
+    }
+    for (const { url, index } of images) {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+      const bytes = response ? Buffer.from(await response.arrayBuffer()) : Buffer.alloc(0);
+      const contentType = response?.headers.get('content-type') ?? '';
+      this.imageFetches.push({ url, status: response?.status ?? 0, contentType, bytes });
+      if (response?.status !== 200 || !contentType.startsWith('image/')) return refused(index);
+    }
+    return undefined;
   }
 
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {

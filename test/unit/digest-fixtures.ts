@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { DigestSpecSection, DigestView } from '../../src/services/digest-views';
+import type { DigestChart, DigestSpecSection, DigestView } from '../../src/services/digest-views';
 import { MAX_MESSAGE_TEXT } from '../../src/slack/render/digest';
 
 /** A hand-made digest week and the checks Slack applies to a message, for the digest renderer's tests. */
@@ -28,6 +28,22 @@ export function spec(overrides: Partial<DigestSpecSection> = {}): DigestSpecSect
       { candidateName: null, overall: '84.5', interviewId: 'int_3', reportUrl: 'https://interviews.example.com/r/int_3' },
     ],
     specUrl: 'https://interviews.example.com/specs/spec-1',
+    ...overrides,
+  };
+}
+
+/** A section's chart: eight weeks and its competencies, in words, with a picture unless `imageUrl` is undefined. */
+export function chart(overrides: Partial<DigestChart> = {}): DigestChart {
+  const weeks = Array.from({ length: 8 }, (_, i) => ({
+    start: new Date(Date.UTC(2026, 8, 28 + 7 * i, 14)),
+    averageScore: i === 2 ? null : `${70 + i}.${i}`,
+  }));
+  return {
+    weeks,
+    competencies: [{ id: 'fsd', name: 'Financial Systems Design', thisWeek: '81.0', lastWeek: '74.0' }],
+    altText:
+      'Average score by week, oldest first: Sep 28 70.0, Oct 5 71.1, Oct 12 none, … By competency, this week (last week): Financial Systems Design 81.0 (74.0).',
+    imageUrl: 'https://panelist.example.com/charts/digests/d1/s1.png?expires=1&signature=abc',
     ...overrides,
   };
 }
@@ -74,6 +90,8 @@ export function measured(blocks: KnownBlock[]): { where: string; text: string; m
       for (const element of block.elements) {
         if ('text' in element && typeof element.text === 'string') out.push({ where: `context ${index}`, text: element.text, max: 3000 });
       }
+    } else if (block.type === 'image') {
+      out.push({ where: `image ${index}`, text: block.alt_text, max: 2000 });
     }
   });
   return out;

@@ -16,6 +16,7 @@ import {
   showsCompetencies,
   specTitle,
 } from './digest-figures';
+import { chartBlocks, MAX_ALT_TEXT } from './digest-chart';
 import { joinMrkdwn, link, mrkdwn, type Mrkdwn } from './mrkdwn';
 import { safeUrl } from './text';
 
@@ -60,10 +61,10 @@ const NO_ACTIVITY = 'No interviews this week.';
  * not the spec, decides.
  */
 const LEVELS: readonly Limits[] = [
-  { title: 400, slug: 200, candidate: 300, link: 600, minCompetency: 48 },
-  { title: 150, slug: 100, candidate: 100, link: 300, minCompetency: 40 },
-  { title: 100, slug: 60, candidate: 48, link: 200, minCompetency: 32 },
-  { title: 60, slug: 40, candidate: 24, link: 0, minCompetency: 20 },
+  { title: 400, slug: 200, candidate: 300, link: 600, minCompetency: 48, chart: 1200 },
+  { title: 150, slug: 100, candidate: 100, link: 300, minCompetency: 40, chart: 600 },
+  { title: 100, slug: 60, candidate: 48, link: 200, minCompetency: 32, chart: 300 },
+  { title: 60, slug: 40, candidate: 24, link: 0, minCompetency: 20, chart: 120 },
 ];
 /** A competency name is at most MAX_NAME_LENGTH characters; escaping can make that several times longer. */
 const MAX_COMPETENCY_TEXT = 300;
@@ -75,6 +76,8 @@ interface Limits {
   /** 0: no links */
   link: number;
   minCompetency: number;
+  /** the chart's words: the picture's alt text, or the line that stands in for it */
+  chart: number;
 }
 
 /**
@@ -147,6 +150,7 @@ export function renderDigestText(view: DigestView): string {
       for (const c of spec.competencies)
         lines.push(`    ${competencyRow(plainText, plain(c.name, MAX_NAME_LENGTH), c, (s) => plain(s, 10))}`);
     }
+    if (spec.chart) lines.push(`  ${plain(spec.chart.altText, 4000)}`);
     if (spec.top.length > 0) {
       lines.push('  Top candidates:');
       spec.top.forEach((t, index) => {
@@ -214,13 +218,16 @@ function specBlocks(spec: DigestSpecSection, budget: number): KnownBlock[] {
   return blocks;
 }
 
-/** The heading with the figures (or the no-activity line), and the top candidates. */
+/** The heading with the figures (or the no-activity line), the chart, and the top candidates. */
 function headBlocks(spec: DigestSpecSection, limits: Limits): KnownBlock[] {
   const specUrl = linkUrl(spec.specUrl, limits.link);
   // The slug is escaped like the title (look-alikes included) although it sits in a code span.
   const heading = mrkdwn`*${fit(specTitle(spec), limits.title)}* · \`${fit(spec.slug, limits.slug)}\`${specUrl ? mrkdwn` · ${link(specUrl, mrkdwn`Open spec`)}` : ''}`;
   if (!active(spec)) return [section(mrkdwn`${heading}\n${NO_ACTIVITY}`)];
-  const blocks = [section(joinMrkdwn([heading, ...figures(mrkdwn, spec, (s) => fit(s, 10))], '\n'))];
+  const blocks = [
+    section(joinMrkdwn([heading, ...figures(mrkdwn, spec, (s) => fit(s, 10))], '\n')),
+    ...chartBlocks(spec.chart, limits.chart),
+  ];
   if (spec.top.length > 0) {
     const rows = spec.top.slice(0, MAX_TOP_SHOWN).map((t, index) => {
       const name = fit(candidateName(t.candidateName), limits.candidate);
@@ -278,6 +285,9 @@ function blockTexts(blocks: KnownBlock[]): { text: string; max: number }[] {
     } else if (block.type === 'context') {
       for (const element of block.elements)
         if ('text' in element && typeof element.text === 'string') out.push({ text: element.text, max: SECTION_BUDGET });
+    } else if (block.type === 'image') {
+      // counted against the message's text too: Slack's total is undocumented, so assume it counts
+      out.push({ text: block.alt_text, max: MAX_ALT_TEXT });
     }
   }
   return out;

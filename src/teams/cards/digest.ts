@@ -1,7 +1,7 @@
-import { AdaptiveCard, Container } from '@microsoft/teams.cards';
+import { AdaptiveCard, Container, Image, type TextBlock } from '@microsoft/teams.cards';
 import { DateTime } from 'luxon';
 import { weeklyCompletion } from '../../domain/completion';
-import type { DigestSpecSection, DigestView } from '../../services/digest-views';
+import type { DigestChart, DigestSpecSection, DigestView } from '../../services/digest-views';
 import { code, joinMarkdown, link, md } from './markdown';
 import { cardMessage, textMessage, type TeamsMessage } from './message';
 import { oneLine, safeUrl, textBlock as wrap } from './text';
@@ -9,6 +9,11 @@ import { oneLine, safeUrl, textBlock as wrap } from './text';
 /** Same split as Slack's (decided when the digest is claimed): five specs per message. */
 const SPECS_PER_MESSAGE = 5;
 const ANONYMOUS = 'A candidate';
+/**
+ * A chart's words in a card. A card must stay under Teams' ~28 KB and a message may hold ten sections:
+ * this keeps the weeks and the first competencies, and the competency lines above hold the rest.
+ */
+const MAX_CHART_WORDS = 400;
 
 /** False for a part with nothing to show (a quiet week split across parts): the pipeline cancels it. */
 export function digestPartHasContent(view: DigestView, part: number, parts: number): boolean {
@@ -45,7 +50,7 @@ function section(spec: DigestSpecSection): Container {
   const title = wrap(md`**${oneLine(spec.title, 150)}** · ${code(oneLine(spec.slug, 100))}`);
   if (spec.started + spec.completed + spec.abandoned === 0)
     return new Container(title, wrap(md`No interviews this week.`)).withSeparator(true);
-  const items = [
+  const items: (TextBlock | Image)[] = [
     title,
     wrap(
       md`started ${spec.started} (${delta(spec.started, spec.previous.started)}) · completed ${spec.completed} (${delta(spec.completed, spec.previous.completed)}) · abandoned ${spec.abandoned} (${delta(spec.abandoned, spec.previous.abandoned)})\n\n${weeklyCompletion(spec, spec.previous)} · average score ${spec.averageScore ?? '—'}`,
@@ -57,6 +62,7 @@ function section(spec: DigestSpecSection): Container {
       ),
       { isSubtle: true },
     ),
+    ...chartItems(spec.chart),
   ];
   if (spec.top.length > 0) {
     const top = spec.top.map((t, index) => {
@@ -68,6 +74,15 @@ function section(spec: DigestSpecSection): Container {
   const specUrl = safeUrl(spec.specUrl);
   if (specUrl) items.push(wrap(link(specUrl, md`Open the spec`), { size: 'Small' }));
   return new Container(...items).withSeparator(true);
+}
+
+/** The picture by its signed link (Teams clients fetch it; a data: URI would not fit), else its words. */
+function chartItems(chart: DigestChart | undefined): (TextBlock | Image)[] {
+  if (!chart) return [];
+  const words = oneLine(chart.altText, MAX_CHART_WORDS);
+  const url = safeUrl(chart.imageUrl ?? null);
+  if (url) return [new Image(url, { altText: words, size: 'Stretch' })];
+  return [wrap(md`${words}`, { isSubtle: true, size: 'Small' })];
 }
 
 function delta(now: number, before: number): string {
