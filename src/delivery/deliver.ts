@@ -3,9 +3,11 @@ import { paceOf, type DeliverDeps } from './deps';
 import { interviewResultView } from '../services/interview-results';
 import { DIGEST_KIND } from '../services/digests';
 import { RESULT_KIND } from '../services/interview-apply';
+import { publishedVersion, SPEC_VERSION_KIND } from '../services/spec-publication';
 import type { LeasedDelivery } from '../store/delivery-sql';
 import { leaseDelivery, markAttempt, markFound, markPosted, markUpdated, releaseLease, takeTurn } from '../store/delivery-steps';
 import { enqueueDelivery } from '../store/queue';
+import { takePlaceInLine, wakeNextInLine } from '../store/version-line';
 import { handleFailure, markFailed } from './failures';
 import { SendError, type ChatSender, type DeliveryContent } from './sender';
 
@@ -23,19 +25,14 @@ export async function deliver(deps: DeliverDeps, platform: string, deliveryId: s
   const sender = deps.senders[platform];
   // The worker registers `deliver:<platform>` only for the platforms it has a sender for.
   if (!sender) throw new Error(`no sender for platform ${platform} in this process`);
-  const pace = paceOf(deps, platform);
-  const turn = await takeTurn(sql, deliveryId, pace);
-  if (!turn) return;
-  if (!turn.due) {
-    log.debug({ runAt: turn.runAt }, 'waiting for its turn in the channel');
-    return;
-  }
+  const kind = await readyToSend(deps, platform, deliveryId, log);
+  if (!kind) return;
   // One worker at a time talks to the platform about a delivery (a sweeper's re-queue may run
   // beside the original job). The lease expires if its holder dies. Taking it re-reads the row,
   // since the state may have moved meanwhile.
   const leased = await leaseDelivery(sql, deliveryId);
   if (!leased) {
-    await enqueueDelivery(deps.db, { id: deliveryId, platform, kind: turn.kind }, new Date(Date.now() + LEASE_RETRY_MS));
+    await enqueueDelivery(deps.db, { id: deliveryId, platform, kind }, new Date(Date.now() + LEASE_RETRY_MS));
     return;
   }
   let released = false;
@@ -45,6 +42,28 @@ export async function deliver(deps: DeliverDeps, platform: string, deliveryId: s
     if (!released) await releaseLease(sql, deliveryId);
   }
 }
+
+/**
+ * The delivery's kind when it may be sent now; undefined when it has nothing left to do or must
+ * wait (its job has then been moved to when it should look again). A chat channel waits for its
+ * paced turn; a lined-up platform's delivery for the ones before it in its line.
+ */
+async function readyToSend(deps: DeliverDeps, platform: string, deliveryId: string, log: Logger): Promise<string | undefined> {
+  if (deps.inLine.has(platform)) {
+    const place = await takePlaceInLine(deps.sql, deliveryId, LINE_BACKSTOP_MS);
+    if (place && place.waitingBehind > 0) log.debug({ waitingBehind: place.waitingBehind }, 'waiting for earlier versions of its spec');
+    return place && place.waitingBehind === 0 ? place.kind : undefined;
+  }
+  const turn = await takeTurn(deps.sql, deliveryId, paceOf(deps, platform));
+  if (turn && !turn.due) log.debug({ runAt: turn.runAt }, 'waiting for its turn in the channel');
+  return turn?.due ? turn.kind : undefined;
+}
+
+/**
+ * A delivery waiting in line is woken the moment the one before it finishes; this is only how
+ * long it waits should that wake-up be lost (its process died between the two statements).
+ */
+const LINE_BACKSTOP_MS = 60_000;
 
 /** Queued behind a held lease: look again shortly (the holder may be posting older content). */
 const LEASE_RETRY_MS = 2_000;
@@ -84,6 +103,7 @@ async function attempt(deps: DeliverDeps, sender: ChatSender, delivery: LeasedDe
       if (searched) await markAttempt(sql, deliveryId);
       const posted = await sender.post(target, deliveryId, content);
       await markPosted(sql, deliveryId, posted, version);
+      if (deps.inLine.has(delivery.platform)) await wakeNextInLine(sql, deliveryId);
       log.info({ channel: delivery.channelId, messageId: posted }, 'delivered');
       deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'sent' });
       deps.metrics?.deliveryLag.observe(
@@ -110,6 +130,10 @@ async function loadContent(deps: DeliverDeps, delivery: LeasedDelivery): Promise
     return delivery.result
       ? { kind: RESULT_KIND, view: interviewResultView(delivery.subjectId, delivery.result, delivery.hideName) }
       : undefined;
+  }
+  if (delivery.kind === SPEC_VERSION_KIND) {
+    const version = await publishedVersion(deps.db, delivery.subjectId);
+    return version ? { kind: SPEC_VERSION_KIND, version } : undefined;
   }
   if (delivery.kind === DIGEST_KIND) {
     // subject "<digest id>:<part>": one delivery per message of a digest split to fit the platform

@@ -2,7 +2,7 @@ import { ErrorCode, WebClient, type Logger as SlackLogger, type WebAPICallError 
 import { LRUCache } from 'lru-cache';
 import { renderDigestPart } from './render/digest';
 import { renderInterviewResult } from './render/interview';
-import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
+import { notForChat, SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
 import type { Reply } from '../conversation';
 import { renderDocument } from './render/document';
 
@@ -67,11 +67,12 @@ export class SlackSender implements ChatSender {
 
   async update(target: ChannelTarget, messageId: string, deliveryId: string, content: DeliveryContent): Promise<void> {
     const client = await this.client(target.workspaceId);
+    const message = render(content);
     try {
       await client.chat.update({
         channel: target.channelId,
         ts: messageId,
-        ...render(content),
+        ...message,
         metadata: { event_type: DELIVERY_METADATA_TYPE, event_payload: { delivery_id: deliveryId } },
       });
     } catch (error) {
@@ -145,6 +146,7 @@ export class SlackSender implements ChatSender {
 
 function render(content: DeliveryContent) {
   if (content.kind === 'interview.result') return renderInterviewResult(content.view);
+  if (content.kind === 'spec.version') throw notForChat(content);
   // deliver() cancels a part that renders nothing (hasContent) before it gets here.
   return renderDigestPart(content.view, content.part, content.parts) ?? { text: 'Nothing more in this week’s digest.', blocks: [] };
 }

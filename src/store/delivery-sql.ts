@@ -69,7 +69,7 @@ function interviewResultJson(idExpression: string): string {
  * one for its channel, a cancelled one for nothing), and not yet posted or showing older content.
  * panelist_take_turn (migration 20261202180000_channel_turns) applies the same rule in PL/pgSQL.
  */
-const HAS_WORK = `d.status NOT IN ('failed', 'paused', 'cancelled')
+export const HAS_WORK = `d.status NOT IN ('failed', 'paused', 'cancelled')
       AND (d.message_id IS NULL OR d.rendered_version < d.content_version)`;
 
 /** A delivery's turn in its channel: now (`due`), or later (`runAt`), when its job will run again. */
