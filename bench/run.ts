@@ -10,6 +10,7 @@ import { fanoutFigure } from './perf/fanout';
 import { ingestFigure } from './perf/ingest';
 import { MONDAY_FIGURE, mondayBudgetMinutes, mondayFigure } from './perf/monday';
 import { NOISY_FIGURE, noisyBudgetSeconds, noisyFigure } from './perf/noisy';
+import { PUSH_FIGURE, pushBudgetMinutes, pushFigure } from './perf/push';
 import { appEnvOverrides, buildDist, machine, memoryOf, startApp, startBareBolt, type Child } from './perf/procs';
 import { changes, saveRecord, table, updateResultsMarkdown, type RunRecord } from './perf/report';
 import { appChecks } from './perf/app-checks';
@@ -55,7 +56,7 @@ const watchdog = setTimeout(
     void cleanup().finally(() => process.exit(2));
   },
   // figure 7 waits out a rate-limited drain of its own (~100 s quick, ~17 min full); figure 8 may wait for a quarter hour
-  ((quick ? 8 : 14) + (wanted(MONDAY_FIGURE) ? mondayBudgetMinutes(quick) : 0)) * 60_000 +
+  ((quick ? 8 : 14) + (wanted(MONDAY_FIGURE) ? mondayBudgetMinutes(quick) : 0) + (wanted(PUSH_FIGURE) ? pushBudgetMinutes() : 0)) * 60_000 +
     (wanted(NOISY_FIGURE) ? noisyBudgetSeconds(quick) * 1000 : 0),
 );
 watchdog.unref();
@@ -222,6 +223,20 @@ async function main(): Promise<number> {
     rows.push(...r);
     notes.push(...n);
     details.monday = result;
+  });
+  // Also an app of its own (publishing to a fake platform), after the shared one stopped.
+  await figure(PUSH_FIGURE, 'push to the platform', async () => {
+    const { rows: r, result } = await pushFigure(ctx);
+    rows.push(...r);
+    details.push = result;
+    notes.push(
+      `Push to the platform: ${result.sent} signed \`/spec weights\` commands at ${result.rate}/s for ${result.seconds} s, ${result.saved} saved` +
+        `${Object.keys(result.refused).length ? ` (others answered ${JSON.stringify(result.refused)})` : ''}; ` +
+        `version saved → POST received p50 ${result.savedToPost.p50.toFixed(0)} / p99 ${result.savedToPost.p99.toFixed(0)} / max ${result.savedToPost.max.toFixed(0)} ms; ` +
+        `command sent → POST received p50 ${result.commandToPost.p50.toFixed(0)} / p99 ${result.commandToPost.p99.toFixed(0)} / max ${result.commandToPost.max.toFixed(0)} ms; ` +
+        `load generator late by p99 ${result.generatorLateP99.toFixed(1)} ms, bench event loop p99 ${result.benchLoop.p99Ms.toFixed(1)} ms.`,
+      describe('Per saved version (its command, its save and its POST)', result.probe),
+    );
   });
   rows.sort((a, b) => Number.parseInt(a.figure, 10) - Number.parseInt(b.figure, 10)); // stable: each figure's rows keep their order
 

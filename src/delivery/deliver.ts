@@ -3,11 +3,11 @@ import { paceOf, type DeliverDeps } from './deps';
 import { interviewResultView } from '../services/interview-results';
 import { DIGEST_KIND } from '../services/digests';
 import { RESULT_KIND } from '../services/interview-apply';
-import { publishedVersion, SPEC_VERSION_KIND } from '../services/spec-publication';
+import { publishedVersionFrom, SPEC_VERSION_KIND } from '../services/spec-publication';
 import type { LeasedDelivery } from '../store/delivery-sql';
 import { leaseDelivery, markAttempt, markFound, markPosted, markUpdated, releaseLease, takeTurn } from '../store/delivery-steps';
 import { enqueueDelivery } from '../store/queue';
-import { takePlaceInLine, wakeNextInLine } from '../store/version-line';
+import { LINE_BACKSTOP_MS, leaseInLine, markPostedInLine } from '../store/version-line';
 import { handleFailure, markFailed } from './failures';
 import { SendError, type ChatSender, type DeliveryContent } from './sender';
 
@@ -20,52 +20,58 @@ import { SendError, type ChatSender, type DeliveryContent } from './sender';
  * before posting again. No database transaction is open while the platform is called.
  */
 export async function deliver(deps: DeliverDeps, platform: string, deliveryId: string): Promise<void> {
-  const { sql } = deps;
   const log = deps.logger.child({ deliveryId });
   const sender = deps.senders[platform];
   // The worker registers `deliver:<platform>` only for the platforms it has a sender for.
   if (!sender) throw new Error(`no sender for platform ${platform} in this process`);
-  const kind = await readyToSend(deps, platform, deliveryId, log);
-  if (!kind) return;
-  // One worker at a time talks to the platform about a delivery (a sweeper's re-queue may run
-  // beside the original job). The lease expires if its holder dies. Taking it re-reads the row,
-  // since the state may have moved meanwhile.
-  const leased = await leaseDelivery(sql, deliveryId);
-  if (!leased) {
-    await enqueueDelivery(deps.db, { id: deliveryId, platform, kind }, new Date(Date.now() + LEASE_RETRY_MS));
+  const taken = deps.inLine.has(platform) ? await takeInLine(deps, deliveryId, log) : await takeInTurn(deps, platform, deliveryId, log);
+  if (!taken) return;
+  if (!taken.leased) {
+    // Another run holds the lease: look again shortly (the holder may be posting older content).
+    await enqueueDelivery(deps.db, { id: deliveryId, platform, kind: taken.kind }, new Date(Date.now() + LEASE_RETRY_MS));
     return;
   }
   let released = false;
   try {
-    released = await attempt(deps, sender, leased, log);
+    released = await attempt(deps, sender, taken.leased, log);
   } finally {
-    if (!released) await releaseLease(sql, deliveryId);
+    if (!released) await releaseLease(deps.sql, deliveryId);
   }
 }
 
 /**
- * The delivery's kind when it may be sent now; undefined when it has nothing left to do or must
- * wait (its job has then been moved to when it should look again). A chat channel waits for its
- * paced turn; a lined-up platform's delivery for the ones before it in its line.
+ * The delivery leased, ready to send; `kind` alone when another run holds the lease; undefined when
+ * it has nothing left to do or must wait (its job has then been moved to when it should look again).
  */
-async function readyToSend(deps: DeliverDeps, platform: string, deliveryId: string, log: Logger): Promise<string | undefined> {
-  if (deps.inLine.has(platform)) {
-    const place = await takePlaceInLine(deps.sql, deliveryId, LINE_BACKSTOP_MS);
-    if (place && place.waitingBehind > 0) log.debug({ waitingBehind: place.waitingBehind }, 'waiting for earlier versions of its spec');
-    return place && place.waitingBehind === 0 ? place.kind : undefined;
-  }
+type Taken = { leased: LeasedDelivery } | { leased?: undefined; kind: string } | undefined;
+
+/** A chat channel: the delivery's paced turn in it, then the lease. */
+async function takeInTurn(deps: DeliverDeps, platform: string, deliveryId: string, log: Logger): Promise<Taken> {
   const turn = await takeTurn(deps.sql, deliveryId, paceOf(deps, platform));
-  if (turn && !turn.due) log.debug({ runAt: turn.runAt }, 'waiting for its turn in the channel');
-  return turn?.due ? turn.kind : undefined;
+  if (!turn) return undefined;
+  if (!turn.due) {
+    log.debug({ runAt: turn.runAt }, 'waiting for its turn in the channel');
+    return undefined;
+  }
+  // One worker at a time talks to the platform about a delivery (a sweeper's re-queue may run
+  // beside the original job). The lease expires if its holder dies. Taking it re-reads the row,
+  // since the state may have moved meanwhile.
+  const leased = await leaseDelivery(deps.sql, deliveryId);
+  return leased ? { leased } : { kind: turn.kind };
 }
 
-/**
- * A delivery waiting in line is woken the moment the one before it finishes; this is only how
- * long it waits should that wake-up be lost (its process died between the two statements).
- */
-const LINE_BACKSTOP_MS = 60_000;
+/** A lined-up platform: the delivery's place in its line and the lease, in one statement. */
+async function takeInLine(deps: DeliverDeps, deliveryId: string, log: Logger): Promise<Taken> {
+  const place = await leaseInLine(deps.sql, deliveryId, LINE_BACKSTOP_MS);
+  if (!place) return undefined;
+  if (place.waitingBehind > 0) {
+    log.debug({ waitingBehind: place.waitingBehind }, 'waiting for earlier versions of its spec');
+    return undefined;
+  }
+  return place.leased ? { leased: place.leased } : { kind: place.kind };
+}
 
-/** Queued behind a held lease: look again shortly (the holder may be posting older content). */
+/** Queued behind a held lease: how soon to look again. */
 const LEASE_RETRY_MS = 2_000;
 
 /** Returns true when it released the lease itself (with the write that recorded the post). */
@@ -102,8 +108,9 @@ async function attempt(deps: DeliverDeps, sender: ChatSender, delivery: LeasedDe
     if (!messageId) {
       if (searched) await markAttempt(sql, deliveryId);
       const posted = await sender.post(target, deliveryId, content);
-      await markPosted(sql, deliveryId, posted, version);
-      if (deps.inLine.has(delivery.platform)) await wakeNextInLine(sql, deliveryId);
+      // In a line, recording the post also wakes the next version of the spec (one statement).
+      if (deps.inLine.has(delivery.platform)) await markPostedInLine(sql, deliveryId, posted, version);
+      else await markPosted(sql, deliveryId, posted, version);
       log.info({ channel: delivery.channelId, messageId: posted }, 'delivered');
       deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'sent' });
       deps.metrics?.deliveryLag.observe(
@@ -132,8 +139,7 @@ async function loadContent(deps: DeliverDeps, delivery: LeasedDelivery): Promise
       : undefined;
   }
   if (delivery.kind === SPEC_VERSION_KIND) {
-    const version = await publishedVersion(deps.db, delivery.subjectId);
-    return version ? { kind: SPEC_VERSION_KIND, version } : undefined;
+    return delivery.version ? { kind: SPEC_VERSION_KIND, version: publishedVersionFrom(delivery.version) } : undefined;
   }
   if (delivery.kind === DIGEST_KIND) {
     // subject "<digest id>:<part>": one delivery per message of a digest split to fit the platform

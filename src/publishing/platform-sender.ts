@@ -1,6 +1,7 @@
 import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
 import { PLATFORM_ENDPOINT, SPEC_VERSION_KIND } from '../services/spec-publication';
 import { signWebhookBody } from '../webhooks/signature';
+import { keepAliveAgents, postJson, PostTimeout, type PostAnswer } from './http-post';
 import { specVersionEvent } from './spec-version-event';
 
 export interface PlatformEndpoint {
@@ -10,8 +11,6 @@ export interface PlatformEndpoint {
   timeoutMs: number;
 }
 
-/** What an error message quotes of the platform's answer, at most. */
-const SNIPPET_CHARS = 200;
 /** A Retry-After beyond this is taken as this: the delivery still tries again within the hour. */
 const MAX_RETRY_AFTER_MS = 3_600_000;
 
@@ -26,11 +25,11 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
 export class PlatformSender implements ChatSender {
   readonly platform = PLATFORM_ENDPOINT;
 
-  constructor(private readonly endpoint: PlatformEndpoint) {}
+  private readonly url: URL;
+  private readonly agents = keepAliveAgents();
 
-  /** The host the versions go to, for the start-up log (never the path, which may carry a token). */
-  get host(): string {
-    return new URL(this.endpoint.url).host;
+  constructor(private readonly endpoint: PlatformEndpoint) {
+    this.url = new URL(endpoint.url);
   }
 
   async post(_target: ChannelTarget, deliveryId: string, content: DeliveryContent): Promise<string> {
@@ -39,27 +38,17 @@ export class PlatformSender implements ChatSender {
     }
     const body = JSON.stringify(specVersionEvent(deliveryId, content.version));
     const signature = signWebhookBody(this.endpoint.secret, body, Math.floor(Date.now() / 1000));
-    let status: number;
-    let answer: string;
-    let retryAfter: string | null;
-    let location: string | null;
+    let answer: PostAnswer;
     try {
-      const response = await fetch(this.endpoint.url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Panelist-Signature': signature },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.endpoint.timeoutMs),
+      answer = await postJson(this.url, { 'Content-Type': 'application/json', 'Panelist-Signature': signature }, body, {
+        timeoutMs: this.endpoint.timeoutMs,
+        agents: this.agents,
       });
-      ({ status } = response);
-      retryAfter = response.headers.get('retry-after');
-      location = response.headers.get('location');
-      answer = await readSnippet(response);
     } catch (error) {
-      throw unreachable(error, this.endpoint.timeoutMs);
+      throw unreachable(error);
     }
-    if (status >= 200 && status < 300) return deliveryId;
-    throw refused(status, answer, retryAfter, location);
+    if (answer.status >= 200 && answer.status < 300) return deliveryId;
+    throw refused(answer);
   }
 
   async update(): Promise<void> {
@@ -74,8 +63,8 @@ export class PlatformSender implements ChatSender {
   }
 }
 
-function refused(status: number, answer: string, retryAfter: string | null, location: string | null): SendError {
-  const said = answer ? `: ${answer}` : '';
+function refused({ status, snippet, retryAfter, location }: PostAnswer): SendError {
+  const said = snippet ? `: ${snippet}` : '';
   if (status === 429) {
     return new SendError('rate_limited', `the platform answered 429 (slow down)${said}`, parseRetryAfter(retryAfter));
   }
@@ -89,14 +78,13 @@ function refused(status: number, answer: string, retryAfter: string | null, loca
   return new SendError('permanent', `the platform refused the version with ${status}${said}`);
 }
 
-/** fetch failed: a timeout or a dropped connection may have reached the platform; a refused connection never did. */
-function unreachable(error: unknown, timeoutMs: number): SendError {
-  const e = error as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError') return new SendError('unknown_outcome', `the platform did not answer within ${timeoutMs / 1000} s`);
-  const code = e.cause?.code;
-  const reason = code ?? e.cause?.message ?? e.message;
-  const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-  return new SendError(neverSent ? 'transient' : 'unknown_outcome', `could not reach the platform: ${reason}`);
+/** No answer: a timeout or a dropped connection may have reached the platform; a refused connection never did. */
+function unreachable(error: unknown): SendError {
+  if (error instanceof PostTimeout)
+    return new SendError('unknown_outcome', `the platform did not answer within ${error.timeoutMs / 1000} s`);
+  const e = error as Error & { code?: string };
+  const neverSent = e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN';
+  return new SendError(neverSent ? 'transient' : 'unknown_outcome', `could not reach the platform: ${e.code ?? e.message}`);
 }
 
 /** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
@@ -107,25 +95,4 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   const ms = /^\d+$/.test(trimmed) ? Number(trimmed) * 1000 : /^[A-Za-z]{3}, /.test(trimmed) ? Date.parse(trimmed) - now : Number.NaN;
   if (!Number.isFinite(ms)) return undefined;
   return Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
-}
-
-/** The start of the answer's body on one line, for the error message; the rest is not read. */
-async function readSnippet(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < SNIPPET_CHARS) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    // The status decides; a body cut off (or timed out) only shortens the error message.
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > SNIPPET_CHARS ? `${line.slice(0, SNIPPET_CHARS)}…` : line;
 }

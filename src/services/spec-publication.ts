@@ -1,7 +1,8 @@
+import type { BehavioralRound, Competency, InterviewQuestionSettings, MustHave, SpecContent } from '../domain/spec';
 import { publishedDocument, type PublishedSpecDocument } from '../domain/spec-file';
 import type { Db, Tx } from '../store/db';
-import { enqueueDelivery } from '../store/queue';
-import { versionContent } from '../store/spec-rows';
+import type { SpecVersionJson } from '../store/delivery-sql';
+import { queueVersionDelivery } from '../store/version-line';
 
 /**
  * Publishing spec versions to the interview platform (docs/spec-webhook.md). A new version is a
@@ -31,17 +32,12 @@ export async function queueVersionPublication(
   version: { id: string; specId: string; organizationId: string },
 ): Promise<void> {
   if (!publishing.enabled) return;
-  const delivery = await tx.delivery.create({
-    data: {
-      kind: SPEC_VERSION_KIND,
-      subjectId: version.id,
-      platform: PLATFORM_ENDPOINT,
-      workspaceId: version.organizationId,
-      channelId: version.specId,
-    },
-    select: { id: true, platform: true, kind: true },
+  await queueVersionDelivery(tx, {
+    versionId: version.id,
+    specId: version.specId,
+    organizationId: version.organizationId,
+    platform: PLATFORM_ENDPOINT,
   });
-  await enqueueDelivery(tx, delivery);
 }
 
 /** A version as the platform is told about it: the published document and who made it, when, why. */
@@ -50,17 +46,23 @@ export interface PublishedVersion {
   version: { number: number; author: string; note: string | null; createdAt: Date };
 }
 
-/** undefined when there is no such version (versions are never deleted, so only for a wrong id). */
-export async function publishedVersion(db: Db, versionId: string): Promise<PublishedVersion | undefined> {
-  const version = await db.specVersion.findUnique({ where: { id: versionId }, include: { spec: { select: { id: true, slug: true } } } });
-  if (!version) return undefined;
+/** The version as its delivery's lease read it (src/store/delivery-sql.ts), in the platform's words. */
+export function publishedVersionFrom(row: SpecVersionJson): PublishedVersion {
+  const content: SpecContent = {
+    title: row.title,
+    level: row.level,
+    competencies: row.competencies as Competency[],
+    mustHaves: row.mustHaves as MustHave[],
+    interviewQuestions: row.interviewQuestions as InterviewQuestionSettings,
+    behavioralRound: row.behavioralRound as BehavioralRound,
+  };
   return {
-    spec: publishedDocument(version.spec, version.number, versionContent(version)),
+    spec: publishedDocument({ id: row.specId, slug: row.slug }, row.number, content),
     version: {
-      number: version.number,
-      author: version.authorName ?? `${version.authorPlatform}:${version.authorId}`,
-      note: version.note,
-      createdAt: version.createdAt,
+      number: row.number,
+      author: row.authorName ?? `${row.authorPlatform}:${row.authorId}`,
+      note: row.note,
+      createdAt: new Date(row.createdAt),
     },
   };
 }

@@ -1,4 +1,6 @@
-import { HAS_WORK } from './delivery-sql';
+import type { Tx } from './db';
+import { HAS_WORK, LEASE_SET, LEASED_COLUMNS, RECORD_POST, type LeasedDelivery } from './delivery-sql';
+import { Prisma } from './generated/prisma/client';
 import { deliverJobSpecSql, QUEUE_SCHEMA } from './queue';
 import type { SqlRunner } from './sql-runner';
 
@@ -22,41 +24,49 @@ import type { SqlRunner } from './sql-runner';
 /** The subject of a 'spec.version' delivery as a spec_version id; NULL for any other kind (no cast attempted). */
 const VERSION_OF = (alias: string) => `CASE WHEN ${alias}.kind = 'spec.version' THEN ${alias}.subject_id::uuid END`;
 
-/**
- * $1 delivery id, $2 how long a parked delivery's job waits before looking again by itself (ms).
- * No row when the delivery has nothing left to do. Otherwise its kind and how many earlier versions
- * of its spec are still pending; when some are, its job has been moved back by $2.
- */
-export const TAKE_PLACE_IN_LINE = `
-  WITH target AS (
-    SELECT d.id, d.platform, d.kind, d.channel_id, v.spec_id, v.number
-    FROM delivery d JOIN spec_version v ON v.id = ${VERSION_OF('d')}
-    WHERE d.id = $1::uuid AND ${HAS_WORK}),
-  earlier AS (
+/** The pending deliveries of earlier versions in the line of `target t`, locked FOR SHARE (see above). */
+const EARLIER = `
     SELECT e.id FROM delivery e
     JOIN target t ON e.platform = t.platform AND e.channel_id = t.channel_id AND e.kind = t.kind
-    JOIN spec_version ev ON ev.spec_id = t.spec_id AND ev.id::text = e.subject_id
-    WHERE e.status = 'pending' AND ev.number < t.number
-    FOR SHARE OF e),
+    JOIN spec_version ev ON ev.spec_id = t.line_spec AND ev.id::text = e.subject_id
+    WHERE e.status = 'pending' AND ev.number < t.line_number
+    FOR SHARE OF e`;
+
+/**
+ * $1 delivery id, $2 how long a parked delivery's job waits before looking again by itself (ms).
+ * The line's check and the lease in one statement (this is every version's path): no row when the
+ * delivery has nothing left to do; else how many earlier versions of its spec are pending. When
+ * some are, its job was moved back by $2; when none are, it is leased if no other run holds the
+ * lease, and the row comes as LEASE_DELIVERY returns it (the version's content included).
+ */
+export const LEASE_IN_LINE = `
+  WITH target AS (
+    SELECT d.*, v.spec_id AS line_spec, v.number AS line_number
+    FROM delivery d JOIN spec_version v ON v.id = ${VERSION_OF('d')}
+    WHERE d.id = $1::uuid AND ${HAS_WORK}
+    FOR UPDATE OF d),
+  earlier AS (${EARLIER}),
   parked AS (
     UPDATE delivery d SET next_attempt_at = now() + make_interval(secs => $2::int / 1000.0), updated_at = now()
     FROM target t WHERE d.id = t.id AND EXISTS (SELECT 1 FROM earlier)
     RETURNING d.id, d.platform, d.kind, d.next_attempt_at),
   requeued AS (
     SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('p.id', 'p.platform', 'p.kind', 'p.next_attempt_at')}))
-    FROM parked p HAVING count(*) > 0)
-  SELECT t.kind, (SELECT count(*) FROM earlier)::int AS "waitingBehind", (SELECT count(*) FROM requeued)::int AS requeued
-  FROM target t`;
+    FROM parked p HAVING count(*) > 0),
+  leased AS (
+    UPDATE delivery d SET ${LEASE_SET}
+    FROM target t WHERE d.id = t.id AND NOT EXISTS (SELECT 1 FROM earlier) AND (t.lease_until IS NULL OR t.lease_until < now())
+    RETURNING d.id)
+  SELECT (SELECT count(*) FROM earlier)::int AS "waitingBehind", (SELECT count(*) FROM requeued)::int AS requeued,
+         EXISTS (SELECT 1 FROM leased) AS leased, ${LEASED_COLUMNS}
+  FROM target d`;
 
 /**
- * $1 a delivery that just finished (sent, or dead). The earliest pending version of its spec after
- * it (normally parked behind it) runs now instead of at its backstop.
+ * The next version in the line of the delivery that `finished` (a CTE: id, platform, kind,
+ * channel_id, spec_id) names runs now instead of at its backstop: the earliest pending one after it,
+ * normally parked behind it. Reading `finished` makes this wait for whatever produced it.
  */
-export const WAKE_NEXT_IN_LINE = `
-  WITH finished AS (
-    SELECT d.id, d.platform, d.kind, d.channel_id, v.spec_id
-    FROM delivery d JOIN spec_version v ON v.id = ${VERSION_OF('d')}
-    WHERE d.id = $1::uuid),
+const WAKE_NEXT = `
   next AS (
     SELECT e.id FROM delivery e
     JOIN finished f ON e.platform = f.platform AND e.channel_id = f.channel_id AND e.kind = f.kind AND e.id <> f.id
@@ -72,16 +82,78 @@ export const WAKE_NEXT_IN_LINE = `
     FROM woken w HAVING count(*) > 0)
   SELECT (SELECT count(*) FROM requeued)::int AS woken`;
 
+/**
+ * $1 id, $2 message id, $3 content version. The post recorded and the next version of the spec
+ * woken, in one statement; the wake reads the recorded row, so it runs after the row lock that
+ * serialises it with a parking check is taken.
+ */
+export const MARK_POSTED_IN_LINE = `
+  WITH ended AS (${RECORD_POST} RETURNING id, platform, kind, channel_id, subject_id),
+  finished AS (
+    SELECT x.id, x.platform, x.kind, x.channel_id, v.spec_id
+    FROM ended x JOIN spec_version v ON v.id = ${VERSION_OF('x')}),
+  ${WAKE_NEXT}`;
+
+/** $1 a delivery that finished otherwise (a dead letter): the next version of its spec runs now. */
+export const WAKE_NEXT_IN_LINE = `
+  WITH finished AS (
+    SELECT d.id, d.platform, d.kind, d.channel_id, v.spec_id
+    FROM delivery d JOIN spec_version v ON v.id = ${VERSION_OF('d')}
+    WHERE d.id = $1::uuid),
+  ${WAKE_NEXT}`;
+
+/** What LEASE_IN_LINE found when the delivery still has work: its place, and the lease if it was taken. */
 export interface PlaceInLine {
   kind: string;
-  /** earlier versions of the same spec still pending: 0 means it may be sent now */
+  /** earlier versions of its spec still pending: when above 0 it waits (its job was moved back) */
   waitingBehind: number;
+  /** undefined while waiting, or when another run holds the lease */
+  leased: LeasedDelivery | undefined;
 }
 
-export async function takePlaceInLine(sql: SqlRunner, deliveryId: string, backstopMs: number): Promise<PlaceInLine | undefined> {
-  return (await sql.query<PlaceInLine>(TAKE_PLACE_IN_LINE, [deliveryId, backstopMs]))[0];
+export async function leaseInLine(sql: SqlRunner, deliveryId: string, backstopMs: number): Promise<PlaceInLine | undefined> {
+  type Row = LeasedDelivery & { waitingBehind: number; requeued: number; leased: boolean };
+  const row = (await sql.query<Row>(LEASE_IN_LINE, [deliveryId, backstopMs]))[0];
+  if (!row) return undefined;
+  const { waitingBehind, requeued: _requeued, leased, ...delivery } = row;
+  return { kind: delivery.kind, waitingBehind, leased: leased ? delivery : undefined };
+}
+
+export async function markPostedInLine(sql: SqlRunner, deliveryId: string, messageId: string, version: number): Promise<void> {
+  await sql.query(MARK_POSTED_IN_LINE, [deliveryId, messageId, version]);
 }
 
 export async function wakeNextInLine(sql: SqlRunner, deliveryId: string): Promise<void> {
   await sql.query(WAKE_NEXT_IN_LINE, [deliveryId]);
+}
+
+/**
+ * A version waiting in line is woken the moment the one before it finishes; this is only how long
+ * it waits should that wake-up be lost (its process died between the post and its record).
+ */
+export const LINE_BACKSTOP_MS = 60_000;
+
+/**
+ * Queues spec version `versionId` for the platform's endpoint (`platform`) in the caller's
+ * transaction: its delivery, in the spec's line (channel = spec id), and its job, in one statement.
+ * Behind an earlier version still pending (every pending one is earlier: the spec's row lock orders
+ * the saves) it is born waiting, its job at the backstop: that version's end wakes it, as for a
+ * parked one, and the same FOR SHARE keeps the wake from slipping past the insert.
+ */
+export async function queueVersionDelivery(
+  tx: Tx,
+  version: { versionId: string; specId: string; organizationId: string; platform: string },
+): Promise<void> {
+  const job = deliverJobSpecSql('c.id', 'c.platform', 'c.kind', 'c.run_at');
+  await tx.$executeRaw`
+    WITH earlier AS (
+      SELECT e.id FROM delivery e
+      WHERE e.channel_id = ${version.specId} AND e.platform = ${version.platform} AND e.kind = 'spec.version' AND e.status = 'pending'
+      FOR SHARE),
+    created AS (
+      INSERT INTO delivery (id, kind, subject_id, platform, workspace_id, channel_id, status, next_attempt_at)
+      SELECT gen_random_uuid(), 'spec.version', ${version.versionId}, ${version.platform}, ${version.organizationId}, ${version.specId}, 'pending',
+             CASE WHEN EXISTS (SELECT 1 FROM earlier) THEN now() + make_interval(secs => ${LINE_BACKSTOP_MS / 1000}) ELSE now() END
+      RETURNING id, platform, kind, CASE WHEN next_attempt_at > now() THEN next_attempt_at END AS run_at)
+    SELECT ${Prisma.raw(QUEUE_SCHEMA)}.add_jobs(array_agg(${Prisma.raw(job)})) FROM created c`;
 }

@@ -171,3 +171,32 @@ describe('order', () => {
     expect(posts.length).toBe(numbers.length + 4);
   });
 });
+
+describe('order after dead letters', () => {
+  it('sends two dead letters of one spec retried together in version order, the later one waiting for the earlier', async () => {
+    platform.answer({ status: 400 });
+    const first = await newVersion();
+    await waitUntil(async () => (await deliveryOf(first)).status === 'failed', 'the first dead letter');
+    platform.answer({ status: 400 });
+    const second = await newVersion();
+    await waitUntil(async () => (await deliveryOf(second)).status === 'failed', 'the second dead letter');
+
+    // Retried at once (with the redirect left dead above, an earlier version of the same spec), all
+    // are due now; the earliest fails once more before it gets through, and the others wait for it.
+    const { rows: dead } = await sql.query<{ number: number }>(
+      `SELECT v.number FROM delivery d JOIN spec_version v ON d.subject_id = v.id::text
+       WHERE d.kind = 'spec.version' AND d.status = 'failed' AND v.spec_id = $1 ORDER BY v.number`,
+      [DEMO_ID],
+    );
+    const numbers = dead.map((row) => row.number);
+    expect(numbers.slice(-2)).toEqual([first, second]);
+    const before = platform.requests.length;
+    platform.answer({ status: 500 });
+    const [retried] = await cli.run('deliveries', 'retry', '--all-failed');
+    expect(retried).toMatch(new RegExp(`^re-queued ${numbers.length}: `));
+    for (const number of numbers) await waitUntil(async () => (await deliveryOf(number)).status === 'sent', `v${number} to be sent`);
+
+    const after = platform.requests.slice(before).map((r) => [r.event!.data.version.number, r.status]);
+    expect(after).toEqual([[numbers[0], 500], ...numbers.map((number) => [number, 200])]);
+  });
+});
