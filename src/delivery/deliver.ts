@@ -14,8 +14,9 @@ import { SendError, type ChatSender, type DeliveryContent } from './sender';
 /**
  * Drives one delivery to "sent, showing the latest content". Idempotent: run it any number of
  * times, concurrently or after a crash, and the channel gets one message. A delivery whose turn in
- * its channel has not come is rescheduled to it, never waited for: the worker slot and the
- * connection go straight back to other channels. Before each post the attempt is recorded; if an
+ * its channel (or, for the interview platform, its place in its spec's line) has not come is
+ * rescheduled to it, never waited for: the worker slot and the connection go straight back to
+ * other channels. Before each post the attempt is recorded; if an
  * attempt's outcome is unknown, the next run looks for the message (tagged with the delivery id)
  * before posting again. No database transaction is open while the platform is called.
  */
@@ -108,7 +109,7 @@ async function attempt(deps: DeliverDeps, sender: ChatSender, delivery: LeasedDe
     if (!messageId) {
       if (searched) await markAttempt(sql, deliveryId);
       const posted = await sender.post(target, deliveryId, content);
-      // In a line, recording the post also wakes the next version of the spec (one statement).
+      // In a line, the post is recorded and then the next version of the spec woken.
       if (deps.inLine.has(delivery.platform)) await markPostedInLine(sql, deliveryId, posted, version);
       else await markPosted(sql, deliveryId, posted, version);
       log.info({ channel: delivery.channelId, messageId: posted }, 'delivered');

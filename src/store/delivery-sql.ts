@@ -200,7 +200,7 @@ function endingTheTurn(update: string, options: { clock: boolean }): string {
   SELECT (SELECT count(*) FROM clock)::int AS clocked, (SELECT count(*) FROM woken)::int AS woken`;
 }
 
-/** $1 id, $2 message id, $3 content version shown: the post recorded (without RETURNING, for the statements that end with it). */
+/** $1 id, $2 message id, $3 content version shown: the post recorded (MARK_POSTED adds the end of the turn; a line needs no turn). */
 export const RECORD_POST = `
   UPDATE delivery SET message_id = $2, status = 'sent', posted_at = now(), rendered_version = $3,
          attempts = 0, last_error = NULL, updated_at = now(), lease_until = NULL, send_at = NULL

@@ -14,11 +14,15 @@ import type { SqlRunner } from './sql-runner';
  * (10 s timeout) would reach. So this line is stricter and simpler: no time at all, only "is any
  * earlier version still pending?".
  *
- * Waiting is a row and a job, as for turns: a version behind an unfinished one parks its job for
- * a while (the backstop) and is woken at once when the one before it finishes. The two statements
- * meet on the earlier delivery's row: the check takes it FOR SHARE, so a finish being written
- * (which updates that row) either lands before the check reads it, or after the park committed, in
- * which case its wake finds the parked delivery. Neither can slip between the two.
+ * Waiting is a row and a job, as for turns: a version behind an unfinished one waits with its job
+ * at the backstop, and the earlier one, when it finishes, wakes the next (WAKE_NEXT_IN_LINE). A
+ * check (LEASE_IN_LINE, or queueVersionDelivery for a version born behind another) and a finish
+ * meet on the earlier delivery's row: the check holds it FOR SHARE until it commits, and the
+ * finish updates that row, so the finish is written either before the check reads it (no wait) or
+ * after the check committed. The wake runs as a statement of its own after the finish, so it sees
+ * what such a check committed (one statement would read with a snapshot from before its wait,
+ * missing a version inserted meanwhile: the benchmark caught that as 1% of versions waiting out
+ * the backstop).
  */
 
 /** The subject of a 'spec.version' delivery as a spec_version id; NULL for any other kind (no cast attempted). */
@@ -62,11 +66,14 @@ export const LEASE_IN_LINE = `
   FROM target d`;
 
 /**
- * The next version in the line of the delivery that `finished` (a CTE: id, platform, kind,
- * channel_id, spec_id) names runs now instead of at its backstop: the earliest pending one after it,
- * normally parked behind it. Reading `finished` makes this wait for whatever produced it.
+ * $1 a delivery that just finished (its post recorded, or a dead letter). The earliest pending
+ * version of its spec after it (normally waiting behind it) runs now instead of at its backstop.
  */
-const WAKE_NEXT = `
+export const WAKE_NEXT_IN_LINE = `
+  WITH finished AS (
+    SELECT d.id, d.platform, d.kind, d.channel_id, v.spec_id
+    FROM delivery d JOIN spec_version v ON v.id = ${VERSION_OF('d')}
+    WHERE d.id = $1::uuid),
   next AS (
     SELECT e.id FROM delivery e
     JOIN finished f ON e.platform = f.platform AND e.channel_id = f.channel_id AND e.kind = f.kind AND e.id <> f.id
@@ -81,26 +88,6 @@ const WAKE_NEXT = `
     SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('w.id', 'w.platform', 'w.kind')}))
     FROM woken w HAVING count(*) > 0)
   SELECT (SELECT count(*) FROM requeued)::int AS woken`;
-
-/**
- * $1 id, $2 message id, $3 content version. The post recorded and the next version of the spec
- * woken, in one statement; the wake reads the recorded row, so it runs after the row lock that
- * serialises it with a parking check is taken.
- */
-export const MARK_POSTED_IN_LINE = `
-  WITH ended AS (${RECORD_POST} RETURNING id, platform, kind, channel_id, subject_id),
-  finished AS (
-    SELECT x.id, x.platform, x.kind, x.channel_id, v.spec_id
-    FROM ended x JOIN spec_version v ON v.id = ${VERSION_OF('x')}),
-  ${WAKE_NEXT}`;
-
-/** $1 a delivery that finished otherwise (a dead letter): the next version of its spec runs now. */
-export const WAKE_NEXT_IN_LINE = `
-  WITH finished AS (
-    SELECT d.id, d.platform, d.kind, d.channel_id, v.spec_id
-    FROM delivery d JOIN spec_version v ON v.id = ${VERSION_OF('d')}
-    WHERE d.id = $1::uuid),
-  ${WAKE_NEXT}`;
 
 /** What LEASE_IN_LINE found when the delivery still has work: its place, and the lease if it was taken. */
 export interface PlaceInLine {
@@ -119,8 +106,10 @@ export async function leaseInLine(sql: SqlRunner, deliveryId: string, backstopMs
   return { kind: delivery.kind, waitingBehind, leased: leased ? delivery : undefined };
 }
 
+/** The post recorded (the lease ends with it), then the next version woken: two statements, see above. */
 export async function markPostedInLine(sql: SqlRunner, deliveryId: string, messageId: string, version: number): Promise<void> {
-  await sql.query(MARK_POSTED_IN_LINE, [deliveryId, messageId, version]);
+  await sql.query(RECORD_POST, [deliveryId, messageId, version]);
+  await sql.query(WAKE_NEXT_IN_LINE, [deliveryId]);
 }
 
 export async function wakeNextInLine(sql: SqlRunner, deliveryId: string): Promise<void> {
@@ -129,7 +118,7 @@ export async function wakeNextInLine(sql: SqlRunner, deliveryId: string): Promis
 
 /**
  * A version waiting in line is woken the moment the one before it finishes; this is only how long
- * it waits should that wake-up be lost (its process died between the post and its record).
+ * it waits should that wake-up be lost (its process died between the finish and the wake).
  */
 export const LINE_BACKSTOP_MS = 60_000;
 
