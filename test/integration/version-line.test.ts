@@ -1,0 +1,122 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { CLI_ACTOR } from '../../src/services/actor';
+import { OrganizationService } from '../../src/services/organizations';
+import { SpecImportService } from '../../src/services/spec-import';
+import { commitVersion } from '../../src/services/spec-versions';
+import { createDb, type Db } from '../../src/store/db';
+import { versionContent } from '../../src/store/spec-rows';
+import { pgRunner } from '../../src/store/sql-runner';
+import { LINE_BACKSTOP_MS, leaseInLine, markPostedInLine } from '../../src/store/version-line';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { waitUntil } from '../support/slack-events';
+
+/**
+ * A spec's line of versions (src/store/version-line.ts) against real PostgreSQL, no worker
+ * running: who waits, and that the one before always wakes them, including in the race a
+ * benchmark found (a version saved while the post before it is being recorded).
+ */
+const SPEC_ID = '31111111-2222-4333-8444-555555555555';
+const PUBLISHING = { enabled: true };
+
+let database: TestDatabase;
+let db: Db;
+let pool: Pool;
+let organizationId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url, { max: 4 });
+  pool = new Pool({ connectionString: database.url, max: 4 });
+  organizationId = await new OrganizationService(db).ensureDefault();
+  const fixture = JSON.parse(await readFile(path.join(__dirname, '../../fixtures/payments-platform-spec.json'), 'utf8'));
+  await new SpecImportService(db, PUBLISHING).importJson(
+    { organizationId, actor: CLI_ACTOR },
+    { ...fixture, id: SPEC_ID, slug: 'line-spec' },
+  );
+});
+afterAll(async () => {
+  await pool?.end();
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+/** The version's delivery and when its job is due (null: no job). */
+async function queued(number: number) {
+  const { rows } = await pool.query<{ id: string; status: string; run_at: Date | null }>(
+    `SELECT d.id, d.status, j.run_at FROM delivery d JOIN spec_version v ON d.subject_id = v.id::text
+     LEFT JOIN graphile_worker.jobs j ON j.key = 'delivery:' || d.id::text
+     WHERE d.kind = 'spec.version' AND v.spec_id = $1 AND v.number = $2`,
+    [SPEC_ID, number],
+  );
+  return rows[0]!;
+}
+
+/** Saves the next version in a transaction of our own, which `hold` keeps open as long as it likes. */
+async function saveNextVersion(hold: () => Promise<void> = async () => undefined): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const spec = await tx.spec.findUniqueOrThrow({ where: { id: SPEC_ID } });
+    const current = await tx.specVersion.findUniqueOrThrow({ where: { specId_number: { specId: SPEC_ID, number: spec.currentVersion } } });
+    const content = versionContent(current);
+    // swap the first two weights: always a change
+    const [a, b, ...rest] = content.competencies;
+    const competencies = [{ ...a!, weight: b!.weight }, { ...b!, weight: a!.weight }, ...rest];
+    const saved = await commitVersion(
+      tx,
+      { organizationId, actor: CLI_ACTOR },
+      { spec, baseVersion: spec.currentVersion, content: { ...content, competencies }, source: 'weights' },
+      PUBLISHING,
+    );
+    await hold();
+    return saved.number;
+  });
+}
+
+const soon = () => Date.now() + 5_000;
+
+describe('a spec’s line of versions', () => {
+  it('makes a version saved behind a pending one wait at the backstop, and the first one’s end wakes it', async () => {
+    expect((await queued(1)).run_at!.getTime()).toBeLessThan(soon());
+    const second = await saveNextVersion();
+    expect((await queued(second)).run_at!.getTime()).toBeGreaterThan(Date.now() + LINE_BACKSTOP_MS - 10_000);
+
+    const first = await queued(1);
+    const lease = await leaseInLine(pgRunner(pool), first.id, LINE_BACKSTOP_MS);
+    expect(lease).toMatchObject({ waitingBehind: 0, leased: { id: first.id, version: { number: 1, slug: 'line-spec' } } });
+    await markPostedInLine(pgRunner(pool), first.id, first.id, 1);
+    expect((await queued(second)).run_at!.getTime()).toBeLessThan(soon());
+  });
+
+  it('parks a version whose job runs while an earlier one is pending, and wakes it when that one ends', async () => {
+    const [earlier, later] = [await queued(2), await saveNextVersion().then(queued)];
+    // as after `deliveries retry` of both: the later one's job runs first
+    const place = await leaseInLine(pgRunner(pool), later.id, LINE_BACKSTOP_MS);
+    expect(place).toMatchObject({ waitingBehind: 1, leased: undefined });
+    expect((await queued(3)).run_at!.getTime()).toBeGreaterThan(Date.now() + LINE_BACKSTOP_MS - 10_000);
+
+    await leaseInLine(pgRunner(pool), earlier.id, LINE_BACKSTOP_MS);
+    await markPostedInLine(pgRunner(pool), earlier.id, earlier.id, 1);
+    expect((await queued(3)).run_at!.getTime()).toBeLessThan(soon());
+  });
+
+  it('wakes a version saved while the post before it is being recorded (the record waits for the save to commit)', async () => {
+    const before = await queued(3);
+    await leaseInLine(pgRunner(pool), before.id, LINE_BACKSTOP_MS);
+    let recording: Promise<void> | undefined;
+    const saving = saveNextVersion(async () => {
+      // The save holds the earlier delivery FOR SHARE: the record below waits for its commit.
+      recording = markPostedInLine(pgRunner(pool), before.id, before.id, 1);
+      await waitUntil(async () => {
+        const { rows } = await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE delivery SET message_id%'`,
+        );
+        return rows[0]!.n > 0;
+      }, 'the record of the post to wait for the save');
+    });
+    const saved = await saving;
+    await recording;
+    expect((await queued(3)).status).toBe('sent');
+    expect((await queued(saved)).run_at!.getTime()).toBeLessThan(soon());
+  });
+});
