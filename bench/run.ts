@@ -229,14 +229,17 @@ async function main(): Promise<number> {
     const { rows: r, result } = await pushFigure(ctx);
     rows.push(...r);
     details.push = result;
-    notes.push(
-      `Push to the platform: ${result.sent} signed \`/spec weights\` commands at ${result.rate}/s for ${result.seconds} s, ${result.saved} saved` +
-        `${Object.keys(result.refused).length ? ` (others answered ${JSON.stringify(result.refused)})` : ''}; ` +
-        `version saved → POST received p50 ${result.savedToPost.p50.toFixed(0)} / p99 ${result.savedToPost.p99.toFixed(0)} / max ${result.savedToPost.max.toFixed(0)} ms; ` +
-        `command sent → POST received p50 ${result.commandToPost.p50.toFixed(0)} / p99 ${result.commandToPost.p99.toFixed(0)} / max ${result.commandToPost.max.toFixed(0)} ms; ` +
-        `load generator late by p99 ${result.generatorLateP99.toFixed(1)} ms, bench event loop p99 ${result.benchLoop.p99Ms.toFixed(1)} ms.`,
-      describe('Per saved version (its command, its save and its POST)', result.probe),
-    );
+    for (const p of result.phases) {
+      const refused = Object.values(p.refused).reduce((sum, n) => sum + n, 0);
+      notes.push(
+        `Push to the platform through the ${p.via}: ${p.sent} saves at ${result.rate}/s for ${result.seconds} s, ${p.saved} saved` +
+          `${refused ? ` (${refused} answered otherwise, e.g. ${JSON.stringify(Object.keys(p.refused)[0])})` : ''}; ` +
+          `version saved → POST received p50 ${p.savedToPost.p50.toFixed(0)} / p99 ${p.savedToPost.p99.toFixed(0)} / max ${p.savedToPost.max.toFixed(0)} ms` +
+          `${p.commandToPost ? `; command sent → POST received p50 ${p.commandToPost.p50.toFixed(0)} / p99 ${p.commandToPost.p99.toFixed(0)} ms` : ''}; ` +
+          `load generator late by p99 ${p.generatorLateP99.toFixed(1)} ms, bench event loop p99 ${p.benchLoop.p99Ms.toFixed(1)} ms.`,
+        describe(`Per version saved through the ${p.via}`, p.probe),
+      );
+    }
   });
   rows.sort((a, b) => Number.parseInt(a.figure, 10) - Number.parseInt(b.figure, 10)); // stable: each figure's rows keep their order
 

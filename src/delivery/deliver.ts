@@ -7,7 +7,7 @@ import { publishedVersionFrom, SPEC_VERSION_KIND } from '../services/spec-public
 import type { LeasedDelivery } from '../store/delivery-sql';
 import { leaseDelivery, markAttempt, markFound, markPosted, markUpdated, releaseLease, takeTurn } from '../store/delivery-steps';
 import { enqueueDelivery } from '../store/queue';
-import { LINE_BACKSTOP_MS, leaseInLine, markPostedInLine } from '../store/version-line';
+import { leaseInLine, markPostedInLine } from '../store/version-line';
 import { handleFailure, markFailed } from './failures';
 import { SendError, type ChatSender, type DeliveryContent } from './sender';
 
@@ -63,7 +63,7 @@ async function takeInTurn(deps: DeliverDeps, platform: string, deliveryId: strin
 
 /** A lined-up platform: the delivery's place in its line and the lease, in one statement. */
 async function takeInLine(deps: DeliverDeps, deliveryId: string, log: Logger): Promise<Taken> {
-  const place = await leaseInLine(deps.sql, deliveryId, LINE_BACKSTOP_MS);
+  const place = await leaseInLine(deps.sql, deliveryId);
   if (!place) return undefined;
   if (place.waitingBehind > 0) {
     log.debug({ waitingBehind: place.waitingBehind }, 'waiting for earlier versions of its spec');

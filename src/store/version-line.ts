@@ -14,16 +14,18 @@ import type { SqlRunner } from './sql-runner';
  * (10 s timeout) would reach. So this line is stricter and simpler: no time at all, only "is any
  * earlier version still pending?".
  *
- * Waiting is a row and a job, as for turns: a version behind an unfinished one waits with its job
- * at the backstop, and the earlier one, when it finishes, wakes the next (WAKE_NEXT_IN_LINE). A
- * check (LEASE_IN_LINE, or queueVersionDelivery for a version born behind another) and a finish
- * meet on the earlier delivery's row: the check holds it FOR SHARE until it commits, and the
- * finish updates that row, so the finish is written either before the check reads it (no wait) or
- * after the check committed. The wake runs as a statement of its own after the finish, so it sees
- * what such a check committed (one statement would read with a snapshot from before its wait,
- * missing a version inserted meanwhile: the benchmark caught that as 1% of versions waiting out
- * the backstop).
- */
+ * Waiting is a row without a job: a version behind an unfinished one gives its job up (or is born
+ * without one), and the earlier one, when it finishes, wakes the next with a job due now
+ * (WAKE_NEXT_IN_LINE); each version costs the one job it runs on, which matters when lines are
+ * busy, since adding a job is the costliest statement here. Should a wake be lost (its process died
+ * between the finish and the wake), the sweeper re-queues the waiting version like any pending
+ * delivery without a job, within about a minute and a half. A check (LEASE_IN_LINE, or
+ * queueVersionDelivery for a version born behind another) and a finish meet on the earlier
+ * delivery's row: the check holds it FOR SHARE until it commits and the finish updates that row, so
+ * the finish is written either before the check reads it (no wait) or after the check committed.
+ * The wake runs as a statement of its own after the finish, so it sees what such a check committed
+ * (one statement reads with a snapshot from before its wait, and missed a version inserted
+ * meanwhile: the benchmark caught that as 1% of versions waiting for the backstop). */
 
 /** The subject of a 'spec.version' delivery as a spec_version id; NULL for any other kind (no cast attempted). */
 const VERSION_OF = (alias: string) => `CASE WHEN ${alias}.kind = 'spec.version' THEN ${alias}.subject_id::uuid END`;
@@ -37,11 +39,10 @@ const EARLIER = `
     FOR SHARE OF e`;
 
 /**
- * $1 delivery id, $2 how long a parked delivery's job waits before looking again by itself (ms).
- * The line's check and the lease in one statement (this is every version's path): no row when the
- * delivery has nothing left to do; else how many earlier versions of its spec are pending. When
- * some are, its job was moved back by $2; when none are, it is leased if no other run holds the
- * lease, and the row comes as LEASE_DELIVERY returns it (the version's content included).
+ * $1 delivery id. The line's check and the lease in one statement (every version's path): no row
+ * when the delivery has nothing left to do; else how many earlier versions of its spec are pending.
+ * When some are, it waits without a job (the one running it ends); when none are, it is leased if
+ * no other run holds the lease, and the row comes as LEASE_DELIVERY returns it (with the version).
  */
 export const LEASE_IN_LINE = `
   WITH target AS (
@@ -50,24 +51,21 @@ export const LEASE_IN_LINE = `
     WHERE d.id = $1::uuid AND ${HAS_WORK}
     FOR UPDATE OF d),
   earlier AS (${EARLIER}),
-  parked AS (
-    UPDATE delivery d SET next_attempt_at = now() + make_interval(secs => $2::int / 1000.0), updated_at = now()
+  waiting AS (
+    UPDATE delivery d SET next_attempt_at = now(), updated_at = now()
     FROM target t WHERE d.id = t.id AND EXISTS (SELECT 1 FROM earlier)
-    RETURNING d.id, d.platform, d.kind, d.next_attempt_at),
-  requeued AS (
-    SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('p.id', 'p.platform', 'p.kind', 'p.next_attempt_at')}))
-    FROM parked p HAVING count(*) > 0),
+    RETURNING d.id),
   leased AS (
     UPDATE delivery d SET ${LEASE_SET}
     FROM target t WHERE d.id = t.id AND NOT EXISTS (SELECT 1 FROM earlier) AND (t.lease_until IS NULL OR t.lease_until < now())
     RETURNING d.id)
-  SELECT (SELECT count(*) FROM earlier)::int AS "waitingBehind", (SELECT count(*) FROM requeued)::int AS requeued,
+  SELECT (SELECT count(*) FROM earlier)::int AS "waitingBehind", (SELECT count(*) FROM waiting)::int AS waiting,
          EXISTS (SELECT 1 FROM leased) AS leased, ${LEASED_COLUMNS}
   FROM target d`;
 
 /**
  * $1 a delivery that just finished (its post recorded, or a dead letter). The earliest pending
- * version of its spec after it (normally waiting behind it) runs now instead of at its backstop.
+ * version of its spec after it (normally waiting behind it, without a job) gets a job due now.
  */
 export const WAKE_NEXT_IN_LINE = `
   WITH finished AS (
@@ -92,17 +90,17 @@ export const WAKE_NEXT_IN_LINE = `
 /** What LEASE_IN_LINE found when the delivery still has work: its place, and the lease if it was taken. */
 export interface PlaceInLine {
   kind: string;
-  /** earlier versions of its spec still pending: when above 0 it waits (its job was moved back) */
+  /** earlier versions of its spec still pending: when above 0 it waits to be woken */
   waitingBehind: number;
   /** undefined while waiting, or when another run holds the lease */
   leased: LeasedDelivery | undefined;
 }
 
-export async function leaseInLine(sql: SqlRunner, deliveryId: string, backstopMs: number): Promise<PlaceInLine | undefined> {
-  type Row = LeasedDelivery & { waitingBehind: number; requeued: number; leased: boolean };
-  const row = (await sql.query<Row>(LEASE_IN_LINE, [deliveryId, backstopMs]))[0];
+export async function leaseInLine(sql: SqlRunner, deliveryId: string): Promise<PlaceInLine | undefined> {
+  type Row = LeasedDelivery & { waitingBehind: number; waiting: number; leased: boolean };
+  const row = (await sql.query<Row>(LEASE_IN_LINE, [deliveryId]))[0];
   if (!row) return undefined;
-  const { waitingBehind, requeued: _requeued, leased, ...delivery } = row;
+  const { waitingBehind, waiting: _waiting, leased, ...delivery } = row;
   return { kind: delivery.kind, waitingBehind, leased: leased ? delivery : undefined };
 }
 
@@ -117,32 +115,25 @@ export async function wakeNextInLine(sql: SqlRunner, deliveryId: string): Promis
 }
 
 /**
- * A version waiting in line is woken the moment the one before it finishes; this is only how long
- * it waits should that wake-up be lost (its process died between the finish and the wake).
- */
-export const LINE_BACKSTOP_MS = 60_000;
-
-/**
  * Queues spec version `versionId` for the platform's endpoint (`platform`) in the caller's
- * transaction: its delivery, in the spec's line (channel = spec id), and its job, in one statement.
- * Behind an earlier version still pending (every pending one is earlier: the spec's row lock orders
- * the saves) it is born waiting, its job at the backstop: that version's end wakes it, as for a
- * parked one, and the same FOR SHARE keeps the wake from slipping past the insert.
+ * transaction: its delivery, in the spec's line (channel = spec id), with its job due now, in one
+ * statement. Behind an earlier version still pending (every pending one is earlier: the spec's row
+ * lock orders the saves) it is born waiting, without a job: that version's end wakes it, and the
+ * same FOR SHARE keeps the wake from slipping past this insert.
  */
 export async function queueVersionDelivery(
   tx: Tx,
   version: { versionId: string; specId: string; organizationId: string; platform: string },
 ): Promise<void> {
-  const job = deliverJobSpecSql('c.id', 'c.platform', 'c.kind', 'c.run_at');
   await tx.$executeRaw`
     WITH earlier AS (
       SELECT e.id FROM delivery e
       WHERE e.channel_id = ${version.specId} AND e.platform = ${version.platform} AND e.kind = 'spec.version' AND e.status = 'pending'
       FOR SHARE),
     created AS (
-      INSERT INTO delivery (id, kind, subject_id, platform, workspace_id, channel_id, status, next_attempt_at)
-      SELECT gen_random_uuid(), 'spec.version', ${version.versionId}, ${version.platform}, ${version.organizationId}, ${version.specId}, 'pending',
-             CASE WHEN EXISTS (SELECT 1 FROM earlier) THEN now() + make_interval(secs => ${LINE_BACKSTOP_MS / 1000}) ELSE now() END
-      RETURNING id, platform, kind, CASE WHEN next_attempt_at > now() THEN next_attempt_at END AS run_at)
-    SELECT ${Prisma.raw(QUEUE_SCHEMA)}.add_jobs(array_agg(${Prisma.raw(job)})) FROM created c`;
+      INSERT INTO delivery (id, kind, subject_id, platform, workspace_id, channel_id, status)
+      VALUES (gen_random_uuid(), 'spec.version', ${version.versionId}, ${version.platform}, ${version.organizationId}, ${version.specId}, 'pending')
+      RETURNING id, platform, kind)
+    SELECT ${Prisma.raw(QUEUE_SCHEMA)}.add_jobs(array_agg(${Prisma.raw(deliverJobSpecSql('c.id', 'c.platform', 'c.kind'))}))
+    FROM created c WHERE NOT EXISTS (SELECT 1 FROM earlier) HAVING count(*) > 0`;
 }
