@@ -25,7 +25,8 @@ import type { SqlRunner } from './sql-runner';
  * the finish is written either before the check reads it (no wait) or after the check committed.
  * The wake runs as a statement of its own after the finish, so it sees what such a check committed
  * (one statement reads with a snapshot from before its wait, and missed a version inserted
- * meanwhile: the benchmark caught that as 1% of versions waiting for the backstop). */
+ * meanwhile: the benchmark caught that as 1% of versions waiting for the backstop).
+ */
 
 /** The subject of a 'spec.version' delivery as a spec_version id; NULL for any other kind (no cast attempted). */
 const VERSION_OF = (alias: string) => `CASE WHEN ${alias}.kind = 'spec.version' THEN ${alias}.subject_id::uuid END`;
