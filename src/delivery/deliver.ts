@@ -14,11 +14,11 @@ import { SendError, type ChatSender, type DeliveryContent } from './sender';
 /**
  * Drives one delivery to "sent, showing the latest content". Idempotent: run it any number of
  * times, concurrently or after a crash, and the channel gets one message. A delivery whose turn in
- * its channel (or, for the interview platform, its place in its spec's line) has not come is
- * rescheduled to it, never waited for: the worker slot and the connection go straight back to
- * other channels. Before each post the attempt is recorded; if an
- * attempt's outcome is unknown, the next run looks for the message (tagged with the delivery id)
- * before posting again. No database transaction is open while the platform is called.
+ * its channel has not come is rescheduled to it, never waited for: the worker slot and the
+ * connection go straight back to other channels (a spec version behind an unfinished one is left
+ * for that one to wake). Before each post the attempt is recorded; if an attempt's outcome is
+ * unknown, the next run looks for the message (tagged with the delivery id) before posting again.
+ * No database transaction is open while the platform is called.
  */
 export async function deliver(deps: DeliverDeps, platform: string, deliveryId: string): Promise<void> {
   const log = deps.logger.child({ deliveryId });
@@ -42,7 +42,7 @@ export async function deliver(deps: DeliverDeps, platform: string, deliveryId: s
 
 /**
  * The delivery leased, ready to send; `kind` alone when another run holds the lease; undefined when
- * it has nothing left to do or must wait (its job has then been moved to when it should look again).
+ * it has nothing left to do or must wait (its job moved to its turn, or, in a line, to be woken).
  */
 type Taken = { leased: LeasedDelivery } | { leased?: undefined; kind: string } | undefined;
 
