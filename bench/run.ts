@@ -235,7 +235,8 @@ async function main(): Promise<number> {
         `Push to the platform through the ${p.via}: ${p.sent} saves at ${result.rate}/s for ${result.seconds} s, ${p.saved} saved` +
           `${refused ? ` (${refused} answered otherwise, e.g. ${JSON.stringify(Object.keys(p.refused)[0])})` : ''}; ` +
           `version saved → POST received p50 ${p.savedToPost.p50.toFixed(0)} / p99 ${p.savedToPost.p99.toFixed(0)} / max ${p.savedToPost.max.toFixed(0)} ms` +
-          `${p.commandToPost ? `; command sent → POST received p50 ${p.commandToPost.p50.toFixed(0)} / p99 ${p.commandToPost.p99.toFixed(0)} ms` : ''}; ` +
+          `${p.commandToPost ? `; command sent → POST received p50 ${p.commandToPost.p50.toFixed(0)} / p99 ${p.commandToPost.p99.toFixed(0)} ms` : ''}` +
+          `${p.commandToAnswer ? `; command sent → its answer p50 ${p.commandToAnswer.p50.toFixed(0)} / p99 ${p.commandToAnswer.p99.toFixed(0)} ms` : ''}; ` +
           `load generator late by p99 ${p.generatorLateP99.toFixed(1)} ms, bench event loop p99 ${p.benchLoop.p99Ms.toFixed(1)} ms.`,
         describe(`Per version saved through the ${p.via}`, p.probe),
       );

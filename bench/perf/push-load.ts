@@ -24,6 +24,8 @@ export interface Saves {
   intendedAt: Map<string, number>;
   /** answers other than a saved version, by their first words */
   refused: Record<string, number>;
+  /** edge only: from each saved command's intended send time to its answer (ms): the edge's own latency */
+  answeredAfter?: number[];
   generatorLateP99: number;
   benchLoop: { p99Ms: number; maxMs: number };
 }
@@ -46,20 +48,23 @@ export async function saveThroughTheEdge(ctx: BenchContext, appUrl: string, spec
   await Promise.all(acks);
   const benchLoop = loop.stop();
   const answers = await Promise.all(
-    commands.map((c) =>
-      ctx.sink.responseFor(c.id, 60_000).then(
-        (a) => a.text,
-        () => 'no answer',
-      ),
-    ),
+    commands.map((c) => ctx.sink.responseFor(c.id, 60_000).catch(() => ({ at: Number.NaN, text: 'no answer' }))),
   );
   client.close();
-  const saves: Saves = { sent: commands.length, intendedAt: new Map(), refused: {}, generatorLateP99: generator.lateP99, benchLoop };
-  answers.forEach((text, i) => {
+  const saves: Saves = {
+    sent: commands.length,
+    intendedAt: new Map(),
+    refused: {},
+    answeredAfter: [],
+    generatorLateP99: generator.lateP99,
+    benchLoop,
+  };
+  answers.forEach(({ at, text }, i) => {
     // "Saved *v7* of `push-003`: …"
     const number = /Saved \*v(\d+)\*/.exec(text)?.[1];
-    if (number) saves.intendedAt.set(`${commands[i]!.spec.id}:${number}`, commands[i]!.intendedAt);
-    else count(saves.refused, text);
+    if (!number) return count(saves.refused, text);
+    saves.intendedAt.set(`${commands[i]!.spec.id}:${number}`, commands[i]!.intendedAt);
+    saves.answeredAfter!.push(at - commands[i]!.intendedAt);
   });
   return saves;
 }

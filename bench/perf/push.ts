@@ -38,6 +38,8 @@ export interface PushPhase {
   savedToPost: Latency;
   /** edge only: from the command's intended send time */
   commandToPost?: Latency;
+  /** edge only: from the command's intended send time to its "Saved" answer, publishing aside */
+  commandToAnswer?: Latency;
   generatorLateP99: number;
   benchLoop: { p99Ms: number; maxMs: number };
   /** the app's CPU and SQL per saved version (for the edge: its command, its save and its POST) */
@@ -150,7 +152,7 @@ function phase(
     saved: saves.intendedAt.size,
     refused: saves.refused,
     savedToPost: summary(savedToPost),
-    ...(via === 'edge' ? { commandToPost: summary(commandToPost) } : {}),
+    ...(via === 'edge' ? { commandToPost: summary(commandToPost), commandToAnswer: summary(saves.answeredAfter ?? []) } : {}),
     generatorLateP99: saves.generatorLateP99,
     benchLoop: saves.benchLoop,
     probe,
@@ -187,12 +189,20 @@ function rows(r: PushResult): Row[] {
         target: `p99 ≤ ${TARGET_P99_MS / 1000} s`,
         pass: p.savedToPost.p99 <= TARGET_P99_MS,
       },
-      ...(p.commandToPost
+      ...(p.commandToPost && p.commandToAnswer
         ? [
             {
               key: 'push-command-to-post',
               figure: '9. /spec weights sent → POST received',
               value: latency(p.commandToPost),
+              anchor: '–',
+              ratio: '–',
+              target: '–',
+            },
+            {
+              key: 'push-command-to-answer',
+              figure: '9. /spec weights sent → its "Saved" answer',
+              value: latency(p.commandToAnswer),
               anchor: '–',
               ratio: '–',
               target: '–',
