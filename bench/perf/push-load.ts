@@ -62,7 +62,10 @@ export async function saveThroughTheEdge(ctx: BenchContext, appUrl: string, spec
   answers.forEach(({ at, text }, i) => {
     // "Saved *v7* of `push-003`: …"
     const number = /Saved \*v(\d+)\*/.exec(text)?.[1];
-    if (!number) return count(saves.refused, text);
+    if (!number) {
+      count(saves.refused, text);
+      return;
+    }
     saves.intendedAt.set(`${commands[i]!.spec.id}:${number}`, commands[i]!.intendedAt);
     saves.answeredAfter!.push(at - commands[i]!.intendedAt);
   });
