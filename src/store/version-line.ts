@@ -66,7 +66,8 @@ export const LEASE_IN_LINE = `
 
 /**
  * $1 a delivery that just finished (its post recorded, or a dead letter). The earliest pending
- * version of its spec after it (normally waiting behind it, without a job) gets a job due now.
+ * version of its spec after it (normally waiting behind it, without a job) is woken and returned:
+ * given a job due now when $2 is true, else left for the caller, which goes on with it itself.
  */
 export const WAKE_NEXT_IN_LINE = `
   WITH finished AS (
@@ -85,8 +86,8 @@ export const WAKE_NEXT_IN_LINE = `
     RETURNING d.id, d.platform, d.kind),
   requeued AS (
     SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('w.id', 'w.platform', 'w.kind')}))
-    FROM woken w HAVING count(*) > 0)
-  SELECT (SELECT count(*) FROM requeued)::int AS woken`;
+    FROM woken w WHERE $2::boolean HAVING count(*) > 0)
+  SELECT (SELECT id FROM woken) AS next, (SELECT count(*) FROM requeued)::int AS requeued`;
 
 /** What LEASE_IN_LINE found when the delivery still has work: its place, and the lease if it was taken. */
 export interface PlaceInLine {
@@ -105,14 +106,29 @@ export async function leaseInLine(sql: SqlRunner, deliveryId: string): Promise<P
   return { kind: delivery.kind, waitingBehind, leased: leased ? delivery : undefined };
 }
 
-/** The post recorded (the lease ends with it), then the next version woken: two statements, see above. */
-export async function markPostedInLine(sql: SqlRunner, deliveryId: string, messageId: string, version: number): Promise<void> {
+/**
+ * The post recorded (the lease ends with it), then the next version woken: two statements, see
+ * above. `goOn`: the caller sends the next version itself (its id is returned), so it gets no job.
+ */
+export async function markPostedInLine(
+  sql: SqlRunner,
+  deliveryId: string,
+  messageId: string,
+  version: number,
+  options: { goOn: boolean },
+): Promise<string | undefined> {
   await sql.query(RECORD_POST, [deliveryId, messageId, version]);
-  await sql.query(WAKE_NEXT_IN_LINE, [deliveryId]);
+  return wake(sql, deliveryId, !options.goOn);
 }
 
+/** After a dead letter: the next version of its spec gets a job due now. */
 export async function wakeNextInLine(sql: SqlRunner, deliveryId: string): Promise<void> {
-  await sql.query(WAKE_NEXT_IN_LINE, [deliveryId]);
+  await wake(sql, deliveryId, true);
+}
+
+async function wake(sql: SqlRunner, deliveryId: string, withJob: boolean): Promise<string | undefined> {
+  const [row] = await sql.query<{ next: string | null }>(WAKE_NEXT_IN_LINE, [deliveryId, withJob]);
+  return row?.next ?? undefined;
 }
 
 /**

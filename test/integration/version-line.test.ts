@@ -84,7 +84,7 @@ describe('a spec’s line of versions', () => {
     const first = await queued(1);
     const lease = await leaseInLine(pgRunner(pool), first.id);
     expect(lease).toMatchObject({ waitingBehind: 0, leased: { id: first.id, version: { number: 1, slug: 'line-spec' } } });
-    await markPostedInLine(pgRunner(pool), first.id, first.id, 1);
+    await markPostedInLine(pgRunner(pool), first.id, first.id, 1, { goOn: false });
     expect((await queued(second)).run_at!.getTime()).toBeLessThan(soon());
   });
 
@@ -101,7 +101,7 @@ describe('a spec’s line of versions', () => {
     await pool.query(`SELECT graphile_worker.remove_job('delivery:' || $1)`, [later.id]); // the job that ran it ends
 
     await leaseInLine(pgRunner(pool), earlier.id);
-    await markPostedInLine(pgRunner(pool), earlier.id, earlier.id, 1);
+    await markPostedInLine(pgRunner(pool), earlier.id, earlier.id, 1, { goOn: false });
     expect((await queued(3)).run_at!.getTime()).toBeLessThan(soon());
   });
 
@@ -111,7 +111,7 @@ describe('a spec’s line of versions', () => {
     let recording: Promise<void> | undefined;
     const saving = saveNextVersion(async () => {
       // The save holds the earlier delivery FOR SHARE: the record below waits for its commit.
-      recording = markPostedInLine(pgRunner(pool), before.id, before.id, 1);
+      recording = markPostedInLine(pgRunner(pool), before.id, before.id, 1, { goOn: false }).then(() => undefined);
       await waitUntil(async () => {
         const { rows } = await pool.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE delivery SET message_id%'`,
@@ -123,5 +123,16 @@ describe('a spec’s line of versions', () => {
     await recording;
     expect((await queued(3)).status).toBe('sent');
     expect((await queued(saved)).run_at!.getTime()).toBeLessThan(soon());
+  });
+
+  it('hands the next version to the worker that sent the one before it, without a job, when it goes on', async () => {
+    const current = await queued(4);
+    const next = await saveNextVersion().then(queued);
+    expect(next.run_at).toBeNull();
+    await leaseInLine(pgRunner(pool), current.id);
+    expect(await markPostedInLine(pgRunner(pool), current.id, current.id, 1, { goOn: true })).toBe(next.id);
+    expect(await queued(5)).toMatchObject({ status: 'pending', run_at: null });
+    const place = await leaseInLine(pgRunner(pool), next.id);
+    expect(place).toMatchObject({ waitingBehind: 0, leased: { id: next.id } });
   });
 });
