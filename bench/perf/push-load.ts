@@ -33,14 +33,20 @@ export interface Saves {
 type Spec = { id: string; slug: string };
 const weightSet = (i: number, specs: number) => WEIGHT_SETS[Math.floor(i / specs) % 2]!;
 
-export async function saveThroughTheEdge(ctx: BenchContext, appUrl: string, specs: Spec[], rate: number, seconds: number): Promise<Saves> {
+/** `tag` keeps each run's response_url ids apart (the fake Slack keeps every answer). */
+export async function saveThroughTheEdge(
+  ctx: BenchContext,
+  appUrl: string,
+  options: { specs: Spec[]; rate: number; seconds: number; tag: string },
+): Promise<Saves> {
+  const { specs, rate, seconds, tag } = options;
   const client = new Client(appUrl, 64);
   const commands: { id: string; intendedAt: number; spec: Spec }[] = [];
   const acks: Promise<unknown>[] = [];
   const loop = loopMonitor();
   const generator = await openLoop(rate, seconds * 1000, (i, intendedAt) => {
     const spec = specs[i % specs.length]!;
-    const id = `push${i}`;
+    const id = `${tag}${i}`;
     commands.push({ id, intendedAt, spec });
     const text = `weights ${spec.slug} ${weightSet(i, specs.length).text}`;
     acks.push(client.slash(text, ctx.sink.responseUrl(id), 'CPUSH').catch(() => undefined));
