@@ -29,10 +29,10 @@ export async function deliver(deps: DeliverDeps, platform: string, deliveryId: s
 }
 
 /**
- * In a line, the worker that sent a version goes on with the next one of the same spec, if it is
- * waiting, instead of handing it to a job of its own: under load each hand-over (notify, fetch,
- * start, complete) stretched a spec's every step, and a spec saved twice a second fell behind. After
- * this many in a row it hands over anyway, so one busy spec cannot keep a worker for ever.
+ * In a line, the worker that sent a version goes on with the next one of the same spec, if one is
+ * waiting, instead of handing it to a job: under load each hand-over (notify, fetch, start,
+ * complete) stretched every step of a spec's line, and a spec saved twice a second fell behind.
+ * After this many in a row it hands over anyway, so one busy spec cannot keep a worker for ever.
  */
 const LINE_RUN = 20;
 
@@ -48,8 +48,12 @@ async function deliverOne(
   const taken = deps.inLine.has(platform) ? await takeInLine(deps, deliveryId, log) : await takeInTurn(deps, platform, deliveryId, log);
   if (!taken) return undefined;
   if (!taken.leased) {
-    // Another run holds the lease: look again shortly (the holder may be posting older content).
-    await enqueueDelivery(deps.db, { id: deliveryId, platform, kind: taken.kind }, new Date(Date.now() + LEASE_RETRY_MS));
+    // Another run holds the lease. A chat message is looked at again shortly (the holder may be
+    // posting older content); in a line the holder is sending this very version (versions never
+    // change), and should it die, the sweeper re-queues the version once its lease has expired.
+    if (!deps.inLine.has(platform)) {
+      await enqueueDelivery(deps.db, { id: deliveryId, platform, kind: taken.kind }, new Date(Date.now() + LEASE_RETRY_MS));
+    }
     return undefined;
   }
   let outcome: Attempted = { released: false };

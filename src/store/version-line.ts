@@ -14,18 +14,15 @@ import type { SqlRunner } from './sql-runner';
  * (10 s timeout) would reach. So this line is stricter and simpler: no time at all, only "is any
  * earlier version still pending?".
  *
- * Waiting is a row without a job: a version behind an unfinished one gives its job up (or is born
- * without one), and the earlier one, when it finishes, wakes the next with a job due now
- * (WAKE_NEXT_IN_LINE); each version costs the one job it runs on, which matters when lines are
- * busy, since adding a job is the costliest statement here. Should a wake be lost (its process died
+ * Waiting is a row without a job: a version whose job finds an earlier one unfinished gives the
+ * job up, and the earlier one, when it finishes, wakes the next (WAKE_NEXT_IN_LINE): the worker
+ * that sent it goes on with it, or hands it a job due now. Should a wake be lost (its process died
  * between the finish and the wake), the sweeper re-queues the waiting version like any pending
- * delivery without a job, within about a minute and a half. A check (LEASE_IN_LINE, or
- * queueVersionDelivery for a version born behind another) and a finish meet on the earlier
- * delivery's row: the check holds it FOR SHARE until it commits and the finish updates that row, so
- * the finish is written either before the check reads it (no wait) or after the check committed.
- * The wake runs as a statement of its own after the finish, so it sees what such a check committed
- * (one statement reads with a snapshot from before its wait, and missed a version inserted
- * meanwhile: the benchmark caught that as 1% of versions waiting for the backstop).
+ * delivery without a job, within about a minute and a half. The check (LEASE_IN_LINE) and a finish
+ * meet on the earlier delivery's row: the check holds it FOR SHARE for its one statement and the
+ * finish updates that row, so the finish is written either before the check reads it (no wait) or
+ * after the check committed its wait, which the wake, a statement of its own after the finish,
+ * then sees. (A version saved while its predecessor is being recorded already has its own job.)
  */
 
 /** The subject of a 'spec.version' delivery as a spec_version id; NULL for any other kind (no cast attempted). */
@@ -133,24 +130,19 @@ async function wake(sql: SqlRunner, deliveryId: string, withJob: boolean): Promi
 
 /**
  * Queues spec version `versionId` for the platform's endpoint (`platform`) in the caller's
- * transaction: its delivery, in the spec's line (channel = spec id), with its job due now, in one
- * statement. Behind an earlier version still pending (every pending one is earlier: the spec's row
- * lock orders the saves) it is born waiting, without a job: that version's end wakes it, and the
- * same FOR SHARE keeps the wake from slipping past this insert.
+ * transaction: its delivery, in the spec's line (channel = spec id), and its job due now, in one
+ * statement. It takes no lock on the line: the save would hold it to its commit, and a busy line
+ * then moved at the pace of the saves' transactions (the benchmark showed it); the version's job
+ * finds out whether it must wait.
  */
 export async function queueVersionDelivery(
   tx: Tx,
   version: { versionId: string; specId: string; organizationId: string; platform: string },
 ): Promise<void> {
   await tx.$executeRaw`
-    WITH earlier AS (
-      SELECT e.id FROM delivery e
-      WHERE e.channel_id = ${version.specId} AND e.platform = ${version.platform} AND e.kind = 'spec.version' AND e.status = 'pending'
-      FOR SHARE),
-    created AS (
+    WITH created AS (
       INSERT INTO delivery (id, kind, subject_id, platform, workspace_id, channel_id, status)
       VALUES (gen_random_uuid(), 'spec.version', ${version.versionId}, ${version.platform}, ${version.organizationId}, ${version.specId}, 'pending')
       RETURNING id, platform, kind)
-    SELECT ${Prisma.raw(QUEUE_SCHEMA)}.add_jobs(array_agg(${Prisma.raw(deliverJobSpecSql('c.id', 'c.platform', 'c.kind'))}))
-    FROM created c WHERE NOT EXISTS (SELECT 1 FROM earlier) HAVING count(*) > 0`;
+    SELECT ${Prisma.raw(QUEUE_SCHEMA)}.add_jobs(array_agg(${Prisma.raw(deliverJobSpecSql('c.id', 'c.platform', 'c.kind'))})) FROM created c`;
 }

@@ -75,64 +75,61 @@ async function saveNextVersion(hold: () => Promise<void> = async () => undefined
 
 const soon = () => Date.now() + 5_000;
 
-describe('a spec’s line of versions', () => {
-  it('makes a version saved behind a pending one wait without a job, and the first one’s end wakes it', async () => {
-    expect((await queued(1)).run_at!.getTime()).toBeLessThan(soon());
-    const second = await saveNextVersion();
-    expect(await queued(second)).toMatchObject({ status: 'pending', run_at: null });
+/** As a worker's job ends: graphile-worker removes it. */
+const jobEnds = (id: string) => pool.query(`SELECT graphile_worker.remove_job('delivery:' || $1)`, [id]);
 
+describe('a spec’s line of versions', () => {
+  it('gives every saved version a job due now; one whose job finds the version before it pending waits without one', async () => {
     const first = await queued(1);
+    expect(first.run_at!.getTime()).toBeLessThan(soon());
+    const second = await saveNextVersion().then(queued);
+    expect(second.run_at!.getTime()).toBeLessThan(soon());
+    expect(await leaseInLine(pgRunner(pool), second.id)).toMatchObject({ waitingBehind: 1, leased: undefined });
+    await jobEnds(second.id);
+
     const lease = await leaseInLine(pgRunner(pool), first.id);
     expect(lease).toMatchObject({ waitingBehind: 0, leased: { id: first.id, version: { number: 1, slug: 'line-spec' } } });
     await markPostedInLine(pgRunner(pool), first.id, first.id, 1, { goOn: false });
-    expect((await queued(second)).run_at!.getTime()).toBeLessThan(soon());
+    expect((await queued(2)).run_at!.getTime()).toBeLessThan(soon());
   });
 
-  it('parks a version whose job runs while an earlier one is pending, and wakes it when that one ends', async () => {
-    const [earlier, later] = [await queued(2), await saveNextVersion().then(queued)];
-    // as after `deliveries retry` of both, or the sweeper's re-queue: the later one's job runs first
-    await pool.query(
-      `SELECT graphile_worker.add_job('deliver:platform', json_build_object('deliveryId', $1::text), job_key => 'delivery:' || $1)`,
-      [later.id],
-    );
-    const place = await leaseInLine(pgRunner(pool), later.id);
-    expect(place).toMatchObject({ waitingBehind: 1, leased: undefined });
-    expect((await queued(3)).status).toBe('pending');
-    await pool.query(`SELECT graphile_worker.remove_job('delivery:' || $1)`, [later.id]); // the job that ran it ends
-
-    await leaseInLine(pgRunner(pool), earlier.id);
-    await markPostedInLine(pgRunner(pool), earlier.id, earlier.id, 1, { goOn: false });
-    expect((await queued(3)).run_at!.getTime()).toBeLessThan(soon());
-  });
-
-  it('wakes a version saved while the post before it is being recorded (the record waits for the save to commit)', async () => {
-    const before = await queued(3);
-    await leaseInLine(pgRunner(pool), before.id);
-    let recording: Promise<void> | undefined;
-    const saving = saveNextVersion(async () => {
-      // The save holds the earlier delivery FOR SHARE: the record below waits for its commit.
-      recording = markPostedInLine(pgRunner(pool), before.id, before.id, 1, { goOn: false }).then(() => undefined);
-      await waitUntil(async () => {
-        const { rows } = await pool.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE delivery SET message_id%'`,
-        );
-        return rows[0]!.n > 0;
-      }, 'the record of the post to wait for the save');
-    });
-    const saved = await saving;
-    await recording;
-    expect((await queued(3)).status).toBe('sent');
-    expect((await queued(saved)).run_at!.getTime()).toBeLessThan(soon());
-  });
-
-  it('hands the next version to the worker that sent the one before it, without a job, when it goes on', async () => {
-    const current = await queued(4);
+  it('hands the next version to the worker that sent the one before it when it goes on, and its own job then leaves it alone', async () => {
+    const current = await queued(2);
     const next = await saveNextVersion().then(queued);
-    expect(next.run_at).toBeNull();
+    expect(await leaseInLine(pgRunner(pool), next.id)).toMatchObject({ waitingBehind: 1 });
+    await jobEnds(next.id);
     await leaseInLine(pgRunner(pool), current.id);
     expect(await markPostedInLine(pgRunner(pool), current.id, current.id, 1, { goOn: true })).toBe(next.id);
-    expect(await queued(5)).toMatchObject({ status: 'pending', run_at: null });
-    const place = await leaseInLine(pgRunner(pool), next.id);
-    expect(place).toMatchObject({ waitingBehind: 0, leased: { id: next.id } });
+    expect(await queued(3)).toMatchObject({ status: 'pending', run_at: null });
+    expect(await leaseInLine(pgRunner(pool), next.id)).toMatchObject({ waitingBehind: 0, leased: { id: next.id } });
+    // a second run (a job of its own, a sweeper's re-queue) finds the lease taken
+    expect(await leaseInLine(pgRunner(pool), next.id)).toMatchObject({ waitingBehind: 0, leased: undefined });
+    await markPostedInLine(pgRunner(pool), next.id, next.id, 1, { goOn: true });
+    expect(await leaseInLine(pgRunner(pool), next.id)).toBeUndefined();
+  });
+
+  it('parks a version whose check had to wait for the row of the one before it, and wakes it when that one is posted', async () => {
+    const [before, after] = [await saveNextVersion().then(queued), await saveNextVersion().then(queued)];
+    await leaseInLine(pgRunner(pool), before.id);
+    // The check of `after` and the record of `before` race; hold the record's row so the check waits.
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM delivery WHERE id = $1 FOR UPDATE', [before.id]);
+      const checking = leaseInLine(pgRunner(pool), after.id);
+      await waitUntil(async () => {
+        const { rows } = await pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return rows[0]!.n > 0;
+      }, 'the check to wait for the row');
+      await holder.query('COMMIT');
+      expect(await checking).toMatchObject({ waitingBehind: 1, leased: undefined });
+    } finally {
+      holder.release();
+    }
+    await jobEnds(after.id);
+    await markPostedInLine(pgRunner(pool), before.id, before.id, 1, { goOn: false });
+    expect((await queued(5)).run_at!.getTime()).toBeLessThan(soon());
   });
 });
