@@ -20,16 +20,24 @@ module.exports = {
       from: { path: '^src/domain/' },
       to: { path: '^src/', pathNot: '^src/domain/' },
     },
-    below('store', ['services', 'delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli'], 'The store knows rows, not use cases.'),
-    below('services', ['delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli', 'charts'], 'Use cases know no transport.'),
+    below(
+      'store',
+      ['services', 'delivery', 'slack', 'teams', 'publishing', 'webhooks', 'http', 'jobs', 'cli'],
+      'The store knows rows, not use cases.',
+    ),
+    below(
+      'services',
+      ['delivery', 'slack', 'teams', 'publishing', 'webhooks', 'http', 'jobs', 'cli', 'charts'],
+      'Use cases know no transport.',
+    ),
     below(
       'conversation',
-      ['delivery', 'slack', 'teams', 'webhooks', 'http', 'jobs', 'cli', 'store'],
+      ['delivery', 'slack', 'teams', 'publishing', 'webhooks', 'http', 'jobs', 'cli', 'store'],
       'The conversation core answers with documents; platforms render them.',
     ),
     below(
       'delivery',
-      ['slack', 'teams', 'webhooks', 'http', 'cli'],
+      ['slack', 'teams', 'publishing', 'webhooks', 'http', 'cli'],
       'The pipeline sends through ChatSender; each platform implements it in its own folder.',
     ),
     below(
@@ -37,8 +45,13 @@ module.exports = {
       ['store', 'delivery', 'slack', 'teams', 'webhooks', 'jobs', 'cli'],
       'Charts draw and serve pictures through the services; they know no platform and no SQL.',
     ),
-    below('slack', ['teams'], 'One platform never reaches into the other.'),
-    below('teams', ['slack'], 'One platform never reaches into the other.'),
+    below('slack', ['teams', 'publishing'], 'One platform never reaches into the other.'),
+    below('teams', ['slack', 'publishing'], 'One platform never reaches into the other.'),
+    below(
+      'publishing',
+      ['slack', 'teams', 'conversation', 'http', 'jobs', 'cli', 'store'],
+      'The interview platform is sent spec versions through the pipeline; it knows no chat platform and no rows.',
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

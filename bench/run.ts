@@ -10,6 +10,7 @@ import { fanoutFigure } from './perf/fanout';
 import { ingestFigure } from './perf/ingest';
 import { MONDAY_FIGURE, mondayBudgetMinutes, mondayFigure } from './perf/monday';
 import { NOISY_FIGURE, noisyBudgetSeconds, noisyFigure } from './perf/noisy';
+import { PUSH_FIGURE, pushBudgetMinutes, pushFigure } from './perf/push';
 import { appEnvOverrides, buildDist, machine, memoryOf, startApp, startBareBolt, type Child } from './perf/procs';
 import { changes, saveRecord, table, updateResultsMarkdown, type RunRecord } from './perf/report';
 import { appChecks } from './perf/app-checks';
@@ -55,7 +56,7 @@ const watchdog = setTimeout(
     void cleanup().finally(() => process.exit(2));
   },
   // figure 7 waits out a rate-limited drain of its own (~100 s quick, ~17 min full); figure 8 may wait for a quarter hour
-  ((quick ? 8 : 14) + (wanted(MONDAY_FIGURE) ? mondayBudgetMinutes(quick) : 0)) * 60_000 +
+  ((quick ? 8 : 14) + (wanted(MONDAY_FIGURE) ? mondayBudgetMinutes(quick) : 0) + (wanted(PUSH_FIGURE) ? pushBudgetMinutes() : 0)) * 60_000 +
     (wanted(NOISY_FIGURE) ? noisyBudgetSeconds(quick) * 1000 : 0),
 );
 watchdog.unref();
@@ -223,6 +224,24 @@ async function main(): Promise<number> {
     rows.push(...r);
     notes.push(...n);
     details.monday = result;
+  });
+  // Also an app of its own (publishing to a fake platform), after the shared one stopped.
+  await figure(PUSH_FIGURE, 'push to the platform', async () => {
+    const { rows: r, result } = await pushFigure(ctx);
+    rows.push(...r);
+    details.push = result;
+    for (const p of result.phases) {
+      const refused = Object.values(p.refused).reduce((sum, n) => sum + n, 0);
+      notes.push(
+        `Push to the platform through the ${p.via}: ${p.sent} saves at ${result.rate}/s for ${result.seconds} s, ${p.saved} saved` +
+          `${refused ? ` (${refused} answered otherwise, e.g. ${JSON.stringify(Object.keys(p.refused)[0])})` : ''}; ` +
+          `version saved → POST received p50 ${p.savedToPost.p50.toFixed(0)} / p99 ${p.savedToPost.p99.toFixed(0)} / max ${p.savedToPost.max.toFixed(0)} ms` +
+          `${p.commandToPost ? `; command sent → POST received p50 ${p.commandToPost.p50.toFixed(0)} / p99 ${p.commandToPost.p99.toFixed(0)} ms` : ''}` +
+          `${p.commandToAnswer ? `; command sent → its answer p50 ${p.commandToAnswer.p50.toFixed(0)} / p99 ${p.commandToAnswer.p99.toFixed(0)} ms` : ''}; ` +
+          `load generator late by p99 ${p.generatorLateP99.toFixed(1)} ms, bench event loop p99 ${p.benchLoop.p99Ms.toFixed(1)} ms.`,
+        describe(`Per version saved through the ${p.via}`, p.probe),
+      );
+    }
   });
   rows.sort((a, b) => Number.parseInt(a.figure, 10) - Number.parseInt(b.figure, 10)); // stable: each figure's rows keep their order
 

@@ -20,7 +20,7 @@ import { pgRunner } from './store/sql-runner';
 import { startEmbeddedPostgres } from './store/embedded-postgres';
 import { migrate } from './store/migrate';
 import { PROJECT_ROOT } from './project-root';
-import { chartRoutes, createDigestService, deliveryDeps } from './composition';
+import { chartRoutes, createDigestService, deliveryDeps, versionPublishing } from './composition';
 import { parseOpsChannel } from './delivery/ops-alerts';
 import { startDigestClock } from './jobs/digest-clock';
 import { Metrics } from './observability/metrics';
@@ -29,6 +29,7 @@ import { installQueue, startDeliveryWorker } from './delivery/worker';
 import { InterviewIngestService } from './services/interview-ingest';
 import { interviewWebhookRouter } from './webhooks/interviews';
 import { readOrCreateDevelopmentSecret } from './webhooks/development-secret';
+import { PLATFORM_ENDPOINT } from './services/spec-publication';
 
 export const DEMO_SPEC_FILE = path.join(PROJECT_ROOT, 'fixtures', 'payments-platform-spec.json');
 
@@ -65,7 +66,13 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     const organizations = new OrganizationService(db);
     // One reader for both chat platforms, so a spec's numbers are read once per TTL, not per platform.
     const metrics = new Metrics(db);
-    const specs = new SpecService(db, cachedLivePerformance(livePerformanceFromRollups(db), { ttlMs: config.livePerformanceTtlMs }));
+    const publishing = versionPublishing(config);
+    announcePublishing(config, logger, metrics);
+    const specs = new SpecService(
+      db,
+      publishing,
+      cachedLivePerformance(livePerformanceFromRollups(db), { ttlMs: config.livePerformanceTtlMs }),
+    );
     const slack = createSlackRuntime(
       config,
       db,
@@ -137,7 +144,7 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
     const defaultOrganization = await organizations.ensureDefault();
     if (config.seedDemo) {
       const file = config.demoSpecFile ?? DEMO_SPEC_FILE;
-      const outcomes = await new SpecImportService(db).importJson(
+      const outcomes = await new SpecImportService(db, publishing).importJson(
         { organizationId: defaultOrganization, actor: CLI_ACTOR },
         JSON.parse(await readFile(file, 'utf8')),
         { onlyIfAbsent: true },
@@ -181,6 +188,19 @@ function announcePlatforms(served: string[], logger: Logger, metrics: Metrics): 
         { platform },
         `this replica has no ${platform} credentials: ${platform} deliveries stay queued for a replica that has them`,
       );
+  }
+}
+
+/** Says once, at start, whether the versions saved here are published, and to which host (never the secret or the path). */
+function announcePublishing(config: Config, logger: Logger, metrics: Metrics): void {
+  metrics.platformsServed.set({ platform: PLATFORM_ENDPOINT }, config.publishing.kind === 'on' ? 1 : 0);
+  if (config.publishing.kind === 'on') {
+    const host = new URL(config.publishing.url).host;
+    logger.info({ host }, `spec versions saved here are published to the interview platform at ${host}`);
+  } else {
+    logger.info(
+      'spec versions are not published to the interview platform: set PLATFORM_WEBHOOK_URL and PLATFORM_WEBHOOK_SECRET (on every replica) to publish them',
+    );
   }
 }
 

@@ -10,6 +10,8 @@ import type { Metrics } from './observability/metrics';
 import { ChartLinks } from './services/chart-links';
 import { DigestCharts } from './services/digest-charts';
 import { DigestService } from './services/digests';
+import { PlatformSender } from './publishing/platform-sender';
+import { PLATFORM_ENDPOINT, type VersionPublishing } from './services/spec-publication';
 import { boltLogger } from './slack/bolt-logger';
 import { digestMessageCount } from './slack/render/digest';
 import { SlackSender } from './slack/sender';
@@ -87,12 +89,27 @@ export function deliveryDeps(
     db,
     sql,
     digests,
-    senders: { ...(tokenFor ? { slack: new SlackSender(tokenFor, slackOptions) } : {}), ...extraSenders },
+    senders: {
+      ...(tokenFor ? { slack: new SlackSender(tokenFor, slackOptions) } : {}),
+      ...(config.publishing.kind === 'on' ? { [PLATFORM_ENDPOINT]: new PlatformSender(config.publishing) } : {}),
+      ...extraSenders,
+    },
     pacing: channelPacing(config),
+    // The platform's endpoint is no chat channel with a rate limit: a spec's versions only need to
+    // arrive one at a time and in order (docs/decisions.md, "Push to the platform").
+    inLine: new Set([PLATFORM_ENDPOINT]),
     policy: { maxAttempts: config.delivery.maxAttempts, retryBaseMs: config.delivery.retryBaseMs },
     logger: log,
     metrics,
   };
+}
+
+/**
+ * Whether the versions this process saves are published to the interview platform: exactly when
+ * it has PLATFORM_WEBHOOK_URL and _SECRET (docs/decisions.md: set them on every replica).
+ */
+export function versionPublishing(config: Config): VersionPublishing {
+  return { enabled: config.publishing.kind === 'on' };
 }
 
 /** Each platform's per-channel limit (Slack: SLACK_CHANNEL_RATE/BURST; Teams: TEAMS_CONVERSATION_RATE, Teams allows 7/s). */

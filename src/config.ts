@@ -75,6 +75,20 @@ const envSchema = z.object({
   METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
   /** a bearer token that also serves /metrics on the public port (for scrapers that only reach that port) */
   METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'use at least 16 characters, e.g. `openssl rand -hex 24`').optional()),
+  /** where every new spec version is POSTed (docs/spec-webhook.md); with PLATFORM_WEBHOOK_SECRET, or not at all */
+  PLATFORM_WEBHOOK_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL, e.g. https://interviews.example.com/webhooks/panelist' })
+      .optional(),
+  ),
+  /** signs those POSTs (Panelist-Signature), as the platform signs its webhooks to us */
+  PLATFORM_WEBHOOK_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(16, 'use at least 16 characters, e.g. `openssl rand -hex 24`').optional(),
+  ),
+  /** how long one POST to the platform may take before it counts as failed and is retried */
+  PLATFORM_WEBHOOK_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(120_000).default(10_000)),
   ...teamsEnvShape,
 });
 
@@ -92,6 +106,9 @@ export type SlackMode =
       encryptionKey: Buffer;
       appToken?: string;
     };
+
+/** Publishing spec versions to the interview platform: on only with both the URL and the secret. */
+export type PublishingMode = { kind: 'off' } | { kind: 'on'; url: string; secret: string; timeoutMs: number };
 
 export interface Config {
   port: number;
@@ -114,6 +131,7 @@ export interface Config {
   livePerformanceTtlMs: number;
   digestChartTimeoutMs: number;
   metrics: { port: number | 'off'; host: string; token?: string };
+  publishing: PublishingMode;
   delivery: {
     concurrency: number;
     maxAttempts: number;
@@ -171,6 +189,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     livePerformanceTtlMs: env.LIVE_PERFORMANCE_TTL_MS,
     digestChartTimeoutMs: env.DIGEST_CHART_TIMEOUT_MS,
     metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN },
+    publishing: publishingMode(env),
     delivery: {
       concurrency: env.DELIVERY_CONCURRENCY,
       maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
@@ -218,6 +237,27 @@ function slackMode(env: Env): SlackMode {
   if (!env.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: required in single-workspace mode (xoxb-…)');
   if (problems.length > 0) throw new ConfigError(problems);
   return { kind: 'single', signingSecret, botToken: env.SLACK_BOT_TOKEN!, appToken: env.SLACK_APP_TOKEN };
+}
+
+/**
+ * Both variables or neither: a URL without its secret (or the reverse) is a half-done setup that
+ * would otherwise save versions nobody publishes without a word.
+ */
+function publishingMode(env: Env): PublishingMode {
+  const url = env.PLATFORM_WEBHOOK_URL;
+  const secret = env.PLATFORM_WEBHOOK_SECRET;
+  if (url && secret) return { kind: 'on', url, secret, timeoutMs: env.PLATFORM_WEBHOOK_TIMEOUT_MS };
+  if (url) {
+    throw new ConfigError([
+      'PLATFORM_WEBHOOK_SECRET: required with PLATFORM_WEBHOOK_URL (spec versions are signed with it); set both to publish to the interview platform, or neither',
+    ]);
+  }
+  if (secret) {
+    throw new ConfigError([
+      'PLATFORM_WEBHOOK_URL: required with PLATFORM_WEBHOOK_SECRET (where spec versions are published); set both to publish to the interview platform, or neither',
+    ]);
+  }
+  return { kind: 'off' };
 }
 
 function teamsConfig(env: Env): TeamsOptions {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CLI_ACTOR } from '../../src/services/actor';
 import { OrganizationService } from '../../src/services/organizations';
 import { SpecImportService } from '../../src/services/spec-import';
+import { NOT_PUBLISHED } from '../../src/services/spec-publication';
 import { createDb } from '../../src/store/db';
 import type { BenchContext } from './context';
 import { Client } from './http';
@@ -31,7 +32,7 @@ export async function importSpecs(databaseUrl: string, n: number, prefix: string
     const documents = specs.map((spec) => ({ ...document, id: spec.id, slug: spec.slug, title: `Bench spec ${spec.slug}` }));
     // One file of 500 specs would outlive Prisma's 5 s interactive-transaction limit on a busy machine.
     for (let i = 0; i < documents.length; i += 20) {
-      await new SpecImportService(db).importJson({ organizationId, actor: CLI_ACTOR }, documents.slice(i, i + 20));
+      await new SpecImportService(db, NOT_PUBLISHED).importJson({ organizationId, actor: CLI_ACTOR }, documents.slice(i, i + 20));
     }
   } finally {
     await db.$disconnect();

@@ -4,6 +4,7 @@ import { CLI_ACTOR } from '../../src/services/actor';
 import { DigestService } from '../../src/services/digests';
 import { OrganizationService } from '../../src/services/organizations';
 import { SpecImportService } from '../../src/services/spec-import';
+import { NOT_PUBLISHED } from '../../src/services/spec-publication';
 import { createDb } from '../../src/store/db';
 import { migrate } from '../../src/store/migrate';
 import { BUCKET_MS } from '../../src/store/rollups';
@@ -49,7 +50,7 @@ export async function digestFigure(ctx: BenchContext): Promise<{ rows: Row[]; le
   try {
     const organizationId = await new OrganizationService(db).ensureDefault();
     const document = await demoSpecDocument();
-    await new SpecImportService(db).importJson({ organizationId, actor: CLI_ACTOR }, document);
+    await new SpecImportService(db, NOT_PUBLISHED).importJson({ organizationId, actor: CLI_ACTOR }, document);
     const specId = String(document.id);
     const version = await pg.query<{ competencies: { id: string; weight: number }[] }>(
       'SELECT competencies FROM spec_version WHERE spec_id = $1 AND number = 1',

@@ -8,7 +8,7 @@ import { SpecImportService } from '../services/spec-import';
 import { SpecService } from '../services/specs';
 import { DeliveryService } from '../services/deliveries';
 import { createDb, type Db } from '../store/db';
-import { createDigestService } from '../composition';
+import { createDigestService, versionPublishing } from '../composition';
 import { renderDigestText } from '../slack/render/digest';
 import { openCliDatabase } from './database';
 import { runDigests } from './digests';
@@ -28,7 +28,7 @@ const USAGE = `Usage: panelist <command>
   demo [--spec <spec>] [--weeks 4] [--rate 5] [--url <app URL>]
                                             a few weeks of interviews for a spec (default the demo spec), sent to
                                             the running app's webhook; the same demo twice adds nothing
-  deliveries list [--failed]                the latest deliveries (or only dead letters)
+  deliveries list [--failed]                the latest deliveries, chat messages and spec versions for the platform (or only dead letters)
   deliveries retry <id> | --all-failed      put failed deliveries back in the queue
 ${ADMINS_USAGE}
   db migrate                                apply pending database migrations
@@ -110,20 +110,21 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       values.org === DEFAULT_ORGANIZATION_SLUG ? await organizations.ensureDefault() : await organizations.bySlug(values.org!);
     if (!organizationId) throw new UsageError(`No organization "${values.org}".`);
     if (group === 'admins') return await runAdmins(db, organizationId, values.org!, action!, rest, out);
-    if (demo) return await runDemo(config, new SpecService(db), organizationId, demo, out);
+    if (demo) return await runDemo(config, new SpecService(db, versionPublishing(config)), organizationId, demo, out);
     if (key === 'digests preview') {
       out(renderDigestText(await createDigestService(config, db).preview(organizationId, rest[0]!, at)));
       return 0;
     }
     if (key === 'specs list') {
-      for (const spec of await new SpecService(db).list(organizationId)) {
+      for (const spec of await new SpecService(db, versionPublishing(config)).list(organizationId)) {
         out(`${spec.slug}\tv${spec.version}\t${spec.id}\t${spec.title}`);
       }
       return 0;
     }
     const file = rest[0]!;
     const document = await readJson(file);
-    const outcomes = await new SpecImportService(db).importJson({ organizationId, actor: CLI_ACTOR }, document);
+    // The CLI saves versions as the app does: published when this environment has the platform's variables.
+    const outcomes = await new SpecImportService(db, versionPublishing(config)).importJson({ organizationId, actor: CLI_ACTOR }, document);
     for (const outcome of outcomes) {
       const what = { created: 'created v1', updated: `updated to v${outcome.version}`, unchanged: `unchanged at v${outcome.version}` }[
         outcome.result
@@ -147,20 +148,21 @@ async function runDeliveries(
   const deliveries = new DeliveryService(db);
   if (action === 'retry') {
     const retried = await deliveries.retry(id ? { id } : { allFailed: true });
-    out(retried.length > 0 ? `re-queued ${retried.length}: ${retried.join(' ')}` : 'no failed deliveries');
+    const named = retried.map((row) => (row.specVersion ? `${row.id} (${toThePlatform(row.specVersion)})` : row.id));
+    out(retried.length > 0 ? `re-queued ${retried.length}: ${named.join(' ')}` : 'no failed deliveries');
     return 0;
   }
   const rows = await deliveries.list({ failedOnly });
   if (rows.length === 0) out(failedOnly ? 'no failed deliveries' : 'no deliveries');
   for (const row of rows) {
-    out(
-      [row.id, row.status, `attempts=${row.attempts}`, row.platform, row.channelId, row.kind, row.subjectId, row.lastError ?? ''].join(
-        '\t',
-      ),
-    );
+    // A chat message is where it goes and what it is; a spec version, which version and that it goes to the platform.
+    const what = row.specVersion ? [row.kind, toThePlatform(row.specVersion)] : [row.channelId, row.kind, row.subjectId];
+    out([row.id, row.status, `attempts=${row.attempts}`, row.platform, ...what, row.lastError ?? ''].join('\t'));
   }
   return 0;
 }
+
+const toThePlatform = (specVersion: string) => `spec ${specVersion} to the interview platform`;
 
 function demoOptions(values: { spec?: string; weeks?: string; rate?: string; url?: string }, rest: string[]): DemoOptions {
   if (rest.length > 0)

@@ -1,3 +1,4 @@
+import { SPEC_VERSION_KIND } from '../services/spec-publication';
 import { paragraph, type Inline, type Reply } from './document';
 
 /**
@@ -74,8 +75,10 @@ export function deadLettersNotice(dead: DeadLetter[]): Reply {
         heading: [':rotating_light: ', count],
         items: dead.map((d) => [
           { code: d.id },
-          ` ${d.kind} → ${d.platform} `,
-          { user: d.channelId },
+          // A spec version goes to the interview platform, not a channel: its "channel" is the spec.
+          ...(d.kind === SPEC_VERSION_KIND
+            ? [' a spec version for the interview platform, spec ', { user: d.channelId }]
+            : [` ${d.kind} → ${d.platform} `, { user: d.channelId }]),
           ': ',
           { user: d.lastError ?? 'unknown error' },
           ` (attempts ${d.attempts})`,

@@ -26,6 +26,12 @@ export interface DeliverDeps {
   senders: Record<string, ChatSender>;
   /** each platform's per-channel limit, kept by the database for all replicas at once */
   pacing: Record<string, ChannelPace>;
+  /**
+   * Platforms that are not paced but lined up: one delivery at a time per channel, each only once
+   * the ones before it are finished (the interview platform, where a channel is a spec and the
+   * line its versions: src/store/version-line.ts). Their `pacing` is never read.
+   */
+  inLine: ReadonlySet<string>;
   policy: DeliveryPolicy;
   logger: Logger;
   metrics?: Metrics;

@@ -3,6 +3,7 @@ import type { LeasedDelivery } from '../store/delivery-sql';
 import { holdChannel } from '../store/delivery-steps';
 import { pauseChannel } from '../services/paused-channels';
 import { enqueueDelivery } from '../store/queue';
+import { wakeNextInLine } from '../store/version-line';
 import { paceOf, type DeliverDeps } from './deps';
 import { tellPausedSubscribers } from './pause-notice';
 import { channelPausedNotice } from '../conversation';
@@ -20,7 +21,9 @@ export async function handleFailure(deps: DeliverDeps, delivery: LeasedDelivery,
     await markFailed(deps, delivery.id, error.message);
     return;
   }
-  if (error.kind === 'rate_limited') {
+  // A lined-up platform has no turns to hold: the refused delivery backs off (no sooner than
+  // Retry-After, below), and the rest of its line waits behind it anyway.
+  if (error.kind === 'rate_limited' && !deps.inLine.has(delivery.platform)) {
     // Every replica's turns in this channel move back together, this delivery's first.
     const waitMs = error.retryAfterMs ?? 1_000;
     const pace = paceOf(deps, delivery.platform);
@@ -34,7 +37,7 @@ export async function handleFailure(deps: DeliverDeps, delivery: LeasedDelivery,
   }
   const backoff = Math.min(300_000, deps.policy.retryBaseMs * 2 ** Math.max(0, current.attempts - 1));
   const jittered = Math.round(backoff / 2 + Math.random() * (backoff / 2));
-  // a sender may ask for a floor: time for a lost post to become searchable
+  // a sender may ask for a floor: time for a lost post to become searchable, or a 429's Retry-After
   const delay = Math.max(jittered, error.retryAfterMs ?? 0);
   const runAt = new Date(Date.now() + delay);
   await db.$transaction(async (tx) => {
@@ -54,6 +57,8 @@ export async function markFailed(deps: DeliverDeps, deliveryId: string, reason: 
   });
   deps.logger.error({ deliveryId, reason }, 'delivery failed for good (dead letter); `npx panelist deliveries retry` re-queues it');
   deps.metrics?.deadLetters.inc({ platform: failed.platform, kind: failed.kind });
+  // A dead letter is finished too: the next in its line goes now, not after it is retried.
+  if (deps.inLine.has(failed.platform)) await wakeNextInLine(deps.sql, deliveryId);
 }
 
 /** The channel cannot take messages: pause its subscriptions and pending messages, and say so. */

@@ -34,8 +34,9 @@ export async function alertDeadLetters(
     take: 20,
     select: { id: true, platform: true, workspaceId: true },
   });
-  const workspaceId = ops.workspaceId ?? candidates.find((d) => d.platform === 'slack')?.workspaceId;
-  if (candidates.length === 0 || !workspaceId) return 0;
+  if (candidates.length === 0) return 0;
+  const workspaceId = ops.workspaceId ?? candidates.find((d) => d.platform === 'slack')?.workspaceId ?? (await soleSlackWorkspace(db));
+  if (!workspaceId) return 0;
   // PostgreSQL re-checks `opsAlertedAt: null` on a row another sweep claimed meanwhile: it is skipped.
   const dead = await db.delivery.updateManyAndReturn({
     where: { id: { in: candidates.map((d) => d.id) }, opsAlertedAt: null },
@@ -50,4 +51,14 @@ export async function alertDeadLetters(
     return 0;
   }
   return dead.length;
+}
+
+/**
+ * Where "C0123" (no workspace named) is when no dead letter is a Slack message (a Teams message, a
+ * spec version for the platform): the one Slack workspace there is, as in single-token mode.
+ * With several, OPS_SLACK_CHANNEL must name its workspace (T0123:C0123).
+ */
+async function soleSlackWorkspace(db: Db): Promise<string | undefined> {
+  const workspaces = await db.slackWorkspace.findMany({ select: { teamId: true }, take: 2 });
+  return workspaces.length === 1 ? workspaces[0]!.teamId : undefined;
 }

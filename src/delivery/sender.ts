@@ -1,5 +1,6 @@
 import type { DigestView } from '../services/digest-views';
 import type { InterviewResultView } from '../services/interview-views';
+import type { PublishedVersion } from '../services/spec-publication';
 import type { Reply } from '../conversation';
 
 /** Where a message goes: a channel in a workspace (Slack team, Teams tenant). */
@@ -8,7 +9,11 @@ export interface ChannelTarget {
   channelId: string;
 }
 
-/** What the delivery pipeline can ask of any chat platform. One core, one sender per platform. */
+/**
+ * What the delivery pipeline can ask of any chat platform. One core, one sender per platform. The
+ * interview platform's endpoint is one too (src/publishing/): it posts spec versions, never
+ * updates, and cannot be searched.
+ */
 export interface ChatSender {
   readonly platform: string;
   /** Posts, tagging the message with the delivery id so a lost acknowledgement can be recovered. */
@@ -27,7 +32,9 @@ export interface ChatSender {
 export type DeliveryContent =
   | { kind: 'interview.result'; view: InterviewResultView }
   /** message `part` (1-based) of a digest that the platform's limits split into `parts` messages */
-  | { kind: 'digest'; view: DigestView; part: number; parts: number };
+  | { kind: 'digest'; view: DigestView; part: number; parts: number }
+  /** a new spec version, for the interview platform's endpoint only (src/publishing/) */
+  | { kind: 'spec.version'; version: PublishedVersion };
 
 /**
  * How an attempt failed, which decides what happens next:
@@ -48,4 +55,9 @@ export class SendError extends Error {
     super(message);
     this.name = 'SendError';
   }
+}
+
+/** A chat sender's answer to content that is not for chat (a spec version is for the platform's endpoint). */
+export function notForChat(content: DeliveryContent): SendError {
+  return new SendError('permanent', `${content.kind} is not a chat message; it was queued for the wrong platform`);
 }

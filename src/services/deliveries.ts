@@ -2,6 +2,7 @@ import { PanelistError } from '../domain/errors';
 import type { Db } from '../store/db';
 import { enqueueDelivery } from '../store/queue';
 import { phrase } from '../domain/phrase';
+import { SPEC_VERSION_KIND, versionLabels } from './spec-publication';
 
 export interface DeliveryRow {
   id: string;
@@ -14,6 +15,8 @@ export interface DeliveryRow {
   lastError: string | null;
   messageId: string | null;
   updatedAt: Date;
+  /** for a spec version: which one, in words ("senior-backend-payments v3"); undefined for chat messages */
+  specVersion?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -32,7 +35,7 @@ export class DeliveryService {
   constructor(private readonly db: Db) {}
 
   async list(options: { failedOnly?: boolean; limit?: number } = {}): Promise<DeliveryRow[]> {
-    return this.db.delivery.findMany({
+    const rows = await this.db.delivery.findMany({
       where: options.failedOnly ? { status: 'failed' } : {},
       orderBy: { updatedAt: 'desc' },
       take: options.limit ?? 50,
@@ -49,17 +52,29 @@ export class DeliveryService {
         updatedAt: true,
       },
     });
+    return this.withVersionLabels(rows);
   }
 
-  /** Puts failed deliveries back in the queue with a fresh attempt budget. */
-  async retry(target: { id: string } | { allFailed: true }): Promise<string[]> {
+  /** A spec version's delivery says which version it is: its ids alone mean nothing to an operator. */
+  private async withVersionLabels<T extends { kind: string; subjectId: string }>(rows: T[]): Promise<(T & { specVersion?: string })[]> {
+    const labels = await versionLabels(
+      this.db,
+      rows.filter((row) => row.kind === SPEC_VERSION_KIND).map((row) => row.subjectId),
+    );
+    return rows.map((row) =>
+      row.kind === SPEC_VERSION_KIND ? { ...row, specVersion: labels.get(row.subjectId) ?? `version ${row.subjectId}` } : row,
+    );
+  }
+
+  /** Puts failed deliveries back in the queue with a fresh attempt budget; returns them (spec versions named). */
+  async retry(target: { id: string } | { allFailed: true }): Promise<{ id: string; specVersion?: string }[]> {
     // Checked here, not by the database: it would answer "invalid input syntax for type uuid".
     if ('id' in target && !UUID.test(target.id)) throw noDelivery(target.id);
-    return this.db.$transaction(async (tx) => {
+    const requeued = await this.db.$transaction(async (tx) => {
       const where = 'id' in target ? { id: target.id } : { status: 'failed' };
-      const rows = await tx.delivery.findMany({ where, select: { id: true, status: true, platform: true, kind: true } });
+      const rows = await tx.delivery.findMany({ where, select: { id: true, status: true, platform: true, kind: true, subjectId: true } });
       if ('id' in target && rows.length === 0) throw noDelivery(target.id);
-      const retried: string[] = [];
+      const retried: typeof rows = [];
       for (const row of rows) {
         if (row.status !== 'failed' && row.status !== 'paused') {
           if ('id' in target)
@@ -71,9 +86,11 @@ export class DeliveryService {
           data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), updatedAt: new Date() },
         });
         await enqueueDelivery(tx, row);
-        retried.push(row.id);
+        retried.push(row);
       }
       return retried;
     });
+    const labelled = await this.withVersionLabels(requeued);
+    return labelled.map(({ id, specVersion }) => (specVersion ? { id, specVersion } : { id }));
   }
 }

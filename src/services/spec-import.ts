@@ -8,6 +8,7 @@ import type { ActorContext } from './actor';
 import { recordAudit } from './audit';
 import { applyParkedEvents } from './parked-events';
 import { commitVersion } from './spec-versions';
+import { queueVersionPublication, type VersionPublishing } from './spec-publication';
 
 /** A spec takes ~10 ms to import on a quiet machine; this allows ten times that, and at least 10 s. */
 const IMPORT_MS_PER_SPEC = 100;
@@ -26,7 +27,11 @@ export type ImportOutcome =
  * document twice makes no second version (content hash), a changed one makes exactly one.
  */
 export class SpecImportService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** whether the versions an import makes (v1 of a new spec included) go to the interview platform */
+    private readonly publishing: VersionPublishing,
+  ) {}
 
   /** Parses and imports one document (or an array of them); invalid input changes nothing. */
   async importJson(context: ActorContext, input: unknown, options: { onlyIfAbsent?: boolean } = {}): Promise<ImportOutcome[]> {
@@ -51,7 +56,9 @@ export class SpecImportService {
     return this.db.$transaction(
       async (tx) => {
         const outcomes: ImportOutcome[] = [];
-        for (const { document, content } of parsed) outcomes.push(await importOne(tx, context, document, content, options));
+        for (const { document, content } of parsed) {
+          outcomes.push(await importOne(tx, context, document, content, { ...options, publishing: this.publishing }));
+        }
         return outcomes;
       },
       { timeout: importTimeoutMs(parsed.length), maxWait: 10_000 },
@@ -64,13 +71,13 @@ async function importOne(
   context: ActorContext,
   document: SpecDocument,
   content: SpecContent,
-  options: { onlyIfAbsent?: boolean },
+  options: { onlyIfAbsent?: boolean; publishing: VersionPublishing },
 ): Promise<ImportOutcome> {
   const existing = await tx.spec.findUnique({ where: { id: document.id } });
   if (existing && existing.organizationId !== context.organizationId) {
     throw new PanelistError('invalid_input', `Spec id ${document.id} already belongs to another organization; give this spec its own id.`);
   }
-  if (!existing) return createSpec(tx, context, document, content);
+  if (!existing) return createSpec(tx, context, document, content, options.publishing);
   if (options.onlyIfAbsent) return { slug: existing.slug, id: existing.id, result: 'unchanged', version: existing.currentVersion };
 
   const current = await tx.specVersion.findUniqueOrThrow({
@@ -82,18 +89,29 @@ async function importOne(
   }
   if (existing.slug !== document.slug) await renameSpec(tx, context, existing, document.slug);
   if (sameContent) return { slug: document.slug, id: existing.id, result: 'updated', version: existing.currentVersion };
-  const version = await commitVersion(tx, context, {
-    spec: { id: existing.id, slug: document.slug },
-    baseVersion: existing.currentVersion,
-    content,
-    source: 'import',
-    note: document.version ? `Imported ${document.version}` : 'Imported',
-    externalVersion: document.version ?? null,
-  });
+  const version = await commitVersion(
+    tx,
+    context,
+    {
+      spec: { id: existing.id, slug: document.slug },
+      baseVersion: existing.currentVersion,
+      content,
+      source: 'import',
+      note: document.version ? `Imported ${document.version}` : 'Imported',
+      externalVersion: document.version ?? null,
+    },
+    options.publishing,
+  );
   return { slug: document.slug, id: existing.id, result: 'updated', version: version.number };
 }
 
-async function createSpec(tx: Tx, context: ActorContext, document: SpecDocument, content: SpecContent): Promise<ImportOutcome> {
+async function createSpec(
+  tx: Tx,
+  context: ActorContext,
+  document: SpecDocument,
+  content: SpecContent,
+  publishing: VersionPublishing,
+): Promise<ImportOutcome> {
   const taken = await tx.spec.findUnique({
     where: { organizationId_slug: { organizationId: context.organizationId, slug: document.slug } },
   });
@@ -104,7 +122,7 @@ async function createSpec(tx: Tx, context: ActorContext, document: SpecDocument,
     );
   }
   await tx.spec.create({ data: { id: document.id, organizationId: context.organizationId, slug: document.slug, currentVersion: 1 } });
-  await tx.specVersion.create({
+  const version = await tx.specVersion.create({
     data: {
       specId: document.id,
       number: 1,
@@ -118,6 +136,7 @@ async function createSpec(tx: Tx, context: ActorContext, document: SpecDocument,
       authorName: context.actor.name ?? null,
     },
   });
+  await queueVersionPublication(tx, publishing, { id: version.id, specId: document.id, organizationId: context.organizationId });
   await recordAudit(tx, context, { action: 'spec.create', specId: document.id, afterVersion: 1, detail: { slug: document.slug } });
   const parked = await applyParkedEvents(tx, { id: document.id, organizationId: context.organizationId });
   return { slug: document.slug, id: document.id, result: 'created', version: 1, parked };

@@ -6,6 +6,7 @@ import { contentColumns, versionContent } from '../store/spec-rows';
 import type { ActorContext } from './actor';
 import { recordAudit } from './audit';
 import { phrase } from '../domain/phrase';
+import { queueVersionPublication, type VersionPublishing } from './spec-publication';
 
 export type VersionSource = 'create' | 'edit' | 'weights' | 'revert' | 'import';
 
@@ -20,17 +21,24 @@ export interface NewVersion {
   externalVersion?: string | null;
 }
 
-/**
- * Copy-on-write: appends version base+1 and moves the spec's pointer, only if `base` is still
- * current (optimistic concurrency; the unique (spec_id, number) backs it up against races).
- */
 export interface CommittedVersion {
   number: number;
   slug: string;
   changes: string[];
 }
 
-export async function commitVersion(tx: Tx, context: ActorContext, change: NewVersion): Promise<CommittedVersion> {
+/**
+ * Copy-on-write: appends version base+1 and moves the spec's pointer, only if `base` is still
+ * current (optimistic concurrency; the unique (spec_id, number) backs it up against races). With
+ * `publishing` on, the version is queued for the interview platform in the same transaction; it
+ * is a required argument so that no new way of saving a version can forget to decide.
+ */
+export async function commitVersion(
+  tx: Tx,
+  context: ActorContext,
+  change: NewVersion,
+  publishing: VersionPublishing,
+): Promise<CommittedVersion> {
   const issues = validateSpecContent(change.content);
   if (issues.length > 0) {
     throw new PanelistError('invalid_spec', issues.map((issue) => issue.message).join(' '), { issues });
@@ -61,6 +69,7 @@ export async function commitVersion(tx: Tx, context: ActorContext, change: NewVe
       authorName: context.actor.name ?? null,
     },
   });
+  await queueVersionPublication(tx, publishing, { id: version.id, specId: change.spec.id, organizationId: context.organizationId });
   const changes = describeChanges(versionContent(before), change.content);
   await recordAudit(tx, context, {
     action: `spec.${change.source}`,

@@ -12,6 +12,7 @@ import { currentVersionOf, findSpec } from './spec-lookup';
 import { commitVersion } from './spec-versions';
 import { livePerformanceFromRollups, type LivePerformanceReader } from './live-performance';
 import { SpecVersionCache } from './spec-version-cache';
+import type { VersionPublishing } from './spec-publication';
 import { versionInfo, type HistoryEntry, type SpecSummary, type SpecView } from './spec-views';
 import { phrase } from '../domain/phrase';
 
@@ -41,6 +42,8 @@ export class SpecService {
 
   constructor(
     private readonly db: Db,
+    /** whether the versions saved here (edit, weights, revert) go to the interview platform */
+    private readonly publishing: VersionPublishing,
     private readonly livePerformance: LivePerformanceReader = livePerformanceFromRollups(db),
   ) {
     this.versions = new SpecVersionCache(db);
@@ -123,7 +126,12 @@ export class SpecService {
       if (base.contentHash === contentHash(content) && spec.currentVersion === change.baseVersion) {
         throw new PanelistError('no_change', phrase`Nothing changed; \`${spec.slug}\` stays at v${spec.currentVersion}.`);
       }
-      return commitVersion(tx, context, { spec, baseVersion: change.baseVersion, content, source: 'edit', note: change.note });
+      return commitVersion(
+        tx,
+        context,
+        { spec, baseVersion: change.baseVersion, content, source: 'edit', note: change.note },
+        this.publishing,
+      );
     });
   }
 
@@ -140,7 +148,7 @@ export class SpecService {
       if (contentHash(next) === contentHash(content)) {
         throw new PanelistError('no_change', phrase`That is how \`${spec.slug}\` already is (v${spec.currentVersion}); nothing changed.`);
       }
-      return commitVersion(tx, context, { spec, baseVersion: spec.currentVersion, content: next, source: 'edit' });
+      return commitVersion(tx, context, { spec, baseVersion: spec.currentVersion, content: next, source: 'edit' }, this.publishing);
     });
   }
 
@@ -179,7 +187,7 @@ export class SpecService {
       if (contentHash(next) === contentHash(content)) {
         throw new PanelistError('no_change', phrase`Those are already the weights of \`${spec.slug}\` (v${spec.currentVersion}).`);
       }
-      return commitVersion(tx, context, { spec, baseVersion: spec.currentVersion, content: next, source: 'weights' });
+      return commitVersion(tx, context, { spec, baseVersion: spec.currentVersion, content: next, source: 'weights' }, this.publishing);
     });
   }
 
@@ -197,14 +205,19 @@ export class SpecService {
       if (number === spec.currentVersion) {
         throw new PanelistError('no_change', phrase`v${number} is already the current version of \`${spec.slug}\`.`);
       }
-      return commitVersion(tx, context, {
-        spec,
-        baseVersion: spec.currentVersion,
-        content: versionContent(target),
-        source: 'revert',
-        note: `Reverted to v${number}`,
-        revertedFrom: number,
-      });
+      return commitVersion(
+        tx,
+        context,
+        {
+          spec,
+          baseVersion: spec.currentVersion,
+          content: versionContent(target),
+          source: 'revert',
+          note: `Reverted to v${number}`,
+          revertedFrom: number,
+        },
+        this.publishing,
+      );
     });
   }
 }

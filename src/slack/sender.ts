@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { renderDigestPart } from './render/digest';
 import { hasChartImages, withoutChartImages } from './render/digest-chart';
 import { renderInterviewResult } from './render/interview';
-import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
+import { notForChat, SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
 import type { Reply } from '../conversation';
 import { renderDocument } from './render/document';
 
@@ -178,6 +178,7 @@ export class SlackSender implements ChatSender {
 
 function render(content: DeliveryContent) {
   if (content.kind === 'interview.result') return renderInterviewResult(content.view);
+  if (content.kind === 'spec.version') throw notForChat(content);
   // deliver() cancels a part that renders nothing (hasContent) before it gets here.
   return renderDigestPart(content.view, content.part, content.parts) ?? { text: 'Nothing more in this week’s digest.', blocks: [] };
 }
@@ -192,6 +193,8 @@ function imageRefusal(error: unknown): string | undefined {
 }
 
 function classify(error: unknown, otherwise: 'unknown_outcome' | 'transient'): SendError {
+  // Ours already says what happened (e.g. a spec version queued for chat by mistake).
+  if (error instanceof SendError) return error;
   const e = error as WebAPICallError & { retryAfter?: number; data?: { error?: string }; statusCode?: number };
   if (e.code === ErrorCode.RateLimitedError) {
     return new SendError('rate_limited', 'Slack rate limit (429)', Math.max(1, e.retryAfter ?? 1) * 1000);

@@ -23,10 +23,31 @@ export interface DeliveryRow {
   hideName: boolean;
 }
 
-/** A leased delivery, as it was before this attempt was counted, with its interview's result when it is one. */
+/** A leased delivery, as it was before this attempt was counted, with its interview's result or spec version when it is one. */
 export interface LeasedDelivery extends DeliveryRow {
   /** json of interviewResultJson below; null for other kinds, or when the interview is gone */
   result: InterviewResultJson | null;
+  /** json of specVersionJson below; null for other kinds */
+  version: SpecVersionJson | null;
+}
+
+/** A spec version as the interview platform is sent it: its spec's id and slug, its columns, who made it. */
+export interface SpecVersionJson {
+  specId: string;
+  slug: string;
+  number: number;
+  title: string;
+  level: string | null;
+  competencies: unknown;
+  mustHaves: unknown;
+  interviewQuestions: unknown;
+  behavioralRound: unknown;
+  note: string | null;
+  authorPlatform: string;
+  authorId: string;
+  authorName: string | null;
+  /** json has no dates: an ISO timestamp */
+  createdAt: string;
 }
 
 /** The interview as a channel's message shows it (pinned version, its competencies, the scores). */
@@ -64,12 +85,35 @@ function interviewResultJson(idExpression: string): string {
     WHERE i.id = ${idExpression})`;
 }
 
+/** One spec version as json, for the version whose id (text) `idExpression` gives. */
+function specVersionJson(idExpression: string): string {
+  return `(SELECT json_build_object(
+      'specId', s.id, 'slug', s.slug, 'number', v.number, 'title', v.title, 'level', v.level, 'competencies', v.competencies,
+      'mustHaves', v.must_haves, 'interviewQuestions', v.interview_questions, 'behavioralRound', v.behavioral_round, 'note', v.note,
+      'authorPlatform', v.author_platform, 'authorId', v.author_id, 'authorName', v.author_name, 'createdAt', v.created_at)
+    FROM spec_version v JOIN spec s ON s.id = v.spec_id
+    WHERE v.id = (${idExpression})::uuid)`;
+}
+
+/**
+ * What a lease returns: the row as it was (alias `d`), and the content to send for the kinds whose
+ * content lives in other tables, read in the same statement.
+ */
+export const LEASED_COLUMNS = `${COLUMNS},
+  CASE WHEN d.kind = 'interview.result' THEN ${interviewResultJson('d.subject_id')} END AS result,
+  CASE WHEN d.kind = 'spec.version' THEN ${specVersionJson('d.subject_id')} END AS version`;
+
+/** Taking the lease (on `delivery d`): two minutes, and the attempt counted as LEASE_DELIVERY says. */
+export const LEASE_SET = `lease_until = now() + interval '2 minutes', updated_at = now(),
+           attempts = CASE WHEN d.message_id IS NOT NULL OR d.attempted_at IS NULL THEN d.attempts + 1 ELSE d.attempts END,
+           attempted_at = CASE WHEN d.message_id IS NULL AND d.attempted_at IS NULL THEN now() ELSE d.attempted_at END`;
+
 /**
  * A delivery with something left to do: not settled (a dead letter waits for an operator, a paused
  * one for its channel, a cancelled one for nothing), and not yet posted or showing older content.
  * panelist_take_turn (migration 20261202180000_channel_turns) applies the same rule in PL/pgSQL.
  */
-const HAS_WORK = `d.status NOT IN ('failed', 'paused', 'cancelled')
+export const HAS_WORK = `d.status NOT IN ('failed', 'paused', 'cancelled')
       AND (d.message_id IS NULL OR d.rendered_version < d.content_version)`;
 
 /** A delivery's turn in its channel: now (`due`), or later (`runAt`), when its job will run again. */
@@ -125,13 +169,11 @@ export const HOLD_CHANNEL = requeuedTo('SELECT * FROM panelist_hold_channel($1::
 export const LEASE_DELIVERY = `
   WITH target AS (SELECT * FROM delivery WHERE id = $1::uuid FOR UPDATE),
   leased AS (
-    UPDATE delivery d SET lease_until = now() + interval '2 minutes', updated_at = now(),
-           attempts = CASE WHEN d.message_id IS NOT NULL OR d.attempted_at IS NULL THEN d.attempts + 1 ELSE d.attempts END,
-           attempted_at = CASE WHEN d.message_id IS NULL AND d.attempted_at IS NULL THEN now() ELSE d.attempted_at END
+    UPDATE delivery d SET ${LEASE_SET}
     WHERE d.id = $1::uuid AND (d.lease_until IS NULL OR d.lease_until < now())
       AND ${HAS_WORK}
     RETURNING d.id)
-  SELECT ${COLUMNS}, CASE WHEN d.kind = 'interview.result' THEN ${interviewResultJson('d.subject_id')} END AS result
+  SELECT ${LEASED_COLUMNS}
   FROM target d JOIN leased USING (id)`;
 
 /** $1 id. About to post again: the search found nothing. */
@@ -158,14 +200,14 @@ function endingTheTurn(update: string, options: { clock: boolean }): string {
   SELECT (SELECT count(*) FROM clock)::int AS clocked, (SELECT count(*) FROM woken)::int AS woken`;
 }
 
-/** $1 id, $2 message id, $3 content version shown. Posted: the failure streak, the turn and the lease end with it. */
-export const MARK_POSTED = endingTheTurn(
-  `
+/** $1 id, $2 message id, $3 content version shown: the post recorded (MARK_POSTED adds the end of the turn; a line needs no turn). */
+export const RECORD_POST = `
   UPDATE delivery SET message_id = $2, status = 'sent', posted_at = now(), rendered_version = $3,
          attempts = 0, last_error = NULL, updated_at = now(), lease_until = NULL, send_at = NULL
-  WHERE id = $1::uuid`,
-  { clock: true },
-);
+  WHERE id = $1::uuid`;
+
+/** $1 id, $2 message id, $3 content version shown. Posted: the failure streak, the turn and the lease end with it. */
+export const MARK_POSTED = endingTheTurn(RECORD_POST, { clock: true });
 
 /** $1 id, $2 message id. An earlier attempt's post was found; rendered 0, so the run goes on to update it. */
 export const MARK_FOUND = `

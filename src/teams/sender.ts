@@ -5,7 +5,7 @@ import { digestCard, digestPartHasContent } from './cards/digest';
 import { deliveryTag, tagDelivery, type TeamsMessage } from './cards/message';
 import type { ConversationRef, ConversationStore } from '../store/teams-conversations';
 import type { MessageSearch } from './message-search';
-import { SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
+import { notForChat, SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
 import type { Reply } from '../conversation';
 import { documentMessage } from './cards/document';
 
@@ -52,9 +52,10 @@ export class TeamsSender implements ChatSender {
 
   async post(target: ChannelTarget, deliveryId: string, content: DeliveryContent): Promise<string> {
     const serviceUrl = await this.serviceUrlOf(target.channelId);
+    const message = tagDelivery(render(content), deliveryId);
     let answer: { id?: string };
     try {
-      answer = await this.client.create(serviceUrl, target.channelId, tagDelivery(render(content), deliveryId));
+      answer = await this.client.create(serviceUrl, target.channelId, message);
     } catch (error) {
       throw this.searchLater(this.classify(error, 'unknown_outcome'));
     }
@@ -65,8 +66,9 @@ export class TeamsSender implements ChatSender {
 
   async update(target: ChannelTarget, messageId: string, deliveryId: string, content: DeliveryContent): Promise<void> {
     const serviceUrl = await this.serviceUrlOf(target.channelId);
+    const message = tagDelivery(render(content), deliveryId);
     try {
-      await this.client.update(serviceUrl, target.channelId, messageId, tagDelivery(render(content), deliveryId));
+      await this.client.update(serviceUrl, target.channelId, messageId, message);
     } catch (error) {
       throw this.classify(error, 'transient');
     }
@@ -173,5 +175,6 @@ function safeParse(text: string): unknown {
 
 function render(content: DeliveryContent): TeamsMessage {
   if (content.kind === 'interview.result') return interviewCard(content.view);
+  if (content.kind === 'spec.version') throw notForChat(content);
   return digestCard(content.view, content.part, content.parts);
 }

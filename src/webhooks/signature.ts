@@ -68,12 +68,20 @@ export function verifyInterviewSignature(input: SignatureInput): SignatureCheck 
   return { ok: true };
 }
 
-/** The header value for `rawBody` signed with `secret` at unix second `t`: for tests, fakes and the benchmark. */
-export function signInterviewBody(secret: string, rawBody: Buffer | string, t: number): string {
+/**
+ * The header value for `rawBody` signed with `secret` at unix second `t`. The platform signs its
+ * webhooks to us this way (Interview-Signature), and Panelist signs the spec versions it publishes
+ * to the platform the same way (Panelist-Signature, src/publishing/); tests, fakes and the
+ * benchmark sign with it too.
+ */
+export function signWebhookBody(secret: string, rawBody: Buffer | string, t: number): string {
   if (!Number.isSafeInteger(t) || t < 0) throw new Error(`t must be whole unix seconds, got ${t}`);
   const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
   return `t=${t},v1=${hmac(secret, String(t), body).toString('hex')}`;
 }
+
+/** The same signature, under the name the inbound webhook's tests and tools know it by. */
+export const signInterviewBody = signWebhookBody;
 
 /** INTERVIEW_WEBHOOK_SECRET: comma-separated so an old and a new secret both verify during rotation. */
 export function parseSecretList(raw: string): string[] {

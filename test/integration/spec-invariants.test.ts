@@ -6,6 +6,7 @@ import { CLI_ACTOR, type ActorContext } from '../../src/services/actor';
 import { OrganizationService } from '../../src/services/organizations';
 import { SpecImportService } from '../../src/services/spec-import';
 import { SpecService } from '../../src/services/specs';
+import { NOT_PUBLISHED } from '../../src/services/spec-publication';
 import { createDb, type Db } from '../../src/store/db';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -26,7 +27,7 @@ let organizationId: string;
 
 async function importFixture(overrides: Record<string, unknown> = {}): Promise<void> {
   const document = { ...(JSON.parse(await readFile(FIXTURE, 'utf8')) as Record<string, unknown>), ...overrides };
-  await new SpecImportService(db).importJson({ organizationId, actor: CLI_ACTOR }, document);
+  await new SpecImportService(db, NOT_PUBLISHED).importJson({ organizationId, actor: CLI_ACTOR }, document);
 }
 
 /** The PostgreSQL error a statement raised; fails the test when it succeeded. */
@@ -245,7 +246,7 @@ describe('optimistic concurrency through SpecService', () => {
   it('lets exactly one of two edits based on v1 win; the other is stale and names who made v2', async () => {
     const specId = '7c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5';
     await importFixture({ id: specId, slug: 'race-edit' });
-    const specs = new SpecService(db);
+    const specs = new SpecService(db, NOT_PUBLISHED);
     const context = (actor: ActorContext['actor']): ActorContext => ({ organizationId, actor });
 
     const results = await Promise.allSettled([
@@ -280,7 +281,7 @@ describe('optimistic concurrency through SpecService', () => {
   it('keeps versions contiguous under 10 concurrent weight changes: 1..N, no gaps, no duplicates', async () => {
     const specId = '9e8d7c6b-5a49-4382-9170-f1e2d3c4b5a6';
     await importFixture({ id: specId, slug: 'race-weights' });
-    const specs = new SpecService(db);
+    const specs = new SpecService(db, NOT_PUBLISHED);
     // ten different weightings, none equal to v1's (0.30 / 0.10), each totalling 1.00
     const calls = Array.from({ length: 10 }, (_, i) =>
       specs.setWeights({ organizationId, actor: { ...alice, userId: `U${i}` } }, 'race-weights', [

@@ -302,3 +302,48 @@ describe('metrics exposure', () => {
     expect(problems({ METRICS_TOKEN: 'short' })[0]).toMatch(/^METRICS_TOKEN: use at least 16 characters/);
   });
 });
+
+describe('publishing spec versions to the interview platform', () => {
+  const URL_ = 'https://interviews.example.com/webhooks/panelist';
+  const SECRET = 'a-secret-of-24-characters';
+
+  it('is off without either variable, and on with both, with a 10 s timeout unless told', () => {
+    expect(loadConfig({}).publishing).toEqual({ kind: 'off' });
+    expect(loadConfig({ PLATFORM_WEBHOOK_URL: '', PLATFORM_WEBHOOK_SECRET: '' }).publishing).toEqual({ kind: 'off' });
+    expect(loadConfig({ PLATFORM_WEBHOOK_URL: URL_, PLATFORM_WEBHOOK_SECRET: SECRET }).publishing).toEqual({
+      kind: 'on',
+      url: URL_,
+      secret: SECRET,
+      timeoutMs: 10_000,
+    });
+    const local = loadConfig({
+      PLATFORM_WEBHOOK_URL: 'http://127.0.0.1:8080/in',
+      PLATFORM_WEBHOOK_SECRET: SECRET,
+      PLATFORM_WEBHOOK_TIMEOUT_MS: '2500',
+    });
+    expect(local.publishing).toMatchObject({ kind: 'on', url: 'http://127.0.0.1:8080/in', timeoutMs: 2_500 });
+  });
+
+  it('refuses one variable without the other, naming the missing one', () => {
+    const noSecret = problems({ PLATFORM_WEBHOOK_URL: URL_ });
+    expect(noSecret).toHaveLength(1);
+    expect(noSecret[0]).toMatch(/^PLATFORM_WEBHOOK_SECRET: required with PLATFORM_WEBHOOK_URL/);
+    const noUrl = problems({ PLATFORM_WEBHOOK_SECRET: SECRET });
+    expect(noUrl).toHaveLength(1);
+    expect(noUrl[0]).toMatch(/^PLATFORM_WEBHOOK_URL: required with PLATFORM_WEBHOOK_SECRET/);
+  });
+
+  it('refuses a URL that is not http(s), a secret under 16 characters, and a timeout out of range', () => {
+    for (const url of ['ftp://interviews.example.com/in', 'interviews.example.com/in', 'mailto:ops@example.com']) {
+      expect(problems({ PLATFORM_WEBHOOK_URL: url, PLATFORM_WEBHOOK_SECRET: SECRET })[0]).toBe(
+        'PLATFORM_WEBHOOK_URL: must be an http:// or https:// URL, e.g. https://interviews.example.com/webhooks/panelist',
+      );
+    }
+    expect(problems({ PLATFORM_WEBHOOK_URL: URL_, PLATFORM_WEBHOOK_SECRET: 'fifteen-chars-x' })[0]).toMatch(
+      /^PLATFORM_WEBHOOK_SECRET: use at least 16 characters/,
+    );
+    expect(problems({ PLATFORM_WEBHOOK_URL: URL_, PLATFORM_WEBHOOK_SECRET: SECRET, PLATFORM_WEBHOOK_TIMEOUT_MS: '10' })[0]).toMatch(
+      /^PLATFORM_WEBHOOK_TIMEOUT_MS/,
+    );
+  });
+});
