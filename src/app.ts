@@ -28,6 +28,9 @@ import type { TeamsRuntime, TeamsRuntimeServices } from './teams/runtime';
 import { installQueue, startDeliveryWorker } from './delivery/worker';
 import { InterviewIngestService } from './services/interview-ingest';
 import { interviewWebhookRouter } from './webhooks/interviews';
+import { specApiRouter } from './http/spec-api';
+import { ApiKeyAuthenticator } from './services/api-key-auth';
+import { PublishedSpecService } from './services/published-specs';
 
 export const DEMO_SPEC_FILE = path.join(PROJECT_ROOT, 'fixtures', 'payments-platform-spec.json');
 
@@ -105,7 +108,8 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       metrics,
       logger,
     });
-    const routers = [webhooks, ...(slack?.router ? [slack.router] : []), ...(teams ? [teams.router] : [])];
+    const specApi = specApiRouter({ keys: new ApiKeyAuthenticator(db), specs: new PublishedSpecService(db), metrics, logger });
+    const routers = [webhooks, specApi, ...(slack?.router ? [slack.router] : []), ...(teams ? [teams.router] : [])];
     // Ready once the whole start has run (seed, worker, clock), and while the database answers.
     let started = false;
     const httpApp = createHttpApp({
