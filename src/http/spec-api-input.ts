@@ -41,13 +41,18 @@ export function specIdParam(text: string): Parsed<string> {
   );
 }
 
+/** The largest version number the database holds (a 4-byte integer). */
+const MAX_VERSION_NUMBER = 2_147_483_647;
+
 /** `3` or `v3` (the document's label); versions are numbered from 1. */
 export function versionParam(text: string): Parsed<number> {
-  const match = /^v?(\d{1,12})$/i.exec(text);
+  const match = /^v?(\d{1,10})$/i.exec(text);
   const number = match ? Number(match[1]) : 0;
-  if (number >= 1) return ok(number);
+  if (number >= 1 && number <= MAX_VERSION_NUMBER) return ok(number);
   return refused(
-    badRequest(`"${clip(text)}" is not a version number: versions are whole numbers from 1 (v1, the first), e.g. /versions/3.`),
+    badRequest(
+      `"${clip(text)}" is not a version number: versions are whole numbers from 1 (v1, the first) to ${MAX_VERSION_NUMBER}, e.g. /versions/3.`,
+    ),
   );
 }
 
