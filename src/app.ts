@@ -108,7 +108,12 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       metrics,
       logger,
     });
-    const specApi = specApiRouter({ keys: new ApiKeyAuthenticator(db), specs: new PublishedSpecService(db), metrics, logger });
+    const specApi = specApiRouter({
+      keys: new ApiKeyAuthenticator(db),
+      specs: new PublishedSpecService(db, pgRunner(pool)),
+      metrics,
+      logger,
+    });
     const routers = [webhooks, specApi, ...(slack?.router ? [slack.router] : []), ...(teams ? [teams.router] : [])];
     // Ready once the whole start has run (seed, worker, clock), and while the database answers.
     let started = false;

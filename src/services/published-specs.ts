@@ -1,7 +1,9 @@
 import { ifNoneMatchHits, type PublishedVersion, publishedVersion, type SpecCursor, specEntityTag } from '../domain/spec-api';
 import { isConnectionLoss } from '../store/connection-loss';
 import type { Db } from '../store/db';
+import { readSpecHead } from '../store/spec-api-sql';
 import { versionContent } from '../store/spec-rows';
+import { prismaRunner, type SqlRunner } from '../store/sql-runner';
 import { SpecVersionCache } from './spec-version-cache';
 
 export type VersionAnswer =
@@ -32,7 +34,11 @@ export interface PageQuery {
 export class PublishedSpecService {
   private readonly versions: SpecVersionCache;
 
-  constructor(private readonly db: Db) {
+  /** `sql`: where the per-request spec lookup runs; the app passes its `pg` pool (src/store/spec-api-sql.ts) */
+  constructor(
+    private readonly db: Db,
+    private readonly sql: SqlRunner = prismaRunner(db),
+  ) {
     // Versions never change, so a cached one is never stale (src/services/spec-version-cache.ts).
     this.versions = new SpecVersionCache(db);
   }
@@ -87,7 +93,7 @@ export class PublishedSpecService {
   }
 
   private specRow(organizationId: string, specId: string) {
-    return this.db.spec.findFirst({ where: { id: specId, organizationId }, select: { id: true, slug: true, currentVersion: true } });
+    return readSpecHead(this.sql, organizationId, specId);
   }
 
   private async answer(spec: { id: string; slug: string }, number: number, ifNoneMatch: string | undefined): Promise<VersionAnswer> {
