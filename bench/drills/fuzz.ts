@@ -3,6 +3,7 @@ import { viewSubmission, type SentView } from '../../test/support/slack-views';
 import { FakeBotConnector } from '../../test/support/fake-bot-connector';
 import { fuzzCli } from './fuzz-cli';
 import { edgeInput, teamsEnv } from './fuzz-edges';
+import { prepareApiFuzz } from './fuzz-api';
 import { chance, modalValue, pick, randomWord, slashText, webhookBody } from './fuzz-inputs';
 import { ADMIN, DEMO_SPEC_SLUG, MEMBER, Rig, sleep } from './rig';
 import { bump, pool, samples, statusLine, type DrillResult } from './tally';
@@ -14,7 +15,8 @@ const TOO_LONG = 'a command can be at most 4,000';
 /**
  * 10k fuzzed inputs, each signed so it reaches the parsers: `/spec` texts, edit-modal submissions
  * with random field values, mutated webhook bodies, and (a tenth) issue 12's edges (fuzz-edges.ts:
- * out-of-range numbers, skewed timestamps, oversized bodies, signed Teams junk, public /metrics),
+ * out-of-range numbers, skewed timestamps, oversized bodies, signed Teams junk, public /metrics; and
+ * issue 14's pull API, fuzz-api.ts: keys, methods, paths, query strings),
  * which must each get their expected answer. Every answer must be < 500, no command may be answered
  * with the "something went wrong" reference, a command over 4,000 characters must be refused in its
  * ack, and the app must be alive at the end. Then hostile operator CLI runs (fuzz-cli.ts): each must
@@ -36,6 +38,7 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
     // the demo spec is seeded just after the port opens (later still with Teams' SDK to load)
     await waitForDemoSpec(rig);
     await rig.subscribe(['CFUZZ'], DEMO_SPEC_SLUG);
+    const apiKeys = await prepareApiFuzz(rig.databaseUrl);
     const statuses = {
       slash: new Map<number, number>(),
       modal: new Map<number, number>(),
@@ -109,7 +112,7 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
 
     // issue 12's edges: each must get its own answer, not merely a non-5xx
     await pool(counts.edges, 4, async () => {
-      const input = edgeInput(rig, connector);
+      const input = edgeInput(rig, connector, apiKeys);
       const status = await input.send();
       bump(statuses.edges, status);
       note('edge', status, input.kind);
@@ -159,7 +162,7 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
         ['slash commands', `${counts.slash}: ${statusLine(statuses.slash)}`],
         ['modal submissions', `${counts.modal}: ${statusLine(statuses.modal)}`],
         ['webhook bodies', `${counts.webhook}: ${statusLine(statuses.webhook)}`],
-        ['edge inputs (issue 12)', `${counts.edges}: ${statusLine(statuses.edges)}`],
+        ['edge inputs (issues 12 and 14)', `${counts.edges}: ${statusLine(statuses.edges)}`],
         ['edge inputs answered other than expected', wrongAnswers],
         ['5xx or no answer', fiveHundreds],
         ['CLI runs (exit codes)', `${cli.runs}: ${exitLine}`],
