@@ -147,7 +147,7 @@ export function apiInput(rig: Rig, keys: ApiFuzzKeys): EdgeInput {
     if (shape === 'unknown') return [404];
     if (method !== 'GET' && method !== 'HEAD') return [405];
     if (!auth.accepted) return [401];
-    // the list carries express's weak ETag: `If-None-Match: *` is a 304 there too
+    // a page has an ETag too: `If-None-Match: *` is a 304 there as well
     if (shape === 'list') return query.valid ? (conditional ? [200, 304] : [200]) : [400];
     if (idKind === 'invalid') return [400];
     if (shape === 'version' && version[1] === 'invalid') return [400];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SpecContent } from './spec';
 import { type PublishedSpecDocument, publishedDocument } from './spec-file';
 
@@ -38,6 +39,18 @@ export function publishedVersion(spec: { id: string; slug: string }, version: Ve
  */
 export function specEntityTag(spec: { id: string; slug: string }, number: number): string {
   return `"${spec.id}.v${number}.${spec.slug}"`;
+}
+
+/**
+ * A page of the list's tag: what is on it (each spec's tag) and where the next page starts. Any
+ * change to a listed document or to the page's extent gives another tag.
+ */
+export function specPageEntityTag(entityTags: string[], next: string | null): string {
+  const digest = createHash('sha256')
+    .update(`${entityTags.join(',')}|${next ?? ''}`)
+    .digest('base64url')
+    .slice(0, 27);
+  return `"page.${digest}"`;
 }
 
 /** RFC 9110 §13.1.2: `*`, or a list of tags compared weakly (a `W/` prefix is ignored). */

@@ -37,8 +37,9 @@ export function refuseApi(res: express.Response, refusal: ApiRefusal, metrics: M
   metrics?.httpRefused.inc({ route, reason: refusal.code });
   const log = (res.locals.log as Logger | undefined) ?? fallbackLog;
   const fields = { route, reason: refusal.code, status: refusal.status };
-  if (refusal.status === 401) log.warn(fields, 'API request refused');
-  else log.info(fields, 'API request refused');
+  // the runbook's one message for every refusal at the edge ("Refused at the edge")
+  if (refusal.status === 401) log.warn(fields, 'request refused at the edge');
+  else log.info(fields, 'request refused at the edge');
   if (res.headersSent) return;
   for (const [name, value] of Object.entries(refusal.headers ?? {})) res.setHeader(name, value);
   res.status(refusal.status).json({ error: { code: refusal.code, message: refusal.message } });

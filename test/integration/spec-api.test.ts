@@ -165,6 +165,14 @@ describe('GET /api/v1/specs', () => {
     expect(pages).toBe(3);
   });
 
+  it('tags each page: the same page asked again with its ETag is a 304, another page is not', async () => {
+    const page = await get('/api/v1/specs?limit=2');
+    const tag = page.headers.get('etag');
+    expect(tag).toMatch(/^"page\.[A-Za-z0-9_-]{27}"$/);
+    expect((await get('/api/v1/specs?limit=2', { 'if-none-match': tag! })).status).toBe(304);
+    expect((await get('/api/v1/specs?limit=3', { 'if-none-match': tag! })).status).toBe(200);
+  });
+
   it('answers only the specs changed after updated_since, whatever zone the time is written in', async () => {
     const latest: Date = (await sql.query('SELECT max(updated_at) AS t FROM spec')).rows[0].t;
     await waitUntil(async () => Date.now() > latest.getTime() + 1, 'the clock to pass the latest change');

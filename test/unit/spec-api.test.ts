@@ -1,5 +1,5 @@
 import { API_KEY_PATTERN, apiKeyDisplayPrefix, apiKeyFromRandom, apiKeyHash, apiKeyNameProblem } from '../../src/domain/api-key';
-import { decodeSpecCursor, encodeSpecCursor, ifNoneMatchHits, specEntityTag } from '../../src/domain/spec-api';
+import { decodeSpecCursor, encodeSpecCursor, ifNoneMatchHits, specEntityTag, specPageEntityTag } from '../../src/domain/spec-api';
 
 const SPEC = { id: '58fd32b5-4151-4e1b-aa1c-ab2538f8b850', slug: 'senior-backend-payments' };
 
@@ -42,6 +42,17 @@ describe('entity tags', () => {
     [undefined, false],
   ])('If-None-Match %j matches: %s', (header, hits) => {
     expect(ifNoneMatchHits(header, tag)).toBe(hits);
+  });
+});
+
+describe('page tags', () => {
+  it('change with any listed version and with where the next page starts', () => {
+    const page = specPageEntityTag([specEntityTag(SPEC, 1), specEntityTag({ ...SPEC, id: 'b' }, 4)], null);
+    expect(page).toMatch(/^"page\.[A-Za-z0-9_-]{27}"$/);
+    expect(specPageEntityTag([specEntityTag(SPEC, 1), specEntityTag({ ...SPEC, id: 'b' }, 4)], null)).toBe(page);
+    expect(specPageEntityTag([specEntityTag(SPEC, 1), specEntityTag({ ...SPEC, id: 'b' }, 5)], null)).not.toBe(page);
+    expect(specPageEntityTag([specEntityTag(SPEC, 1), specEntityTag({ ...SPEC, id: 'b' }, 4)], 'cursor')).not.toBe(page);
+    expect(specPageEntityTag([], null)).not.toBe(page);
   });
 });
 
