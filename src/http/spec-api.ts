@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
-import { encodeSpecCursor, ifNoneMatchHits, specEntityTag, specPageEntityTag } from '../domain/spec-api';
+import { ifNoneMatchHits } from '../domain/spec-api';
 import type { Metrics } from '../observability/metrics';
 import type { ApiKeyAuthenticator } from '../services/api-key-auth';
 import type { PublishedSpecService, VersionAnswer } from '../services/published-specs';
@@ -48,18 +48,13 @@ export function specApiRouter(deps: SpecApiDeps): Router {
     const query = listQuery(req.query as Record<string, unknown>);
     if (!query.ok) return refuse(res, query.refusal);
     const page = await deps.specs.page(res.locals.organizationId as string, query.value);
-    const next = page.next ? encodeSpecCursor(page.next) : null;
-    // A tag of our own, so a page is conditional exactly as a spec is (express's own would be
-    // weak, and skipped whenever the request says Cache-Control: no-cache, as fetch() does)
-    const entityTag = specPageEntityTag(
-      page.specs.map(({ spec, version }) => specEntityTag(spec, version.number)),
-      next,
-    );
-    res.setHeader('etag', entityTag);
+    // a tag of our own, so a page is conditional as a spec is (express's would be weak, and skipped
+    // whenever the request says Cache-Control: no-cache, as fetch() does)
+    res.setHeader('etag', page.entityTag);
     res.setHeader('cache-control', REVALIDATE);
     res.setHeader('vary', 'Authorization');
-    if (ifNoneMatchHits(req.header('if-none-match'), entityTag)) res.status(304).end();
-    else res.json({ specs: page.specs, next });
+    if (ifNoneMatchHits(req.header('if-none-match'), page.entityTag)) res.status(304).end();
+    else res.json({ specs: page.specs, next: page.next });
   });
 
   router.get(CURRENT, authenticate, async (req, res) => {

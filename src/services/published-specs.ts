@@ -1,4 +1,12 @@
-import { ifNoneMatchHits, type PublishedVersion, publishedVersion, type SpecCursor, specEntityTag } from '../domain/spec-api';
+import {
+  encodeSpecCursor,
+  ifNoneMatchHits,
+  type PublishedVersion,
+  publishedVersion,
+  type SpecCursor,
+  specEntityTag,
+  specPageEntityTag,
+} from '../domain/spec-api';
 import { isConnectionLoss } from '../store/connection-loss';
 import type { Db } from '../store/db';
 import { readSpecHead } from '../store/spec-api-sql';
@@ -14,8 +22,10 @@ export type VersionAnswer =
 
 export interface SpecPage {
   specs: PublishedVersion[];
-  /** where the next page starts; null on the last page */
-  next: SpecCursor | null;
+  /** the cursor of the next page (opaque); null on the last page */
+  next: string | null;
+  /** changes when any listed document or the page's extent changes */
+  entityTag: string;
 }
 
 export interface PageQuery {
@@ -78,12 +88,17 @@ export class PublishedSpecService {
         : await this.db.specVersion.findMany({ where: { OR: page.map((spec) => ({ specId: spec.id, number: spec.currentVersion })) } });
     const bySpec = new Map(versions.map((version) => [version.specId, version]));
     const last = page[page.length - 1];
+    const next = rows.length > limit && last ? encodeSpecCursor({ updatedAt: last.updatedAt, id: last.id }) : null;
     return {
       specs: page.map((spec) => {
         const version = bySpec.get(spec.id)!;
         return publishedVersion(spec, version, versionContent(version));
       }),
-      next: rows.length > limit && last ? { updatedAt: last.updatedAt, id: last.id } : null,
+      next,
+      entityTag: specPageEntityTag(
+        page.map((spec) => specEntityTag(spec, spec.currentVersion)),
+        next,
+      ),
     };
   }
 
