@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { ifNoneMatchHits } from '../domain/spec-api';
 import type { Metrics } from '../observability/metrics';
@@ -21,6 +22,8 @@ const VERSION = '/api/v1/specs/:id/versions/:number';
 const REVALIDATE = 'private, no-cache';
 /** A version's content never changes; its slug may (a rename), so an hour, not forever. */
 const VERSION_MAX_AGE = 'private, max-age=3600';
+/** Versions kept serialized: a tag names one document for good (spec, version, slug), so a kept body is never stale. */
+const SERIALIZED_VERSIONS = 500;
 
 /**
  * The pull API (docs/spec-api.md): GET only, authenticated by an organization's API key. Thin:
@@ -29,6 +32,8 @@ const VERSION_MAX_AGE = 'private, max-age=3600';
 export function specApiRouter(deps: SpecApiDeps): Router {
   const router = express.Router();
   const refuse = (res: express.Response, refusal: ApiRefusal) => refuseApi(res, refusal, deps.metrics, deps.logger);
+  // the bytes of recent answers, so a poller's 200s cost no JSON.stringify (bench/RESULTS.md, "Pull API")
+  const bodies = new LRUCache<string, Buffer>({ max: SERIALIZED_VERSIONS });
 
   const authenticate: express.RequestHandler = async (req, res, next) => {
     const key = bearerKey(req.header('authorization'));
@@ -124,7 +129,17 @@ export function specApiRouter(deps: SpecApiDeps): Router {
     res.setHeader('etag', answer.entityTag);
     res.setHeader('cache-control', cacheControl);
     res.setHeader('vary', 'Authorization');
-    if (answer.status === 'not_modified') res.status(304).end();
-    else res.json(answer.body);
+    if (answer.status === 'not_modified') {
+      res.status(304).end();
+      return;
+    }
+    let bytes = bodies.get(answer.entityTag);
+    if (!bytes) {
+      bytes = Buffer.from(JSON.stringify(answer.body), 'utf8');
+      bodies.set(answer.entityTag, bytes);
+    }
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.setHeader('content-length', bytes.length);
+    res.end(bytes); // node sends no body to a HEAD
   }
 }
