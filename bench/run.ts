@@ -18,6 +18,7 @@ import { driverCost } from './perf/driver-cost';
 import { describe, enableStatementStats, Probe } from './perf/probe';
 import { SlackSink } from './perf/slack-sink';
 import { specShowFigure } from './perf/spec-show';
+import { SPEC_API_FIGURE, specApiFigure } from './perf/spec-api';
 import { freePort } from './perf/util';
 
 /**
@@ -199,6 +200,12 @@ async function main(): Promise<number> {
         `quiet channel ${result.limited.quiet} × 429; missing: busy ${result.missing.busy}, quiet ${result.missing.quiet}; ${result.duplicates} duplicates.`,
       describe('Per interview of the noisy neighbour (its ingest and its delivery)', result.probe),
     );
+  });
+  await figure(SPEC_API_FIGURE, 'pull API', async () => {
+    const { rows: r, notes: n, full, notModified } = await specApiFigure(ctx);
+    rows.push(...r);
+    notes.push(...n);
+    details.specApi = { full, notModified };
   });
   await app.stop();
   await bare.stop();

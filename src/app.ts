@@ -30,6 +30,9 @@ import { InterviewIngestService } from './services/interview-ingest';
 import { interviewWebhookRouter } from './webhooks/interviews';
 import { readOrCreateDevelopmentSecret } from './webhooks/development-secret';
 import { PLATFORM_ENDPOINT } from './services/spec-publication';
+import { specApiRouter } from './http/spec-api';
+import { ApiKeyAuthenticator } from './services/api-key-auth';
+import { PublishedSpecService } from './services/published-specs';
 
 export const DEMO_SPEC_FILE = path.join(PROJECT_ROOT, 'fixtures', 'payments-platform-spec.json');
 
@@ -111,7 +114,13 @@ export async function startPanelist(config: Config, logger: Logger): Promise<Run
       metrics,
       logger,
     });
-    const routers = [webhooks, ...(slack?.router ? [slack.router] : []), ...(teams ? [teams.router] : [])];
+    const specApi = specApiRouter({
+      keys: new ApiKeyAuthenticator(db),
+      specs: new PublishedSpecService(db, pgRunner(pool)),
+      metrics,
+      logger,
+    });
+    const routers = [webhooks, specApi, ...(slack?.router ? [slack.router] : []), ...(teams ? [teams.router] : [])];
     routers.push(...chartRoutes(config, db, logger, metrics));
     // Ready once the whole start has run (seed, worker, clock), and while the database answers.
     let started = false;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pick, randomWord } from './fuzz-inputs';
+import { chance, pick, randomWord } from './fuzz-inputs';
 import { ROOT } from './support';
 
 /** What a driver or a crash says; none of it may reach the operator. */
@@ -72,6 +72,12 @@ export async function fuzzCli(databaseUrl: string, runs: number): Promise<{ runs
         pick(['add', 'remove']),
         pick(['teams', 'slack', randomWord()]),
         pick(['1', "'; --", randomWord(300), randomUUID(), '\u0000']),
+      ],
+      () => [
+        'api-keys',
+        pick(['create', 'revoke', 'list', 'rotate']),
+        ...(chance(0.9) ? [pick(['fuzz-key', '', "'; --", '-x', randomWord(80), 'a'.repeat(65), '\u0000'])] : []),
+        ...(chance(0.3) ? ['--org', pick(['default', 'nope', randomWord(40)])] : []),
       ],
     ];
     for (let i = 0; i < runs; i += 1) {

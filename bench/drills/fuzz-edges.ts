@@ -1,6 +1,7 @@
 import { BOT_APP_ID, type FakeBotConnector, TENANT_ID } from '../../test/support/fake-bot-connector';
 import { completed } from '../../test/support/interview-events';
 import { postSigned, slashCommandBody } from '../../test/support/slack-requests';
+import { type ApiFuzzKeys, apiInput } from './fuzz-api';
 import { chance, pick, randomWord } from './fuzz-inputs';
 import { ADMIN, SIGNING_SECRET, type Rig } from './rig';
 
@@ -65,7 +66,9 @@ function brokenActivity(connector: FakeBotConnector): Record<string, unknown> {
   return activity;
 }
 
-export function edgeInput(rig: Rig, connector: FakeBotConnector): EdgeInput {
+export function edgeInput(rig: Rig, connector: FakeBotConnector, api?: ApiFuzzKeys): EdgeInput {
+  // the pull API (fuzz-api.ts) has the most surface a stranger can reach without a signature
+  if (api && chance(0.4)) return apiInput(rig, api);
   const events = `${rig.baseUrl}/slack/events`;
   const choice = Math.floor(Math.random() * 8);
   if (choice === 0) {

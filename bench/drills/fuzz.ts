@@ -4,6 +4,7 @@ import { FakeBotConnector } from '../../test/support/fake-bot-connector';
 import { fuzzCli } from './fuzz-cli';
 import { cardActionInput } from './fuzz-cards';
 import { edgeInput, teamsEnv } from './fuzz-edges';
+import { prepareApiFuzz } from './fuzz-api';
 import { chance, modalValue, pick, randomWord, slashText, webhookBody } from './fuzz-inputs';
 import { ADMIN, DEMO_SPEC_SLUG, MEMBER, Rig, sleep } from './rig';
 import { bump, pool, samples, statusLine, type DrillResult } from './tally';
@@ -15,7 +16,8 @@ const TOO_LONG = 'a command can be at most 4,000';
 /**
  * 10k fuzzed inputs, each signed so it reaches the parsers: `/spec` texts, edit-modal submissions
  * with random field values, mutated webhook bodies, and (a tenth) issue 12's edges (fuzz-edges.ts:
- * out-of-range numbers, skewed timestamps, oversized bodies, signed Teams junk, public /metrics),
+ * out-of-range numbers, skewed timestamps, oversized bodies, signed Teams junk, public /metrics; and
+ * issue 14's pull API, fuzz-api.ts: keys, methods, paths, query strings),
  * which must each get their expected answer. Every answer must be < 500, no command may be answered
  * with the "something went wrong" reference, a command over 4,000 characters must be refused in its
  * ack, and the app must be alive at the end. Then hostile operator CLI runs (fuzz-cli.ts): each must
@@ -37,6 +39,7 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
     // the demo spec is seeded just after the port opens (later still with Teams' SDK to load)
     await waitForDemoSpec(rig);
     await rig.subscribe(['CFUZZ'], DEMO_SPEC_SLUG);
+    const apiKeys = await prepareApiFuzz(rig.databaseUrl);
     const statuses = {
       slash: new Map<number, number>(),
       modal: new Map<number, number>(),
@@ -111,7 +114,7 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
     // issue 12's edges: each must get its own answer, not merely a non-5xx
     await pool(counts.edges, 4, async () => {
       // A quarter are the Teams edit card's actions (issue 14's forms), the rest issue 12's edges.
-      const input = chance(0.25) ? cardActionInput(rig, connector) : edgeInput(rig, connector);
+      const input = chance(0.25) ? cardActionInput(rig, connector) : edgeInput(rig, connector, apiKeys);
       const status = await input.send();
       bump(statuses.edges, status);
       note('edge', status, input.kind);
@@ -161,7 +164,7 @@ export async function fuzz(options: { quick: boolean; log: (line: string) => voi
         ['slash commands', `${counts.slash}: ${statusLine(statuses.slash)}`],
         ['modal submissions', `${counts.modal}: ${statusLine(statuses.modal)}`],
         ['webhook bodies', `${counts.webhook}: ${statusLine(statuses.webhook)}`],
-        ['edge inputs (issue 12)', `${counts.edges}: ${statusLine(statuses.edges)}`],
+        ['edge inputs (issues 12 and 14)', `${counts.edges}: ${statusLine(statuses.edges)}`],
         ['edge inputs answered other than expected', wrongAnswers],
         ['5xx or no answer', fiveHundreds],
         ['CLI runs (exit codes)', `${cli.runs}: ${exitLine}`],

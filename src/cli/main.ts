@@ -13,6 +13,7 @@ import { renderDigestText } from '../slack/render/digest';
 import { openCliDatabase } from './database';
 import { runDigests } from './digests';
 import { ADMINS_USAGE, adminsMisuse, runAdmins } from './admins';
+import { API_KEYS_USAGE, apiKeysMisuse, runApiKeys } from './api-keys';
 import { reportFailure, UsageError } from './failure';
 import { runDemo, type DemoOptions } from './demo';
 
@@ -31,6 +32,7 @@ const USAGE = `Usage: panelist <command>
   deliveries list [--failed]                the latest deliveries, chat messages and spec versions for the platform (or only dead letters)
   deliveries retry <id> | --all-failed      put failed deliveries back in the queue
 ${ADMINS_USAGE}
+${API_KEYS_USAGE}
   db migrate                                apply pending database migrations
   help                                      this text
 
@@ -77,6 +79,9 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       'admins remove',
       'admins group',
       'demo',
+      'api-keys create',
+      'api-keys revoke',
+      'api-keys list',
     ].includes(key)
   ) {
     throw new UsageError(`Unknown command "${positionals.join(' ')}".`);
@@ -90,6 +95,8 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
   const adminsProblem = group === 'admins' ? adminsMisuse(action!, rest) : undefined;
   if (adminsProblem) throw new UsageError(adminsProblem);
   const demo = key === 'demo' ? demoOptions(values, rest) : undefined;
+  const apiKeysProblem = group === 'api-keys' ? apiKeysMisuse(action!, rest) : undefined;
+  if (apiKeysProblem) throw new UsageError(apiKeysProblem);
   const at = values.at === undefined ? new Date() : new Date(values.at);
   if (Number.isNaN(at.getTime())) throw new UsageError(`--at "${values.at}" is not a time; write ISO 8601, e.g. 2026-11-23T09:00:00Z.`);
 
@@ -111,6 +118,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     if (!organizationId) throw new UsageError(`No organization "${values.org}".`);
     if (group === 'admins') return await runAdmins(db, organizationId, values.org!, action!, rest, out);
     if (demo) return await runDemo(config, new SpecService(db, versionPublishing(config)), organizationId, demo, out);
+    if (group === 'api-keys') return await runApiKeys(db, organizationId, values.org!, action!, rest, out);
     if (key === 'digests preview') {
       out(renderDigestText(await createDigestService(config, db).preview(organizationId, rest[0]!, at)));
       return 0;

@@ -3,7 +3,15 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics';
 
 /** The public routes a stranger can reach; anything else is counted as `other` to keep the label small. */
-const EDGE_ROUTES = ['/slack/events', '/slack/install', '/slack/oauth_redirect', '/api/messages', '/webhooks/interviews', '/metrics'];
+const EDGE_ROUTES = [
+  '/slack/events',
+  '/slack/install',
+  '/slack/oauth_redirect',
+  '/api/messages',
+  '/webhooks/interviews',
+  '/metrics',
+  '/api/v1/specs',
+];
 
 export function edgeRoute(path: string): string {
   return EDGE_ROUTES.find((route) => path === route || path.startsWith(`${route}/`)) ?? 'other';

@@ -144,7 +144,8 @@ async function createSpec(
 
 async function renameSpec(tx: Tx, context: ActorContext, spec: { id: string; slug: string; currentVersion: number }, slug: string) {
   try {
-    await tx.spec.update({ where: { id: spec.id }, data: { slug } });
+    // updated_at moves: the published document carries the slug (the pull API's updated_since, ETag)
+    await tx.spec.update({ where: { id: spec.id }, data: { slug, updatedAt: new Date() } });
   } catch (error) {
     if (isUniqueViolation(error)) throw new PanelistError('invalid_input', `The slug "${slug}" is already used by another spec.`);
     throw error;
