@@ -9,6 +9,7 @@ import { SpecImportService } from '../../src/services/spec-import';
 import { createDb } from '../../src/store/db';
 import { DEMO_SPEC_ID } from '../../test/support/interview-events';
 import type { EdgeInput } from './fuzz-edges';
+import { status } from './http-status';
 import { chance, pick, randomWord } from './fuzz-inputs';
 import { type Rig, specDocuments } from './rig';
 
@@ -156,15 +157,5 @@ export function apiInput(rig: Rig, keys: ApiFuzzKeys): EdgeInput {
     // the drill's own commands edit the demo spec meanwhile: later versions come and go from view
     const found = shape === 'version' && version[1] === 'later' ? [200, 304, 404] : [200];
     return conditional ? [...found, 304] : found;
-  }
-}
-
-async function status(url: string, init: RequestInit): Promise<number> {
-  try {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
-    await response.arrayBuffer();
-    return response.status;
-  } catch {
-    return 0;
   }
 }

@@ -1,6 +1,7 @@
 import { BOT_APP_ID, type FakeBotConnector, TENANT_ID } from '../../test/support/fake-bot-connector';
 import { DEMO_SPEC_ID } from '../../test/support/interview-events';
 import type { EdgeInput } from './fuzz-edges';
+import { status } from './http-status';
 import { chance, modalValue, pick, randomWord } from './fuzz-inputs';
 import type { Rig } from './rig';
 
@@ -72,19 +73,11 @@ export function cardActionInput(rig: Rig, connector: FakeBotConnector): EdgeInpu
   return {
     kind: 'teams edit card action',
     expect: [200],
-    send: async () => {
-      try {
-        const response = await fetch(`${rig.baseUrl}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${connector.sign()}` },
-          body: JSON.stringify(activity),
-          signal: AbortSignal.timeout(15_000),
-        });
-        await response.arrayBuffer();
-        return response.status;
-      } catch {
-        return 0;
-      }
-    },
+    send: () =>
+      status(`${rig.baseUrl}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${connector.sign()}` },
+        body: JSON.stringify(activity),
+      }),
   };
 }

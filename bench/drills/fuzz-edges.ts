@@ -3,6 +3,7 @@ import { completed } from '../../test/support/interview-events';
 import { postSigned, slashCommandBody } from '../../test/support/slack-requests';
 import { type ApiFuzzKeys, apiInput } from './fuzz-api';
 import { chance, pick, randomWord } from './fuzz-inputs';
+import { status } from './http-status';
 import { ADMIN, SIGNING_SECRET, type Rig } from './rig';
 
 /**
@@ -31,16 +32,6 @@ export function teamsEnv(connector: FakeBotConnector): Record<string, string> {
     TEAMS_SERVICE_URL: connector.serviceUrl,
     TEAMS_GRAPH_URL: connector.graphUrl,
   };
-}
-
-async function status(url: string, init: RequestInit): Promise<number> {
-  try {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
-    await response.arrayBuffer();
-    return response.status;
-  } catch {
-    return 0;
-  }
 }
 
 function slashBody(rig: Rig, text: string): string {

@@ -4,7 +4,7 @@ import { parseScore, type CompetencyScore } from './scoring';
 import { findUnstorableText } from './text';
 
 /**
- * The body of the interview platform's webhook (shared/contracts/interview-events.md, "Body").
+ * The body of the interview platform's webhook (docs/interview-webhook.md, "Body").
  * Parsing answers the contract's 400 (not of the schema, with field paths); impossibleScores
  * answers part of its 422 (well-formed but impossible), which is why the schema lets any finite
  * score through.

@@ -4,7 +4,7 @@ import { SLUG_PATTERN, type SpecContent } from './spec';
 import { formatWeight, parseWeight } from './weights';
 
 /**
- * The interview platform's spec document (shared/fixtures/payments-platform-spec.json): what
+ * The interview platform's spec document (fixtures/payments-platform-spec.json): what
  * `panelist specs import` and the demo seed read. livePerformance is ignored: Panelist computes it.
  */
 const weightText = z.union([z.string(), z.number()]).transform((value, ctx) => {

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * The interview platform's webhook signature (shared/contracts/interview-events.md):
+ * The interview platform's webhook signature (docs/interview-webhook.md):
  * `Interview-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, each v1 being
  * hex(HMAC-SHA256(secret, "<t>.<raw body bytes>")).
  */
