@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { ADMIN, Harness } from '../support/harness';
 import { completed } from '../support/interview-events';
+import { waitUntil } from '../support/slack-events';
 
 // PostgreSQL cutting every connection (a restart, a failover) must not stop deliveries for good.
 let harness: Harness;
@@ -27,14 +28,23 @@ async function terminateAppConnections(): Promise<number> {
 const reportsIn = (channel: string) =>
   harness.slack.posted(channel).map((message) => /\/r\/(int_\w+)/.exec(JSON.stringify(message.blocks))?.[1]);
 
-/** As the interview platform does: a 503 (database unreachable) is retried. */
-async function sendUntilAccepted(event: unknown) {
-  for (let tries = 0; ; tries += 1) {
+/** As the interview platform does: a 503 (database unreachable) is retried until another answer comes. */
+function sendUntilAccepted(event: unknown) {
+  return waitUntil(async () => {
     const answer = await harness.webhook(event);
-    if (answer.status !== 503 || tries >= 50) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return answer.status !== 503 && answer;
+  }, 'the webhook to answer other than 503');
 }
+
+/** The app's connections in its database, once it has opened any again. */
+const appConnections = async () =>
+  Number(
+    (
+      await admin.query(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+      )
+    ).rows[0].n,
+  );
 
 describe('losing every database connection', () => {
   it('keeps delivering after the connections come back, and recovers the work that was in flight', async () => {
@@ -47,7 +57,8 @@ describe('losing every database connection', () => {
     const inFlight = Array.from({ length: 5 }, (_, i) => harness.webhook(completed({ interviewId: `int_during_${i}` })));
     for (const answer of await Promise.all(inFlight)) expect(answer.status).toBe(202);
     expect(await terminateAppConnections()).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A second cut as soon as the app has reconnected, as a flapping server would.
+    await waitUntil(async () => (await appConnections()) > 0, 'the app to reconnect');
     await terminateAppConnections();
 
     // New work flows as soon as the connections are back: the worker came back by itself.
@@ -76,7 +87,7 @@ describe('losing every database connection', () => {
             WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
         )
         .then((result) => result.rows.map((row) => row.application));
-    for (let tries = 0; tries < 20 && (await open()).length > 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(async () => (await open()).length === 0, 'the app to close its connections', 1_000).catch(() => undefined);
     expect(await open()).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import { createDigestService } from '../../src/composition';
 import { loadConfig } from '../../src/config';
 import { createDb, type Db } from '../../src/store/db';
 import { ADMIN, Harness, SIGNING_SECRET } from '../support/harness';
-import { abandoned, completed, started } from '../support/interview-events';
+import { abandoned, completed, demoScores, started } from '../support/interview-events';
+import { waitForSettledDeliveries } from '../support/metrics';
 import { panelistCli } from '../support/panelist-cli';
 
 let harness: Harness;
@@ -23,15 +24,6 @@ afterAll(async () => {
   await harness.stop();
 });
 
-const score = (values: number[]) =>
-  [
-    'financial_systems_design',
-    'distributed_systems_reliability',
-    'postgres_schema_design',
-    'production_ownership',
-    'fastapi_kafka_systems',
-  ].map((competency_id, i) => ({ competency_id, score: values[i]! }));
-
 /** The week of 2026-11-16 09:00Z – 2026-11-23 09:00Z, and one interview the week before. */
 async function handMadeWeek() {
   const events = [
@@ -40,14 +32,14 @@ async function handMadeWeek() {
       candidateName: 'Grace Hopper',
       startedAt: '2026-11-17T10:00:00Z',
       completedAt: '2026-11-17T11:00:00Z',
-      scores: score([80, 70, 90, 60, 50]),
+      scores: demoScores([80, 70, 90, 60, 50]),
     }),
     completed({
       interviewId: 'w2',
       candidateName: 'Alan Turing',
       startedAt: '2026-11-18T10:00:00Z',
       completedAt: '2026-11-18T11:00:00Z',
-      scores: score([90, 90, 90, 90, 90]),
+      scores: demoScores([90, 90, 90, 90, 90]),
     }),
     started({ interviewId: 'w3', startedAt: '2026-11-19T10:00:00Z', sequence: 1 }),
     abandoned({ interviewId: 'w3', abandonedAt: '2026-11-19T10:30:00Z', sequence: 2 }),
@@ -57,7 +49,7 @@ async function handMadeWeek() {
       candidateName: 'Ada Lovelace',
       startedAt: '2026-11-15T10:00:00Z',
       completedAt: '2026-11-16T10:00:00Z',
-      scores: score([60, 60, 60, 60, 60]),
+      scores: demoScores([60, 60, 60, 60, 60]),
     }),
     // completed exactly at the end of the period: it belongs to the next one
     completed({
@@ -65,14 +57,14 @@ async function handMadeWeek() {
       candidateName: 'Late Larry',
       startedAt: '2026-11-23T08:30:00Z',
       completedAt: '2026-11-23T09:00:00Z',
-      scores: score([100, 100, 100, 100, 100]),
+      scores: demoScores([100, 100, 100, 100, 100]),
     }),
     completed({
       interviewId: 'p1',
       candidateName: 'Previous Pat',
       startedAt: '2026-11-10T10:00:00Z',
       completedAt: '2026-11-10T11:00:00Z',
-      scores: score([70, 70, 70, 70, 70]),
+      scores: demoScores([70, 70, 70, 70, 70]),
     }),
   ];
   for (const event of events) expect((await harness.webhook(event)).status).toBe(202);
@@ -173,9 +165,11 @@ describe('exactly once, whoever runs the clock', () => {
     }
     // once every delivery of the channel has settled, nothing more can be posted: count then
     await harness.slack.waitFor(() => harness.slack.posted('CRACE')[0]);
+    await waitForSettledDeliveries((query, values) => sql.query(query, values).then((result) => result.rows), `d.channel_id = $1`, [
+      'CRACE',
+    ]);
     const unsettled = async () =>
       Number((await sql.query(`SELECT count(*) AS n FROM delivery WHERE channel_id = 'CRACE' AND status = 'pending'`)).rows[0].n);
-    for (let tries = 0; tries < 400 && (await unsettled()) > 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 25));
     expect(await unsettled()).toBe(0);
     expect(harness.slack.posted('CRACE')).toHaveLength(1);
   });

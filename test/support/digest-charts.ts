@@ -1,6 +1,6 @@
 import net from 'node:net';
 import zlib from 'node:zlib';
-import { completed } from './interview-events';
+import { completed, demoScores } from './interview-events';
 
 /** Helpers for the digest chart tests: a port to put in PUBLIC_URL, a hand-made eight weeks, and PNG checks. */
 
@@ -13,15 +13,6 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-const scores = (values: number[]) =>
-  [
-    'financial_systems_design',
-    'distributed_systems_reliability',
-    'postgres_schema_design',
-    'production_ownership',
-    'fastapi_kafka_systems',
-  ].map((competency_id, i) => ({ competency_id, score: values[i]! }));
-
 /**
  * The demo spec's eight weeks before Monday 2026-11-23 09:00 UTC: this week two interviews (73.5
  * and 90.0), last week one (70.0), the week of Oct 19 one (60.0), the other weeks none.
@@ -31,25 +22,25 @@ export const EIGHT_WEEKS = [
     interviewId: 'c1',
     startedAt: '2026-11-17T10:00:00Z',
     completedAt: '2026-11-17T11:00:00Z',
-    scores: scores([80, 70, 90, 60, 50]),
+    scores: demoScores([80, 70, 90, 60, 50]),
   }),
   completed({
     interviewId: 'c2',
     startedAt: '2026-11-18T10:00:00Z',
     completedAt: '2026-11-18T11:00:00Z',
-    scores: scores([90, 90, 90, 90, 90]),
+    scores: demoScores([90, 90, 90, 90, 90]),
   }),
   completed({
     interviewId: 'c3',
     startedAt: '2026-11-10T10:00:00Z',
     completedAt: '2026-11-10T11:00:00Z',
-    scores: scores([70, 70, 70, 70, 70]),
+    scores: demoScores([70, 70, 70, 70, 70]),
   }),
   completed({
     interviewId: 'c4',
     startedAt: '2026-10-20T10:00:00Z',
     completedAt: '2026-10-20T11:00:00Z',
-    scores: scores([60, 60, 60, 60, 60]),
+    scores: demoScores([60, 60, 60, 60, 60]),
   }),
 ];
 

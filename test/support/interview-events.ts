@@ -11,6 +11,9 @@ export const EXAMPLE_SCORES = [
   { competency_id: 'fastapi_kafka_systems', score: 70 },
 ];
 
+/** Scores for the demo spec's five competencies, in its order. */
+export const demoScores = (values: number[]) => EXAMPLE_SCORES.map(({ competency_id }, i) => ({ competency_id, score: values[i]! }));
+
 const candidate = { id: 'cand_19', name: 'Ada Lovelace', email: 'ada@example.com' };
 
 interface Options {
