@@ -37,6 +37,9 @@ export function buildDist(): void {
  * overrides still win, so an experiment applies to every app the benchmark starts. `name` names
  * the child and its log file.
  */
+/** the bearer token the benchmark's apps accept on GET /metrics */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token';
+
 export async function startApp(options: {
   port: number;
   databaseUrl: string;
@@ -60,8 +63,9 @@ export async function startApp(options: {
     SLACK_CHANNEL_RATE: '1',
     SLACK_CHANNEL_BURST: '3',
     DEMO_SPEC_FILE: path.join(ROOT, 'fixtures/payments-platform-spec.json'),
-    // several apps may share this host: no metrics port (nothing here reads /metrics)
+    // several apps may share this host: no metrics port; figure 10 reads the app's event-loop delay through the public port
     METRICS_PORT: 'off',
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
     ...options.env,
     ...appEnvOverrides(),
   };

@@ -6,6 +6,7 @@ import { createDb } from '../../src/store/db';
 import { DEMO_SLUG } from './channels';
 import { ms, type BenchContext, type Row } from './context';
 import { describe, type ProbeReport } from './probe';
+import { BENCH_METRICS_TOKEN } from './procs';
 import { loopMonitor, now, openLoop, percentile } from './util';
 
 /** 9 is the outbound webhook's (push), built beside this one */
@@ -26,6 +27,8 @@ export interface PullRun {
   benchLoop: { p99Ms: number; maxMs: number };
   /** seconds of the run (from its start) whose slowest answer took over the target: where the tail came from */
   slowSeconds: { second: number; max: number; count: number }[];
+  /** the app's own event-loop delay over the run (prom-client's histogram, reset by each scrape) */
+  appLoop?: { p99Ms: number; maxMs: number };
   probe?: ProbeReport;
 }
 
@@ -45,27 +48,34 @@ export async function specApiFigure(ctx: BenchContext): Promise<{ rows: Row[]; n
     if (first.status !== 200 || !first.etag) throw new Error(`GET ${route} answered ${first.status}, not 200 with an ETag`);
     const headers = { authorization: `Bearer ${key}` };
     const conditional = { ...headers, 'if-none-match': first.etag };
-    ctx.log(`figure ${SPEC_API_FIGURE}: warming up (GET ${route}, 100/s for 2 s)`);
-    await run(client, route, headers, 200, 100, 2);
+    ctx.log(
+      `figure ${SPEC_API_FIGURE}: warming up (GET ${route}, ${RATE}/s for 3 s: sockets, pool connections and JIT at the rate measured)`,
+    );
+    await run(client, route, headers, 200, RATE, 3);
     ctx.log(`figure ${SPEC_API_FIGURE}: GET /api/v1/specs/{id}, ${RATE}/s for ${seconds} s`);
     await ctx.probe.start();
+    await appLoopDelay(ctx.appUrl);
     const full = await run(client, route, headers, 200, RATE, seconds);
+    full.appLoop = await appLoopDelay(ctx.appUrl);
     full.probe = await ctx.probe.stop(full.sent);
     ctx.log(`figure ${SPEC_API_FIGURE}: the same with If-None-Match (304), ${RATE}/s for ${seconds} s`);
     await ctx.probe.start();
+    await appLoopDelay(ctx.appUrl);
     const notModified = await run(client, route, conditional, 304, RATE, seconds);
+    notModified.appLoop = await appLoopDelay(ctx.appUrl);
     notModified.probe = await ctx.probe.stop(notModified.sent);
     const row = (which: string, result: PullRun): Row => ({
       key: `pull-${which}-p99`,
-      figure: `${SPEC_API_FIGURE}. GET /api/v1/specs/{id} ${which} p50 / p99 (${RATE}/s open loop, ${result.sent} requests, errors: ${result.errors})`,
-      value: `${ms(result.p50)} / ${ms(result.p99)}`,
+      figure: `${SPEC_API_FIGURE}. GET /api/v1/specs/{id} ${which} p50 / p99; app CPU a request (${RATE}/s open loop, ${result.sent} requests, errors: ${result.errors})`,
+      value: `${ms(result.p50)} / ${ms(result.p99)}; CPU ${result.probe?.appCpuMsPerUnit.toFixed(2) ?? '–'} ms`,
       anchor: '–',
       ratio: '–',
-      target: which === '200' ? `p99 ≤ ${TARGET_P99_MS} ms` : `p99 ≤ ${TARGET_P99_MS} ms, below the 200s`,
-      pass: result.errors === 0 && result.p99 <= TARGET_P99_MS && (which === '200' || result.p99 <= full.p99),
+      // "cheaper still" is the work a 304 costs: two 20 s runs' p99s differ by the machine's noise more than by a body's bytes
+      target: which === '200' ? `p99 ≤ ${TARGET_P99_MS} ms` : `p99 ≤ ${TARGET_P99_MS} ms, app CPU a request below the 200s'`,
+      pass: result.errors === 0 && result.p99 <= TARGET_P99_MS && (which === '200' || cheaper(result, full)),
     });
     const notes = [
-      `Pull API: max ${full.max.toFixed(1)} ms (200) and ${notModified.max.toFixed(1)} ms (304); load generator late by p99 ${full.generatorLateP99.toFixed(1)} / ${notModified.generatorLateP99.toFixed(1)} ms, bench event loop p99 ${full.benchLoop.p99Ms.toFixed(1)} / ${notModified.benchLoop.p99Ms.toFixed(1)} ms.`,
+      `Pull API: max ${full.max.toFixed(1)} ms (200) and ${notModified.max.toFixed(1)} ms (304); load generator late by p99 ${full.generatorLateP99.toFixed(1)} / ${notModified.generatorLateP99.toFixed(1)} ms, bench event loop p99 ${full.benchLoop.p99Ms.toFixed(1)} / ${notModified.benchLoop.p99Ms.toFixed(1)} ms; the app's event loop delayed p99 ${loopLine(full)} / ${loopLine(notModified)}.`,
       `Pull API, where the tail came from: answers over ${TARGET_P99_MS} ms fell in ${full.slowSeconds.length} of ${seconds} seconds (200s) and ${notModified.slowSeconds.length} of ${seconds} (304s); ` +
         `by second, slowest answer (answers over ${TARGET_P99_MS} ms): 200s ${slowLine(full)}; 304s ${slowLine(notModified)}.`,
       describe('Per GET /api/v1/specs/{id} (200)', full.probe),
@@ -75,6 +85,24 @@ export async function specApiFigure(ctx: BenchContext): Promise<{ rows: Row[]; n
   } finally {
     client.close();
   }
+}
+
+function cheaper(conditional: PullRun, full: PullRun): boolean {
+  return conditional.probe !== undefined && full.probe !== undefined && conditional.probe.appCpuMsPerUnit < full.probe.appCpuMsPerUnit;
+}
+
+function loopLine(run: PullRun): string {
+  return run.appLoop ? `${run.appLoop.p99Ms.toFixed(1)} ms (max ${run.appLoop.maxMs.toFixed(1)})` : '–';
+}
+
+/** Reads the app's event-loop delay since the previous read (each scrape resets prom-client's histogram). */
+async function appLoopDelay(appUrl: string): Promise<{ p99Ms: number; maxMs: number } | undefined> {
+  const answer = await fetch(`${appUrl}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } });
+  const text = await answer.text();
+  if (answer.status !== 200) return undefined;
+  const gauge = (name: string) =>
+    Number(new RegExp(`^panelist_nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]) * 1000;
+  return { p99Ms: gauge('p99'), maxMs: gauge('max') };
 }
 
 function slowLine(run: PullRun): string {
