@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { WorkerChartRenderer } = require(path.join(root, 'dist/charts/renderer.js'));
+const { ChartProcessRenderer } = require(path.join(root, 'dist/charts/renderer.js'));
 const { chartPicture, chartAltText } = require(path.join(root, 'dist/domain/digest-chart.js'));
 
 const weekly = ['71.2', '73.0', null, '69.5', '74.1', '75.0', '72.3', '78.4'];
@@ -25,7 +25,7 @@ const sample = {
 };
 
 const out = path.join(root, 'docs', 'images', 'digest-chart.png');
-const renderer = new WorkerChartRenderer();
+const renderer = new ChartProcessRenderer();
 try {
   const chart = await renderer.render(chartPicture(sample, 'UTC'));
   mkdirSync(path.dirname(out), { recursive: true });

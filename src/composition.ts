@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import pino, { type Logger } from 'pino';
 import type { Pool } from 'pg';
-import { WorkerChartRenderer } from './charts/renderer';
+import { ChartProcessRenderer } from './charts/renderer';
 import { chartRouter } from './charts/route';
 import type { Config } from './config';
 import type { ChannelPace, DeliverDeps } from './delivery/deps';
@@ -17,7 +17,7 @@ import { digestMessageCount } from './slack/render/digest';
 import { SlackSender } from './slack/sender';
 import { slackTokenLookup } from './slack/tokens';
 import type { Db } from './store/db';
-import { prismaRunner, type SqlRunner } from './store/sql-runner';
+import { pgRunner, prismaRunner, type SqlRunner } from './store/sql-runner';
 import { pgTransaction } from './store/sql-transaction';
 
 /**
@@ -38,10 +38,12 @@ export function createDigestService(
   const charts = config.publicUrl
     ? new DigestCharts(
         db,
-        new WorkerChartRenderer({ timeoutMs: config.digestChartTimeoutMs }),
+        new ChartProcessRenderer({ timeoutMs: config.digestChartTimeoutMs }),
         new ChartLinks(db, config.publicUrl),
         (observe.logger ?? pino({ level: 'silent' })).child({ component: 'digest-charts' }),
         observe.metrics,
+        // the app's worker parks a part whose picture is being drawn; the CLI, which sends and exits, waits
+        pool ? { whenDrawing: 'park', sql: pgRunner(pool) } : { whenDrawing: 'wait', sql: prismaRunner(db) },
       )
     : undefined;
   return new DigestService(
@@ -52,6 +54,7 @@ export function createDigestService(
       messagesFor: digestMessageCount,
       specUrlTemplate: config.specUrlTemplate,
       charts,
+      reads: pool ? pgRunner(pool) : undefined,
     },
     pool ? pgTransaction(pool) : undefined,
   );

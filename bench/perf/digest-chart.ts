@@ -1,7 +1,8 @@
-import { WorkerChartRenderer } from '../../src/charts/renderer';
+import { ChartProcessRenderer } from '../../src/charts/renderer';
 import { chartPicture, type ChartPicture } from '../../src/domain/digest-chart';
 import type { DigestView } from '../../src/services/digest-views';
 import { ms, type BenchContext, type Row } from './context';
+import { cpuMsOf } from './probe';
 import { loopMonitor, median, now, percentile } from './util';
 
 export interface DigestChartCost {
@@ -9,17 +10,17 @@ export interface DigestChartCost {
   /** from handing the chart to the renderer to having its PNG (what a delivery waits) */
   wallP50Ms: number;
   wallP99Ms: number;
-  /** what the worker thread spent on it: Vega-Lite, Vega, SVG, PNG */
+  /** what the chart process spent on it: Vega-Lite, Vega, SVG, PNG */
   renderP50Ms: number;
   renderP99Ms: number;
   pngBytesP50: number;
   pngBytesMax: number;
   /**
-   * the process's CPU per chart (user + system, all threads): the bench process only waits meanwhile
-   * (the app has stopped), so this is the thread's own cost, which a busy machine does not inflate
+   * the CPU per chart of the bench process and its chart process (user + system): the bench only waits meanwhile
+   * (the app has stopped), so this is the drawing's own cost, which a busy machine does not inflate
    */
   cpuMsPerChart: number;
-  /** the bench process's own event-loop delay while the charts were drawn: the thread keeps it free */
+  /** the bench process's own event-loop delay while the charts were drawn: the chart process keeps it free */
   loopP99Ms: number;
   charts: number;
   /** the same with twenty competencies of long names, the most a spec holds */
@@ -31,13 +32,13 @@ const RUNS = 60;
 /**
  * Figure 5's chart: the digest's own section (the largest size's week, as `preview` read it) drawn
  * RUNS times one after another through the app's renderer, each with this week's score nudged so no
- * two are the same picture; the first chart (thread start and module load) is reported apart.
+ * two are the same picture; the first chart (process start and module load) is reported apart.
  */
 export async function digestChartCost(ctx: BenchContext, view: DigestView): Promise<{ rows: Row[]; cost: DigestChartCost }> {
   const section = view.specs.find((s) => s.chart);
   if (!section?.chart) throw new Error('the digest figure’s week has no chart to draw');
   const base = chartPicture(section.chart, view.timeZone);
-  const renderer = new WorkerChartRenderer();
+  const renderer = new ChartProcessRenderer();
   try {
     let started = now();
     await renderer.render(base);
@@ -46,7 +47,7 @@ export async function digestChartCost(ctx: BenchContext, view: DigestView): Prom
     const render: number[] = [];
     const bytes: number[] = [];
     const loop = loopMonitor();
-    const cpuBefore = process.cpuUsage();
+    const cpuBefore = cpuMsOf(process.pid);
     for (let i = 0; i < RUNS; i += 1) {
       started = now();
       const chart = await renderer.render(nudged(base, i));
@@ -54,7 +55,7 @@ export async function digestChartCost(ctx: BenchContext, view: DigestView): Prom
       render.push(chart.renderMs);
       bytes.push(chart.png.length);
     }
-    const cpu = process.cpuUsage(cpuBefore);
+    const cpu = cpuMsOf(process.pid) - cpuBefore;
     const { p99Ms: loopP99Ms } = loop.stop();
     const widest = await widestCost(renderer, base);
     const cost: DigestChartCost = {
@@ -65,13 +66,13 @@ export async function digestChartCost(ctx: BenchContext, view: DigestView): Prom
       renderP99Ms: percentile(render, 99),
       pngBytesP50: median(bytes),
       pngBytesMax: Math.max(...bytes),
-      cpuMsPerChart: (cpu.user + cpu.system) / 1000 / RUNS,
+      cpuMsPerChart: cpu / RUNS,
       loopP99Ms,
       charts: RUNS,
       widest,
     };
     ctx.log(
-      `figure 5: chart ${base.competencies.length} competencies × ${base.weeks.length} weeks: CPU ${cost.cpuMsPerChart.toFixed(1)} ms a chart; render p50 ${cost.renderP50Ms.toFixed(1)} / p99 ${cost.renderP99Ms.toFixed(1)} ms on the thread, ` +
+      `figure 5: chart ${base.competencies.length} competencies × ${base.weeks.length} weeks: CPU ${cost.cpuMsPerChart.toFixed(1)} ms a chart; render p50 ${cost.renderP50Ms.toFixed(1)} / p99 ${cost.renderP99Ms.toFixed(1)} ms in the chart process, ` +
         `${cost.wallP50Ms.toFixed(1)} / ${cost.wallP99Ms.toFixed(1)} ms waited; first ${coldMs.toFixed(0)} ms; PNG ${cost.pngBytesP50} B (max ${cost.pngBytesMax}); event loop p99 ${loopP99Ms.toFixed(1)} ms; ` +
         `20 competencies: CPU ${widest.cpuMsPerChart.toFixed(1)} ms, p50 ${widest.renderP50Ms.toFixed(1)} / p99 ${widest.renderP99Ms.toFixed(1)} ms, PNG ${widest.pngBytesP50} B`,
     );
@@ -81,7 +82,7 @@ export async function digestChartCost(ctx: BenchContext, view: DigestView): Prom
   }
 }
 
-async function widestCost(renderer: WorkerChartRenderer, base: ChartPicture): Promise<DigestChartCost['widest']> {
+async function widestCost(renderer: ChartProcessRenderer, base: ChartPicture): Promise<DigestChartCost['widest']> {
   const competencies = Array.from({ length: 20 }, (_, i) => ({
     label: `${i + 1}. Distributed Ledger Reconciliation & Settlement at Scale`.slice(0, 60),
     thisWeek: 50 + i * 2,
@@ -89,17 +90,17 @@ async function widestCost(renderer: WorkerChartRenderer, base: ChartPicture): Pr
   }));
   const render: number[] = [];
   const bytes: number[] = [];
-  const cpuBefore = process.cpuUsage();
+  const cpuBefore = cpuMsOf(process.pid);
   for (let i = 0; i < RUNS / 2; i += 1) {
     const chart = await renderer.render(nudged({ ...base, competencies }, i));
     render.push(chart.renderMs);
     bytes.push(chart.png.length);
   }
-  const cpu = process.cpuUsage(cpuBefore);
+  const cpu = cpuMsOf(process.pid) - cpuBefore;
   return {
     renderP50Ms: median(render),
     renderP99Ms: percentile(render, 99),
-    cpuMsPerChart: (cpu.user + cpu.system) / 1000 / (RUNS / 2),
+    cpuMsPerChart: cpu / (RUNS / 2),
     pngBytesP50: median(bytes),
   };
 }
@@ -115,7 +116,7 @@ function rows(cost: DigestChartCost): Row[] {
   return [
     {
       key: 'digest-chart-render',
-      figure: `5. digest chart, drawn on the worker thread (${cost.charts} charts)`,
+      figure: `5. digest chart, drawn in the chart process (${cost.charts} charts)`,
       value: `p50 ${ms(cost.renderP50Ms)} / p99 ${ms(cost.renderP99Ms)}; CPU ${ms(cost.cpuMsPerChart)} a chart`,
       anchor: `waited p50 ${ms(cost.wallP50Ms)} / p99 ${ms(cost.wallP99Ms)}; first ${ms(cost.coldMs)}`,
       ratio: '–',

@@ -8,7 +8,8 @@ import { createDatabase } from './digest';
 import { chooseDue, DIGEST_CHANNEL_PREFIX, makeDue, seedMonday, type MondaySize } from './monday-seed';
 import { mondayOutcome, mondayRows, type MondayResult } from './monday-report';
 import { InterviewLoad, TransactionWatch } from './monday-watch';
-import { appEnvOverrides, memoryOf, startApp, type Child } from './procs';
+import { childrenOf } from './probe';
+import { appEnvOverrides, memoryOf, sharedFileMiB, startApp, type Child } from './procs';
 import { NOT_THE_APP, Probe } from './probe';
 import { SlackSink } from './slack-sink';
 import { freePort, now, ROOT, sleep } from './util';
@@ -120,6 +121,7 @@ export async function mondayFigure(ctx: BenchContext): Promise<{ rows: Row[]; no
     await sleep(2_000); // anything posted twice would show up here
     const probeReport = await probe.stop(Math.max(1, answeredDigests()));
     const memory = memoryOf(app.process.pid!);
+    const chartProcess = chartProcessMemory(app.process.pid!);
     const transactions = await transactionWatch.stop();
     const outcome = await mondayOutcome(pg, {
       size,
@@ -137,6 +139,7 @@ export async function mondayFigure(ctx: BenchContext): Promise<{ rows: Row[]; no
       probe: probeReport,
       memory,
       memoryBefore,
+      chartProcess,
       log: countLevels(app.logFile),
     });
     return { ...mondayRows(outcome, ctx.quick), result: outcome };
@@ -160,4 +163,13 @@ export async function mondayFigure(ctx: BenchContext): Promise<{ rows: Row[]; no
       .catch((error: unknown) => ctx.log(`figure 8: could not drop bench_monday: ${String(error)}`))
       .finally(() => admin.end());
   }
+}
+
+/** The app's chart process (a child running render-process.mjs), if one is running: its peak and what it shares with the app. */
+function chartProcessMemory(appPid: number): { peakMiB: number; rssMiB: number; sharedMiB: number } | undefined {
+  for (const pid of childrenOf(appPid)) {
+    const memory = memoryOf(pid);
+    if (memory) return { ...memory, sharedMiB: sharedFileMiB(pid, appPid) };
+  }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Client as PgClient } from 'pg';
 
 /**
@@ -20,13 +20,29 @@ const TICKS_PER_SECOND = 100;
 /** A comment the benchmark puts in its own queries that run while a probe counts the app's (a watch sampling the database). */
 export const NOT_THE_APP = '/* bench: not the app */';
 
+/**
+ * CPU time of a process and everything under it (the app's chart process): its own, its reaped
+ * children's (cutime, cstime) and its live descendants'.
+ */
 export function cpuMsOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    return (ticks * 1000) / TICKS_PER_SECOND + childrenOf(pid).reduce((sum, child) => sum + (cpuMsOf(child) || 0), 0);
   } catch {
     return Number.NaN;
+  }
+}
+
+/** The live children of a process, from /proc. */
+export function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
   }
 }
 

@@ -189,6 +189,30 @@ export function memoryOf(pid: number): { peakMiB: number; rssMiB: number } | und
   }
 }
 
+/**
+ * The resident pages of `pid` mapped from files that `other` maps too (node's binary, libc): a
+ * second node process's peak counts them again, though the machine holds them once.
+ */
+export function sharedFileMiB(pid: number, other: number): number {
+  try {
+    const paths = new Set(
+      readFileSync(`/proc/${other}/maps`, 'utf8')
+        .split('\n')
+        .map((line) => line.split(/\s+/)[5])
+        .filter((file): file is string => file?.startsWith('/') ?? false),
+    );
+    let kb = 0;
+    let mapped: string | undefined;
+    for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+      if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) mapped = line.split(/\s+/)[5];
+      else if (line.startsWith('Rss:') && mapped && paths.has(mapped)) kb += Number(/(\d+)/.exec(line)?.[1] ?? 0);
+    }
+    return kb / 1024;
+  } catch {
+    return 0;
+  }
+}
+
 export interface Machine {
   cores: number;
   cpu: string;

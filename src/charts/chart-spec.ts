@@ -33,7 +33,7 @@ const GRID = '#e4e7eb';
 const BLUE = '#1f5fa8';
 const PALE_BLUE = '#a9c1de';
 
-/** What the thread draws: one fixed spec (compiled and parsed once per thread) and the picture's rows. */
+/** What the chart process draws: one fixed spec (compiled and parsed once per chart process) and the picture's rows. */
 export interface ChartJob {
   spec: Record<string, unknown>;
   datasets: { weeks: Record<string, unknown>[]; bars: Record<string, unknown>[] };

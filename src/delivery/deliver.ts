@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import { paceOf, type DeliverDeps } from './deps';
 import { interviewResultView } from '../services/interview-results';
+import { ChartPending } from '../services/digest-charts';
 import { DIGEST_KIND } from '../services/digests';
 import { RESULT_KIND } from '../services/interview-apply';
 import { publishedVersionFrom, SPEC_VERSION_KIND } from '../services/spec-publication';
 import type { LeasedDelivery } from '../store/delivery-sql';
+import { parkForChart, wakeChartWaiters } from '../store/chart-waits';
 import { leaseDelivery, markAttempt, markFound, markPosted, markUpdated, releaseLease, takeTurn } from '../store/delivery-steps';
 import { enqueueDelivery } from '../store/queue';
 import { leaseInLine, markPostedInLine } from '../store/version-line';
@@ -154,12 +156,32 @@ async function attempt(deps: DeliverDeps, sender: ChatSender, delivery: LeasedDe
     deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: 'updated' });
     return { released: true };
   } catch (error) {
+    if (error instanceof ChartPending) {
+      await parkUntilDrawn(deps, deliveryId, error, log);
+      return { released: false };
+    }
     if (!(error instanceof SendError)) throw error;
     deps.metrics?.deliveryAttempts.inc({ platform: delivery.platform, result: error.kind });
     await handleFailure(deps, delivery, error, log);
   }
   return { released: false };
 }
+
+/**
+ * A digest part whose chart is being drawn gives its slot back: parked under the picture, woken when
+ * it is stored, or after CHART_WAIT_FALLBACK_MS should the drawing's process die. Its turn in the
+ * channel stays its own meanwhile, so nothing behind it in the channel overtakes it.
+ */
+async function parkUntilDrawn(deps: DeliverDeps, deliveryId: string, pending: ChartPending, log: Logger): Promise<void> {
+  await parkForChart(deps.sql, deliveryId, pending.imageId, CHART_WAIT_FALLBACK_MS);
+  // stored between the look and the park: its wake-up has gone by, so this part wakes itself
+  if (pending.settled) await wakeChartWaiters(deps.sql, pending.imageId);
+  log.debug({ imageId: pending.imageId }, 'waiting for its chart to be drawn');
+  deps.metrics?.digestChartWaits.inc();
+}
+
+/** A parked part's own job runs this long after parking, should no wake-up come. */
+const CHART_WAIT_FALLBACK_MS = 30_000;
 
 async function loadContent(deps: DeliverDeps, delivery: LeasedDelivery): Promise<DeliveryContent | undefined> {
   if (delivery.kind === RESULT_KIND) {
@@ -173,9 +195,8 @@ async function loadContent(deps: DeliverDeps, delivery: LeasedDelivery): Promise
   if (delivery.kind === DIGEST_KIND) {
     // subject "<digest id>:<part>": one delivery per message of a digest split to fit the platform
     const [digestId, part] = delivery.subjectId.split(':');
-    const digest = await deps.db.digest.findUnique({ where: { id: digestId! }, select: { parts: true } });
-    const view = digest ? await deps.digests.view(digestId!) : undefined;
-    return view && digest ? { kind: DIGEST_KIND, view, part: Number(part), parts: digest.parts } : undefined;
+    const message = await deps.digests.message(digestId!);
+    return message ? { kind: DIGEST_KIND, view: message.view, part: Number(part), parts: message.parts } : undefined;
   }
   return undefined;
 }

@@ -96,6 +96,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly digestChartWaits = new Counter({
+    name: 'panelist_digest_chart_waits_total',
+    help: 'Digest messages that gave their worker slot back to wait for a chart being drawn (woken when it is stored)',
+    registers: [this.registry],
+  });
+
   readonly platformsServed = new Gauge({
     name: 'panelist_delivery_platform_served',
     help: 'Whether this replica takes the platform’s deliveries (1) or leaves them queued for a replica with its credentials (0)',

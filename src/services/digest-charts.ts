@@ -3,8 +3,10 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { chartPicture, type ChartPicture } from '../domain/digest-chart';
 import type { Metrics } from '../observability/metrics';
+import { wakeChartWaiters } from '../store/chart-waits';
 import type { Db } from '../store/db';
 import { isChartImageStored, pinCharts, pinnedCharts, storeChartImage, type PinnedChart } from '../store/digest-chart-rows';
+import type { SqlRunner } from '../store/sql-runner';
 import { ChartLinks } from './chart-links';
 import type { DigestSpecSection, DigestView } from './digest-views';
 
@@ -18,6 +20,40 @@ export interface ChartRenderer {
 type Section = DigestSpecSection & { chart: NonNullable<DigestSpecSection['chart']> };
 
 /**
+ * What a digest does when a picture it needs is still being drawn: `wait` for it (the CLI, which
+ * sends and exits), or `park` (the app's delivery worker: the part gives its worker slot back and
+ * is woken when the picture is stored, see store/chart-waits.ts).
+ */
+export type WhenDrawing = 'wait' | 'park';
+
+/** A picture being drawn and stored once per content, shared by every digest that shows it. */
+interface Drawing {
+  state: 'drawing' | 'stored' | 'failed';
+  /** drawn here (not found stored) and not yet counted as such by a pin */
+  uncounted: boolean;
+  error?: unknown;
+  settled: Promise<void>;
+}
+
+/** Thrown by `attach` in `park` mode: the part waits for this picture without a worker slot. */
+export class ChartPending extends Error {
+  constructor(
+    readonly imageId: string,
+    private readonly drawing: Drawing,
+  ) {
+    super(`the chart ${imageId} is still being drawn`);
+  }
+
+  /** stored or given up since: a part parked now would miss the wake-up, so it wakes itself */
+  get settled(): boolean {
+    return this.drawing.state !== 'drawing';
+  }
+}
+
+/** A picture that failed is not drawn again for this long: parts woken by the failure go without it. */
+export const FAILED_CHART_RETRY_MS = 60_000;
+
+/**
  * Gives each digest section with figures to draw a picture, once per digest and spec: the first
  * attempt pins a picture (and its words) to the digest; a retry, an update, another part of the same
  * digest and every replica find the pin and link the same bytes. Pictures are stored by content, so
@@ -25,15 +61,16 @@ type Section = DigestSpecSection & { chart: NonNullable<DigestSpecSection['chart
  * the section without a picture (its words stand in), with a warning and a count: never the digest.
  */
 export class DigestCharts {
-  /** content ids stored or being stored by this process, so concurrent digests wait on one drawing */
-  private readonly images = new LRUCache<string, Promise<boolean>>({ max: 2_000, ttl: 10 * 60_000 });
+  /** pictures drawn or being drawn by this process, by content id: concurrent digests share one drawing */
+  private readonly images = new LRUCache<string, Drawing>({ max: 2_000, ttl: 10 * 60_000 });
 
   constructor(
     private readonly db: Db,
     private readonly renderer: ChartRenderer,
     private readonly links: ChartLinks,
     private readonly logger: Logger,
-    private readonly metrics?: Metrics,
+    private readonly metrics: Metrics | undefined,
+    private readonly waits: { whenDrawing: WhenDrawing; sql: SqlRunner },
   ) {}
 
   async attach(digest: { id: string; periodEnd: Date }, view: DigestView): Promise<DigestView> {
@@ -43,6 +80,7 @@ export class DigestCharts {
     try {
       pins = await this.pin(digest.id, charted, view.timeZone);
     } catch (error) {
+      if (error instanceof ChartPending) throw error;
       this.failed(digest.id, charted.length, error);
       return view;
     }
@@ -63,18 +101,19 @@ export class DigestCharts {
     const pinned = new Map((await pinnedCharts(this.db, digestId)).map((pin) => [pin.specId, pin]));
     const missing = sections.filter((section) => !pinned.has(section.specId));
     if (missing.length === 0) return pinned;
-    const made = await Promise.all(
-      missing.map(async (section) => {
-        try {
-          const { imageId, rendered } = await this.image(chartPicture(section.chart, timeZone));
-          return { pin: { specId: section.specId, imageId, altText: section.chart.altText }, rendered };
-        } catch (error) {
-          this.failed(digestId, 1, error, section.specId);
-          return undefined;
-        }
-      }),
-    );
-    const fresh = made.filter((m) => m !== undefined);
+    const needed = missing.map((section) => ({ section, ...this.drawing(chartPicture(section.chart, timeZone)) }));
+    const unfinished = needed.find((n) => n.drawing.state === 'drawing');
+    if (unfinished && this.waits.whenDrawing === 'park') throw new ChartPending(unfinished.imageId, unfinished.drawing);
+    await Promise.all(needed.map((n) => n.drawing.settled));
+    const fresh: { pin: PinnedChart; rendered: boolean }[] = [];
+    for (const { section, imageId, drawing } of needed) {
+      if (drawing.state === 'failed') {
+        this.failed(digestId, 1, drawing.error, section.specId);
+        continue;
+      }
+      fresh.push({ pin: { specId: section.specId, imageId, altText: section.chart.altText }, rendered: drawing.uncounted });
+      drawing.uncounted = false;
+    }
     if (fresh.length === 0) return pinned;
     const written = await pinCharts(
       this.db,
@@ -88,26 +127,46 @@ export class DigestCharts {
     return pinned;
   }
 
-  /** The picture's content id, drawn and stored unless it already is. */
-  private async image(picture: ChartPicture): Promise<{ imageId: string; rendered: boolean }> {
+  /** The picture's content id and its drawing: started here unless this process has one under way or done. */
+  private drawing(picture: ChartPicture): { imageId: string; drawing: Drawing } {
     const imageId = createHash('sha256').update(this.renderer.version).update('\n').update(JSON.stringify(picture)).digest('hex');
     const known = this.images.get(imageId);
-    if (known) {
-      await known;
-      return { imageId, rendered: false };
-    }
-    const storing = (async () => {
-      if (await isChartImageStored(this.db, imageId)) return false;
-      const drawn = await this.renderer.render(picture);
-      await storeChartImage(this.db, { id: imageId, png: drawn.png, width: drawn.width, height: drawn.height });
-      return true;
-    })();
-    this.images.set(imageId, storing);
+    if (known) return { imageId, drawing: known };
+    const drawing: Drawing = { state: 'drawing', uncounted: false, settled: Promise.resolve() };
+    drawing.settled = this.store(imageId, picture)
+      .then(
+        (rendered) => {
+          drawing.state = 'stored';
+          drawing.uncounted = rendered;
+        },
+        (error: unknown) => {
+          drawing.state = 'failed';
+          drawing.error = error;
+          this.images.set(imageId, drawing, { ttl: FAILED_CHART_RETRY_MS });
+        },
+      )
+      .then(() => this.wake(imageId));
+    this.images.set(imageId, drawing);
+    return { imageId, drawing };
+  }
+
+  /** Draws and stores the picture unless it is stored already; true when drawn here. */
+  private async store(imageId: string, picture: ChartPicture): Promise<boolean> {
+    if (await isChartImageStored(this.db, imageId)) return false;
+    const drawn = await this.renderer.render(picture);
+    await storeChartImage(this.db, { id: imageId, png: drawn.png, width: drawn.width, height: drawn.height });
+    return true;
+  }
+
+  /** Parts parked for the picture (on any replica) run now; should this fail, their fallback runs them. */
+  private async wake(imageId: string): Promise<void> {
     try {
-      return { imageId, rendered: await storing };
+      await wakeChartWaiters(this.waits.sql, imageId);
     } catch (error) {
-      this.images.delete(imageId);
-      throw error;
+      this.logger.warn(
+        { imageId, err: error instanceof Error ? error.message : String(error) },
+        'could not wake the digests waiting for a chart',
+      );
     }
   }
 

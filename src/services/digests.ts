@@ -1,6 +1,8 @@
 import type { Competency } from '../domain/spec';
 import type { Db, Tx } from '../store/db';
 import { BUCKET_MS } from '../store/rollups';
+import { readDigestMessage } from '../store/digest-view-sql';
+import { prismaRunner, type SqlRunner } from '../store/sql-runner';
 import { prismaTransaction, type SqlTransaction } from '../store/sql-transaction';
 import { claimDigests, DEFAULT_CLAIM_BATCH, DEFAULT_CLAIM_DELIVERIES, type ClaimedDigest } from './digest-claims';
 import type { DigestCharts } from './digest-charts';
@@ -23,6 +25,8 @@ export interface DigestOptions {
   claimDeliveries?: number;
   /** pictures for the sections (with PUBLIC_URL); without, sections carry their chart in words only */
   charts?: DigestCharts;
+  /** where a digest's message is read: the app's `pg` pool; Prisma's connection by default */
+  reads?: SqlRunner;
 }
 
 /**
@@ -33,6 +37,7 @@ export interface DigestOptions {
  */
 export class DigestService {
   private readonly sections: DigestSectionCache;
+  private readonly reads: SqlRunner;
 
   constructor(
     private readonly db: Db,
@@ -41,6 +46,7 @@ export class DigestService {
     private readonly claimsIn: SqlTransaction = prismaTransaction(db),
   ) {
     this.sections = new DigestSectionCache(db);
+    this.reads = options.reads ?? prismaRunner(db);
   }
 
   /**
@@ -65,26 +71,20 @@ export class DigestService {
 
   /** The digest as its channel will see it (names hidden if any of the channel's subscriptions is private). */
   async view(digestId: string): Promise<DigestView | undefined> {
-    const digest = await this.db.digest.findUnique({ where: { id: digestId }, include: { schedule: true } });
-    if (!digest) return undefined;
-    const subscriptions = await this.db.subscription.findMany({
-      where: { platform: digest.schedule.platform, channelId: digest.schedule.channelId },
-    });
-    const specs = await specsFollowed(
-      this.db,
-      digest.schedule.organizationId,
-      subscriptions.map((s) => s.scope),
-    );
+    return (await this.message(digestId))?.view;
+  }
+
+  /** The digest's view and how many messages it was split into: one read, then the sections (cached per spec and week). */
+  async message(digestId: string): Promise<{ view: DigestView; parts: number } | undefined> {
+    const row = await readDigestMessage(this.reads, digestId, ALL_SPECS);
+    if (!row) return undefined;
     const view = await this.build(
-      specs,
-      { start: digest.periodStart, end: digest.periodEnd },
-      {
-        timeZone: digest.schedule.timeZone,
-        late: digest.late,
-        hideNames: subscriptions.length === 0 || subscriptions.some((s) => s.private),
-      },
+      row.specs,
+      { start: row.period_start, end: row.period_end },
+      { timeZone: row.time_zone, late: row.late, hideNames: row.hide_names },
     );
-    return this.options.charts ? this.options.charts.attach(digest, view) : view;
+    const charted = this.options.charts ? await this.options.charts.attach({ id: digestId, periodEnd: row.period_end }, view) : view;
+    return { view: charted, parts: row.parts };
   }
 
   /** `digests preview <spec> --at`: the seven days before `at` (on the quarter hour), names shown. */

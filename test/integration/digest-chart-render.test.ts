@@ -1,11 +1,14 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { CHART_CANVAS, CHART_SCALE } from '../../src/charts/chart-spec';
-import { WorkerChartRenderer } from '../../src/charts/renderer';
+import { ChartProcessRenderer } from '../../src/charts/renderer';
 import type { ChartPicture } from '../../src/domain/digest-chart';
 import { PIECES } from '../support/hostile';
 import { pngSize } from '../support/digest-charts';
+import { waitUntil } from '../support/slack-events';
 
-/** The renderer on its worker thread: real Vega, Vega-Lite and resvg, no database. */
-const renderer = new WorkerChartRenderer();
+/** The renderer in its child process: real Vega, Vega-Lite and resvg, no database. */
+const renderer = new ChartProcessRenderer();
 afterAll(() => renderer.stop());
 
 const weeks = ['Sep 28', 'Oct 5', 'Oct 12', 'Oct 19', 'Oct 26', 'Nov 2', 'Nov 9', 'Nov 16'].map((label, i) => ({
@@ -54,8 +57,8 @@ describe('a digest chart', () => {
     expect(pngSize((await renderer.render(hostile)).png)).toEqual(EXPECTED);
   });
 
-  it('gives up a chart that overruns its time, and draws the next one on a fresh thread', async () => {
-    const impatient = new WorkerChartRenderer({ timeoutMs: 1 });
+  it('gives up a chart that overruns its time, and draws the next one in a fresh process', async () => {
+    const impatient = new ChartProcessRenderer({ timeoutMs: 1 });
     try {
       await expect(impatient.render(picture([competency('A')]))).rejects.toThrow('no chart within 1 ms');
     } finally {
@@ -63,4 +66,29 @@ describe('a digest chart', () => {
     }
     expect(pngSize((await renderer.render(picture([competency('B')]))).png)).toEqual(EXPECTED);
   });
+
+  it('never outlives the process that started it, even one killed with SIGKILL', async () => {
+    // a stand-in for the app: forks the chart process as the renderer does, says its pid, then waits to be killed
+    const script = `
+      const { fork } = require('node:child_process');
+      const child = fork(${JSON.stringify(path.join(__dirname, '../../src/charts/render-process.mjs'))}, ['{}'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+      child.on('message', (m) => { if (m.ready) process.stdout.write(String(child.pid) + '\\n'); });
+      setInterval(() => undefined, 1000);`;
+    const app = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let said = '';
+    app.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const chartPid = Number(await waitUntil(async () => /^\d+\n/.exec(said)?.[0], 'the chart process to be ready', 30_000));
+    expect(isRunning(chartPid)).toBe(true);
+    app.kill('SIGKILL');
+    await waitUntil(async () => !isRunning(chartPid), 'the orphaned chart process to exit', 30_000);
+  });
 });
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

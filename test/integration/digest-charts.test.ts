@@ -56,7 +56,11 @@ async function digestsAt(at: Date, ...channels: string[]): Promise<{ digestIds: 
 describe('a chart in every weekly digest', () => {
   it('shows the eight weeks and the competencies in a picture Slack could fetch, with the numbers in its words', async () => {
     const [rendered, shared] = [await charts('rendered'), await charts('shared')];
+    const waits = await metricValue(harness.metricsUrl, 'panelist_digest_chart_waits_total');
     const { digestIds, messages } = await digestsIn('CCHART', 'CCHART2');
+    // the picture was not drawn yet when the first part ran: it gave its worker slot back and was woken once stored
+    expect(await metricValue(harness.metricsUrl, 'panelist_digest_chart_waits_total')).toBeGreaterThan(waits);
+    expect(await db.delivery.count({ where: { waitingForChart: { not: null } } })).toBe(0);
     expect(messages).toHaveLength(2);
     const [first, second] = messages.map((m) => imageBlocks(m.blocks));
     expect(first).toHaveLength(1);

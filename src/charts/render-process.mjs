@@ -1,13 +1,20 @@
-// The chart renderer's thread (src/charts/renderer.ts starts it): Vega-Lite spec → Vega → SVG → PNG.
+// The chart renderer's process (src/charts/renderer.ts forks it): Vega-Lite spec → Vega → SVG → PNG.
 //
 // Plain JavaScript, loaded by path: Vega ships only as ES modules with a top-level await, which
-// neither require() nor jest's module runtime can load, while a worker thread is plain Node and
-// imports them. The thread also keeps each chart's CPU (tens of milliseconds) off the event loop
-// that answers Slack, Teams and the webhooks.
-import { parentPort, workerData } from 'node:worker_threads';
+// neither require() nor jest's module runtime can load, while a process of its own is plain Node and
+// imports them. The process also keeps each chart's CPU (tens of milliseconds) off the event loop
+// that answers Slack, Teams and the webhooks, and its memory out of the app's: resvg's pixmaps live
+// outside the JavaScript heap, nothing frees them until a collection happens to run, and Vega alone
+// is ~30 MB; when the process exits (idle, or given up), the system takes all of it back.
+//
+// Its settings come as one JSON argument; it answers on the IPC channel and exits when the channel
+// closes (the app stopped or died), so it never outlives the app.
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
+
+const settings = JSON.parse(process.argv[2] ?? '{}');
+process.on('disconnect', () => process.exit(0));
 
 /** Charts draw only the data they carry: a spec that names a URL or a file gets nothing. */
 const refusingLoader = vega.loader();
@@ -18,7 +25,7 @@ async function refuse() {
 }
 
 /** Text is drawn with the bundled font only, so a chart looks the same on every machine. */
-const fontOptions = { fontFiles: workerData.fontFiles, loadSystemFonts: false, defaultFontFamily: workerData.fontFamily };
+const fontOptions = { fontFiles: settings.fontFiles, loadSystemFonts: false, defaultFontFamily: settings.fontFamily };
 
 /**
  * Vega sizes the picture to what it drew, which moves by a pixel or two with the labels; the digest
@@ -57,13 +64,13 @@ async function render({ spec, datasets, scale, canvas, format }) {
   return { png: new Uint8Array(image.asPng()), width: image.width, height: image.height };
 }
 
-parentPort.on('message', async (job) => {
+process.on('message', async (job) => {
   const started = performance.now();
   try {
     const result = await render(job);
-    parentPort.postMessage({ id: job.id, ...result, ms: performance.now() - started });
+    process.send({ id: job.id, ...result, ms: performance.now() - started });
   } catch (error) {
-    parentPort.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });
+    process.send({ id: job.id, error: error instanceof Error ? error.message : String(error) });
   }
 });
-parentPort.postMessage({ ready: true });
+process.send({ ready: true });

@@ -1,0 +1,40 @@
+import { deliverJobSpecSql, QUEUE_SCHEMA } from './queue';
+import type { SqlRunner } from './sql-runner';
+
+/**
+ * A digest part whose chart is still being drawn does not wait for it in a worker slot: it is
+ * parked under the picture's content id with its job moved `$3` ms later (a fallback, should the
+ * drawing's process die), and the process that stores the picture wakes every part parked under it.
+ * A part parked after the wake-up it needed (the picture was stored meanwhile) is woken by its
+ * own run, which looks again once parked.
+ */
+
+/** $1 delivery id, $2 picture content id, $3 fallback in ms. */
+export const PARK_FOR_CHART = `
+  WITH parked AS (
+    UPDATE delivery SET waiting_for_chart = $2, updated_at = now()
+    WHERE id = $1::uuid AND status IN ('pending', 'sent')
+    RETURNING id, platform, kind),
+  queued AS (
+    SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('p.id', 'p.platform', 'p.kind', '(now() + make_interval(secs => $3::int / 1000.0))')}))
+    FROM parked p HAVING count(*) > 0)
+  SELECT (SELECT count(*) FROM parked)::int AS parked, (SELECT count(*) FROM queued)::int AS queued`;
+
+/** $1 picture content id. Every part parked under it runs now (its job's key replaces the fallback). */
+export const WAKE_CHART_WAITERS = `
+  WITH woken AS (
+    UPDATE delivery SET waiting_for_chart = NULL WHERE waiting_for_chart = $1
+    RETURNING id, platform, kind),
+  queued AS (
+    SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('w.id', 'w.platform', 'w.kind')}))
+    FROM woken w HAVING count(*) > 0)
+  SELECT (SELECT count(*) FROM woken)::int AS woken, (SELECT count(*) FROM queued)::int AS queued`;
+
+export async function parkForChart(sql: SqlRunner, deliveryId: string, imageId: string, fallbackMs: number): Promise<void> {
+  await sql.query(PARK_FOR_CHART, [deliveryId, imageId, fallbackMs]);
+}
+
+/** How many parts were woken. */
+export async function wakeChartWaiters(sql: SqlRunner, imageId: string): Promise<number> {
+  return (await sql.query<{ woken: number }>(WAKE_CHART_WAITERS, [imageId]))[0]?.woken ?? 0;
+}
