@@ -32,6 +32,8 @@ interface Drawing {
   /** drawn here (not found stored) and not yet counted as such by a pin */
   uncounted: boolean;
   error?: unknown;
+  /** the look for a stored copy is done (a picture another replica drew needs no parking) */
+  looked: Promise<void>;
   settled: Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export class DigestCharts {
     private readonly links: ChartLinks,
     private readonly logger: Logger,
     private readonly metrics: Metrics | undefined,
+    /** how a part waits for a picture, and where the pins and wake-ups are written (the app's `pg` pool) */
     private readonly waits: { whenDrawing: WhenDrawing; sql: SqlRunner },
   ) {}
 
@@ -98,10 +101,11 @@ export class DigestCharts {
 
   /** The digest's pins, making the missing ones; a section whose picture fails is left out. */
   private async pin(digestId: string, sections: Section[], timeZone: string): Promise<Map<string, PinnedChart>> {
-    const pinned = new Map((await pinnedCharts(this.db, digestId)).map((pin) => [pin.specId, pin]));
+    const pinned = new Map((await pinnedCharts(this.waits.sql, digestId)).map((pin) => [pin.specId, pin]));
     const missing = sections.filter((section) => !pinned.has(section.specId));
     if (missing.length === 0) return pinned;
     const needed = missing.map((section) => ({ section, ...this.drawing(chartPicture(section.chart, timeZone)) }));
+    await Promise.all(needed.map((n) => n.drawing.looked));
     const unfinished = needed.find((n) => n.drawing.state === 'drawing');
     if (unfinished && this.waits.whenDrawing === 'park') throw new ChartPending(unfinished.imageId, unfinished.drawing);
     await Promise.all(needed.map((n) => n.drawing.settled));
@@ -116,12 +120,12 @@ export class DigestCharts {
     }
     if (fresh.length === 0) return pinned;
     const written = await pinCharts(
-      this.db,
+      this.waits.sql,
       digestId,
       fresh.map((m) => m.pin),
     );
     // Fewer written: another attempt or replica pinned some first, and its pictures are the ones to show.
-    if (written < fresh.length) return new Map((await pinnedCharts(this.db, digestId)).map((pin) => [pin.specId, pin]));
+    if (written < fresh.length) return new Map((await pinnedCharts(this.waits.sql, digestId)).map((pin) => [pin.specId, pin]));
     for (const m of fresh) this.metrics?.digestCharts.inc({ outcome: m.rendered ? 'rendered' : 'shared' });
     for (const m of fresh) pinned.set(m.pin.specId, m.pin);
     return pinned;
@@ -132,8 +136,16 @@ export class DigestCharts {
     const imageId = createHash('sha256').update(this.renderer.version).update('\n').update(JSON.stringify(picture)).digest('hex');
     const known = this.images.get(imageId);
     if (known) return { imageId, drawing: known };
-    const drawing: Drawing = { state: 'drawing', uncounted: false, settled: Promise.resolve() };
-    drawing.settled = this.store(imageId, picture)
+    const drawing: Drawing = { state: 'drawing', uncounted: false, looked: Promise.resolve(), settled: Promise.resolve() };
+    const stored = isChartImageStored(this.db, imageId);
+    drawing.looked = stored.then(
+      (found) => {
+        if (found) drawing.state = 'stored';
+      },
+      () => undefined,
+    );
+    drawing.settled = stored
+      .then((found) => (found ? false : this.drawAndStore(imageId, picture)))
       .then(
         (rendered) => {
           drawing.state = 'stored';
@@ -150,9 +162,8 @@ export class DigestCharts {
     return { imageId, drawing };
   }
 
-  /** Draws and stores the picture unless it is stored already; true when drawn here. */
-  private async store(imageId: string, picture: ChartPicture): Promise<boolean> {
-    if (await isChartImageStored(this.db, imageId)) return false;
+  /** Draws and stores the picture; true (drawn here) once stored. */
+  private async drawAndStore(imageId: string, picture: ChartPicture): Promise<boolean> {
     const drawn = await this.renderer.render(picture);
     await storeChartImage(this.db, { id: imageId, png: drawn.png, width: drawn.width, height: drawn.height });
     return true;

@@ -1,5 +1,6 @@
 import type { Db } from './db';
 import type { Period } from './rollup-reads';
+import type { SqlRunner } from './sql-runner';
 
 /** Statements for the digest's charts: the weekly score series, the stored pictures, their pins and the link key. */
 
@@ -32,15 +33,27 @@ export interface PinnedChart {
   altText: string;
 }
 
-/** The pictures already pinned to a digest, by spec. */
-export async function pinnedCharts(db: Db, digestId: string): Promise<PinnedChart[]> {
-  return db.digestChart.findMany({ where: { digestId }, select: { specId: true, imageId: true, altText: true } });
+/** The pictures already pinned to a digest, by spec (each digest part asks: plain SQL, no Prisma). */
+export async function pinnedCharts(sql: SqlRunner, digestId: string): Promise<PinnedChart[]> {
+  return sql.query<PinnedChart>(
+    `SELECT spec_id::text AS "specId", image_id AS "imageId", alt_text AS "altText" FROM digest_chart WHERE digest_id = $1::uuid`,
+    [digestId],
+  );
 }
 
-/** Pins pictures to a digest; a spec already pinned (a retry, another replica) keeps its first picture. */
-export async function pinCharts(db: Db, digestId: string, charts: PinnedChart[]): Promise<number> {
-  const written = await db.digestChart.createMany({ data: charts.map((chart) => ({ digestId, ...chart })), skipDuplicates: true });
-  return written.count;
+/** Pins pictures to a digest; a spec already pinned (a retry, another replica) keeps its first picture. Returns how many were written. */
+export async function pinCharts(sql: SqlRunner, digestId: string, charts: PinnedChart[]): Promise<number> {
+  const rows = await sql.query<{ written: number }>(
+    `WITH written AS (
+       INSERT INTO digest_chart (digest_id, spec_id, image_id, alt_text)
+       SELECT $1::uuid, c.spec_id, c.image_id, c.alt_text
+       FROM unnest($2::uuid[], $3::text[], $4::text[]) AS c(spec_id, image_id, alt_text)
+       ON CONFLICT (digest_id, spec_id) DO NOTHING
+       RETURNING 1)
+     SELECT count(*)::int AS written FROM written`,
+    [digestId, charts.map((c) => c.specId), charts.map((c) => c.imageId), charts.map((c) => c.altText)],
+  );
+  return rows[0]?.written ?? 0;
 }
 
 export async function isChartImageStored(db: Db, id: string): Promise<boolean> {
