@@ -20,13 +20,18 @@ export const PARK_FOR_CHART = `
     FROM parked p HAVING count(*) > 0)
   SELECT (SELECT count(*) FROM parked)::int AS parked, (SELECT count(*) FROM queued)::int AS queued`;
 
-/** $1 picture content id. Every part parked under it runs now (its job's key replaces the fallback). */
+/**
+ * $1 picture content id. Every part parked under it runs now (its job's key replaces the fallback),
+ * ahead of the parts of the same hour that have not run yet: its job is dated an hour before the part
+ * was made (jobs of one claim share their time, and graphile-worker runs the oldest first), so on a
+ * Monday morning a woken part does not wait for thousands of others to run and park first.
+ */
 export const WAKE_CHART_WAITERS = `
   WITH woken AS (
     UPDATE delivery SET waiting_for_chart = NULL WHERE waiting_for_chart = $1
-    RETURNING id, platform, kind),
+    RETURNING id, platform, kind, created_at),
   queued AS (
-    SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('w.id', 'w.platform', 'w.kind')}))
+    SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('w.id', 'w.platform', 'w.kind', "(w.created_at - interval '1 hour')")}))
     FROM woken w HAVING count(*) > 0)
   SELECT (SELECT count(*) FROM woken)::int AS woken, (SELECT count(*) FROM queued)::int AS queued`;
 
