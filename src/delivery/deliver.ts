@@ -157,7 +157,7 @@ async function attempt(deps: DeliverDeps, sender: ChatSender, delivery: LeasedDe
     return { released: true };
   } catch (error) {
     if (error instanceof ChartPending) {
-      await parkUntilDrawn(deps, deliveryId, error, log);
+      await parkUntilDrawn(deps, delivery, error, log);
       return { released: false };
     }
     if (!(error instanceof SendError)) throw error;
@@ -172,8 +172,13 @@ async function attempt(deps: DeliverDeps, sender: ChatSender, delivery: LeasedDe
  * it is stored, or after CHART_WAIT_FALLBACK_MS should the drawing's process die. Its turn in the
  * channel stays its own meanwhile, so nothing behind it in the channel overtakes it.
  */
-async function parkUntilDrawn(deps: DeliverDeps, deliveryId: string, pending: ChartPending, log: Logger): Promise<void> {
-  await parkForChart(deps.sql, deliveryId, pending.imageId, CHART_WAIT_FALLBACK_MS);
+async function parkUntilDrawn(deps: DeliverDeps, delivery: LeasedDelivery, pending: ChartPending, log: Logger): Promise<void> {
+  // the leased row is as it was before the lease (LEASE_SET): what the lease stamped and counted is undone
+  const before = { messageId: delivery.messageId, attemptedAt: delivery.attemptedAt };
+  await parkForChart(deps.sql, delivery.id, pending.imageId, CHART_WAIT_FALLBACK_MS, {
+    stampedAttempt: before.messageId === null && before.attemptedAt === null,
+    countedAttempt: before.messageId !== null || before.attemptedAt === null,
+  });
   // stored between the look and the park: its wake-up has gone by, so this part wakes itself
   if (pending.settled) await wakeChartWaiters(deps.sql, pending.imageId);
   log.debug({ imageId: pending.imageId }, 'waiting for its chart to be drawn');

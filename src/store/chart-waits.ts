@@ -9,10 +9,16 @@ import type { SqlRunner } from './sql-runner';
  * own run, which looks again once parked.
  */
 
-/** $1 delivery id, $2 picture content id, $3 fallback in ms. */
+/**
+ * $1 delivery id, $2 picture content id, $3 fallback in ms; $4, $5: whether this run's lease stamped
+ * the attempt's time and counted it. Parking is not an attempt (nothing was posted), so both are
+ * undone: a stamped time would make the next run look for a post in the channel's history first.
+ */
 export const PARK_FOR_CHART = `
   WITH parked AS (
-    UPDATE delivery SET waiting_for_chart = $2, updated_at = now()
+    UPDATE delivery SET waiting_for_chart = $2, updated_at = now(),
+      attempted_at = CASE WHEN $4::boolean THEN NULL ELSE attempted_at END,
+      attempts = CASE WHEN $5::boolean THEN greatest(attempts - 1, 0) ELSE attempts END
     WHERE id = $1::uuid AND status IN ('pending', 'sent')
     RETURNING id, platform, kind),
   queued AS (
@@ -35,8 +41,14 @@ export const WAKE_CHART_WAITERS = `
     FROM woken w HAVING count(*) > 0)
   SELECT (SELECT count(*) FROM woken)::int AS woken, (SELECT count(*) FROM queued)::int AS queued`;
 
-export async function parkForChart(sql: SqlRunner, deliveryId: string, imageId: string, fallbackMs: number): Promise<void> {
-  await sql.query(PARK_FOR_CHART, [deliveryId, imageId, fallbackMs]);
+export async function parkForChart(
+  sql: SqlRunner,
+  deliveryId: string,
+  imageId: string,
+  fallbackMs: number,
+  lease: { stampedAttempt: boolean; countedAttempt: boolean },
+): Promise<void> {
+  await sql.query(PARK_FOR_CHART, [deliveryId, imageId, fallbackMs, lease.stampedAttempt, lease.countedAttempt]);
 }
 
 /** How many parts were woken. */

@@ -61,6 +61,11 @@ describe('a chart in every weekly digest', () => {
     // the picture was not drawn yet when the first part ran: it gave its worker slot back and was woken once stored
     expect(await metricValue(harness.metricsUrl, 'panelist_digest_chart_waits_total')).toBeGreaterThan(waits);
     expect(await db.delivery.count({ where: { waitingForChart: { not: null } } })).toBe(0);
+    // parking is not an attempt: nothing was posted, so nothing is looked for in the channel's history afterwards
+    const looked = harness.slack
+      .callsTo('conversations.history')
+      .filter((call) => ['CCHART', 'CCHART2'].includes(String(call.args.channel)));
+    expect(looked).toEqual([]);
     expect(messages).toHaveLength(2);
     const [first, second] = messages.map((m) => imageBlocks(m.blocks));
     expect(first).toHaveLength(1);
