@@ -4,7 +4,7 @@ import { MAX_COMPETENCIES } from '../../domain/spec';
 import { formatWeight } from '../../domain/weights';
 import type { SpecView } from '../../services/spec-views';
 import { editCard, errorUnder, FORM_ERROR, formAction, NOTE_INPUT, VERB_ADD, VERB_REMOVE } from './edit-form-frame';
-import { addError, nextKey, submitted, type EditForm, type EditState, type FieldErrors } from './edit-form-state';
+import { addError, nextKey, stateFromSpec, submitted, type EditForm, type EditState, type FieldErrors } from './edit-form-state';
 import { md } from './markdown';
 import { oneLine, textBlock } from './text';
 
@@ -26,14 +26,11 @@ export function competenciesFromSpec(view: SpecView): EditForm {
     weight: formatWeight(c.weight),
     definition: c.definition,
   }));
-  const state: EditState = {
-    specId: view.id,
-    slug: view.slug,
-    baseVersion: view.version.number,
-    part: 'competencies',
-    keys: rows.map((r) => r.key),
-    next: rows.length,
-  };
+  const state = stateFromSpec(
+    view,
+    'competencies',
+    rows.map((r) => r.key),
+  );
   return competenciesForm(state, { title: view.content.title, rows, note: '' });
 }
 

@@ -2,6 +2,7 @@ import { MAX_MUST_HAVE_ROWS } from '../../conversation';
 import { asPhrase, joinPhrases, phrase, type Phrase } from '../../domain/phrase';
 import { MAX_COMPETENCIES, SLUG_PATTERN } from '../../domain/spec';
 import type { EditPart } from '../../domain/spec-part-commands';
+import type { SpecView } from '../../services/spec-views';
 import type { SpecEdit } from '../../services/specs';
 
 /**
@@ -18,6 +19,11 @@ export interface EditState {
   keys: string[];
   /** only grows, so a removed row's key (and its typed values) is never reused */
   next: number;
+}
+
+/** A fresh form's state for one part of the spec as shown, with its rows' keys. */
+export function stateFromSpec(view: SpecView, part: EditPart, keys: string[] = []): EditState {
+  return { specId: view.id, slug: view.slug, baseVersion: view.version.number, part, keys, next: keys.length };
 }
 
 export const EDIT_PARTS: readonly EditPart[] = ['competencies', 'mustHaves', 'settings'];

@@ -3,7 +3,7 @@ import { checkMustHavesDraft, MAX_MUST_HAVE_ROWS, moveRow, type MustHaveTarget }
 import { MAX_MUST_HAVE_LENGTH } from '../../domain/spec';
 import type { SpecView } from '../../services/spec-views';
 import { editCard, errorUnder, FORM_ERROR, formAction, NOTE_INPUT, VERB_ADD, VERB_MOVE, VERB_REMOVE } from './edit-form-frame';
-import { addError, nextKey, submitted, type EditForm, type EditState, type FieldErrors } from './edit-form-state';
+import { addError, nextKey, stateFromSpec, submitted, type EditForm, type EditState, type FieldErrors } from './edit-form-state';
 import { md } from './markdown';
 import { textBlock } from './text';
 
@@ -30,14 +30,11 @@ const NICE = 'nice';
 
 export function mustHavesFromSpec(view: SpecView): EditForm {
   const rows = view.content.mustHaves.map((m, index) => ({ key: `m${index}`, text: m.text, required: m.required }));
-  const state: EditState = {
-    specId: view.id,
-    slug: view.slug,
-    baseVersion: view.version.number,
-    part: 'mustHaves',
-    keys: rows.map((r) => r.key),
-    next: rows.length,
-  };
+  const state = stateFromSpec(
+    view,
+    'mustHaves',
+    rows.map((r) => r.key),
+  );
   return mustHavesForm(state, { rows, note: '' });
 }
 

@@ -3,7 +3,7 @@ import { checkSettingsDraft, type SettingsField, type SettingsTarget } from '../
 import { PROMPT_COUNT, QUESTION_COUNT } from '../../domain/spec';
 import type { SpecView } from '../../services/spec-views';
 import { editCard, errorUnder, NOTE_INPUT } from './edit-form-frame';
-import { addError, submitted, type EditForm, type EditState, type FieldErrors } from './edit-form-state';
+import { addError, stateFromSpec, submitted, type EditForm, type EditState, type FieldErrors } from './edit-form-state';
 
 /**
  * The interview settings as a card: how many questions a candidate sees, whether they publish by
@@ -30,7 +30,7 @@ const OFF = 'false';
 
 export function settingsFromSpec(view: SpecView): EditForm {
   const { interviewQuestions, behavioralRound } = view.content;
-  const state: EditState = { specId: view.id, slug: view.slug, baseVersion: view.version.number, part: 'settings', keys: [], next: 0 };
+  const state = stateFromSpec(view, 'settings');
   return settingsForm(state, {
     candidateSees: String(interviewQuestions.candidateSees),
     autoPublish: interviewQuestions.autoPublish ? ON : OFF,
