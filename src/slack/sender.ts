@@ -1,6 +1,6 @@
 import { ErrorCode, WebClient, type Logger as SlackLogger, type WebAPICallError } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
-import { renderDigestPart } from './render/digest';
+import { digestPartHasContent, renderDigestPart } from './render/digest';
 import { hasChartImages, withoutChartImages } from './render/digest-chart';
 import { renderInterviewResult } from './render/interview';
 import { notForChat, SendError, type ChannelTarget, type ChatSender, type DeliveryContent } from '../delivery/sender';
@@ -140,7 +140,7 @@ export class SlackSender implements ChatSender {
   }
 
   hasContent(content: DeliveryContent): boolean {
-    return content.kind !== 'digest' || renderDigestPart(content.view, content.part, content.parts) !== undefined;
+    return content.kind !== 'digest' || digestPartHasContent(content.view, content.part, content.parts);
   }
 
   async notifyUser(workspaceId: string, userId: string, notice: Reply): Promise<void> {

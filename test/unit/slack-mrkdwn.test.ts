@@ -83,4 +83,13 @@ describe('cutting escaped text', () => {
     expect(String(fitMrkdwn('ab_cd', 4))).toBe('abˍ…');
     expect(String(fitMrkdwn('ab_cd', 5))).toBe('ab_cd');
   });
+
+  it('fit sends short plain text as it is and cuts it at exactly max characters, ellipsis included', () => {
+    expect(String(fitMrkdwn('  Payments\tPlatform  ', 20))).toBe('Payments Platform');
+    expect(String(fitMrkdwn('abcde', 5))).toBe('abcde');
+    expect(String(fitMrkdwn('abcdef', 5))).toBe('abcd…');
+    // counted as sent, in UTF-16 units: the emoji is two
+    expect(String(fitMrkdwn('日本語😀', 5))).toBe('日本語😀');
+    expect(String(fitMrkdwn('日本語😀x', 5))).toBe('日本語…');
+  });
 });

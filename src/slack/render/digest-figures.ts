@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { weeklyCompletion } from '../../domain/completion';
 import type { DigestSpecSection, DigestView } from '../../services/digest-views';
 import { linkTarget } from './mrkdwn';
@@ -99,7 +99,7 @@ export function plain(text: string, max: number): string {
 
 /** The period as the channel's calendar shows it. It ends at the scheduled time, so its last day is the day of `periodEnd - 1 ms`. */
 export function days(view: DigestView): { start: string; end: string; first: DateTime; last: DateTime } {
-  const zone = DateTime.local().setZone(view.timeZone).isValid ? view.timeZone : 'UTC';
+  const zone = IANAZone.isValidZone(view.timeZone) ? view.timeZone : 'UTC';
   const first = DateTime.fromJSDate(view.periodStart, { zone });
   const last = DateTime.fromJSDate(new Date(view.periodEnd.getTime() - 1), { zone });
   const format = (date: DateTime) => (date.isValid ? date.toFormat('LLL d') : '?');

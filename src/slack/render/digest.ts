@@ -102,17 +102,26 @@ export function renderDigestMessages(view: DigestView): DigestMessage[] {
 }
 
 /**
+ * Whether `renderDigestPart` has a message for this part, without drawing it: the delivery run asks
+ * before it posts, and drawing a digest's blocks twice was a tenth of a Monday morning's CPU.
+ */
+export function digestPartHasContent(view: DigestView, part: number, parts: number): boolean {
+  if (!Number.isInteger(part) || !Number.isInteger(parts) || part < 1 || part > parts) return false;
+  if (view.quiet) return part === 1;
+  return view.specs.length > (part - 1) * DIGEST_SPECS_PER_MESSAGE;
+}
+
+/**
  * Message `part` (1-based) of `parts`, as counted when the digest was claimed. The view is built again
  * when each part is delivered, so the followed specs may have changed since: `undefined` when this
  * part has nothing left to show, and specs beyond the last part are counted in a note, not squeezed in
  * past the limits.
  */
 export function renderDigestPart(view: DigestView, part: number, parts: number): DigestMessage | undefined {
-  if (!Number.isInteger(part) || !Number.isInteger(parts) || part < 1 || part > parts) return undefined;
-  if (view.quiet) return part === 1 ? quietMessage(view) : undefined;
+  if (!digestPartHasContent(view, part, parts)) return undefined;
+  if (view.quiet) return quietMessage(view);
   const from = (part - 1) * DIGEST_SPECS_PER_MESSAGE;
   const specs = view.specs.slice(from, from + DIGEST_SPECS_PER_MESSAGE);
-  if (specs.length === 0) return undefined;
   const label = parts > 1 ? ` (part ${part} of ${parts})` : '';
 
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `Weekly digest · ${range(view)}${label}` } }];

@@ -59,6 +59,7 @@ export function escapeMrkdwn(text: string): string {
  * stays as typed, and copyable).
  */
 export function literal(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   const chars = Array.from(text);
   return chars.map((_, index) => escapeAt(chars, index)).join('');
 }
@@ -73,6 +74,8 @@ const LOOK_ALIKES: Record<string, string> = {
   '`': '\u02cb',
 };
 const WORD = /[\p{L}\p{N}]/u;
+/** Text without any of LOOK_ALIKES' characters is its own escape (most names are): no need to walk it. */
+const NEEDS_ESCAPE = /[&<>*_~`]/;
 
 /** One code point of `chars`, escaped; its neighbours decide an `_`. */
 function escapeAt(chars: readonly string[], index: number): string {
@@ -90,6 +93,8 @@ function escapeAt(chars: readonly string[], index: number): string {
 export function fit(text: string, max: number): Mrkdwn {
   // More than max + 1 code points can never be shown, so no more are looked at.
   const flat = text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+  // UTF-16 units bound code points from above: short text with nothing to escape is sent as it is.
+  if (flat.length <= max && !NEEDS_ESCAPE.test(flat)) return trusted(flat);
   const chars = Array.from(flat.slice(0, 2 * max + 2)).slice(0, max + 1);
   let out = '';
   for (let index = 0; index < chars.length; index += 1) {
