@@ -7,6 +7,7 @@ import { RESULT_KIND } from '../services/interview-apply';
 import { publishedVersionFrom, SPEC_VERSION_KIND } from '../services/spec-publication';
 import type { LeasedDelivery } from '../store/delivery-sql';
 import { parkForChart, wakeChartWaiters } from '../store/chart-waits';
+import { digestMessageRow } from '../store/digest-view-sql';
 import { leaseDelivery, markAttempt, markFound, markPosted, markUpdated, releaseLease, takeTurn } from '../store/delivery-steps';
 import { enqueueDelivery } from '../store/queue';
 import { leaseInLine, markPostedInLine } from '../store/version-line';
@@ -200,8 +201,9 @@ async function loadContent(deps: DeliverDeps, delivery: LeasedDelivery): Promise
   if (delivery.kind === DIGEST_KIND) {
     // subject "<digest id>:<part>": one delivery per message of a digest split to fit the platform
     const [digestId, part] = delivery.subjectId.split(':');
-    const message = await deps.digests.message(digestId!);
-    return message ? { kind: DIGEST_KIND, view: message.view, part: Number(part), parts: message.parts } : undefined;
+    if (!delivery.digest) return undefined;
+    const message = await deps.digests.messageFrom(digestId!, digestMessageRow(delivery.digest));
+    return { kind: DIGEST_KIND, view: message.view, part: Number(part), parts: message.parts };
   }
   return undefined;
 }

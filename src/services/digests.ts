@@ -1,7 +1,7 @@
 import type { Competency } from '../domain/spec';
 import type { Db, Tx } from '../store/db';
 import { BUCKET_MS } from '../store/rollups';
-import { readDigestMessage } from '../store/digest-view-sql';
+import { readDigestMessage, type DigestMessageRow } from '../store/digest-view-sql';
 import { prismaRunner, type SqlRunner } from '../store/sql-runner';
 import { prismaTransaction, type SqlTransaction } from '../store/sql-transaction';
 import { claimDigests, DEFAULT_CLAIM_BATCH, DEFAULT_CLAIM_DELIVERIES, type ClaimedDigest } from './digest-claims';
@@ -76,14 +76,18 @@ export class DigestService {
 
   /** The digest's view and how many messages it was split into: one read, then the sections (cached per spec and week). */
   async message(digestId: string): Promise<{ view: DigestView; parts: number } | undefined> {
-    const row = await readDigestMessage(this.reads, digestId, ALL_SPECS);
-    if (!row) return undefined;
+    const row = await readDigestMessage(this.reads, digestId);
+    return row ? this.messageFrom(digestId, row) : undefined;
+  }
+
+  /** The same from a row already read (the delivery run reads it with its lease). */
+  async messageFrom(digestId: string, row: DigestMessageRow): Promise<{ view: DigestView; parts: number }> {
     const view = await this.build(
       row.specs,
-      { start: row.period_start, end: row.period_end },
-      { timeZone: row.time_zone, late: row.late, hideNames: row.hide_names },
+      { start: row.periodStart, end: row.periodEnd },
+      { timeZone: row.timeZone, late: row.late, hideNames: row.hideNames },
     );
-    const charted = this.options.charts ? await this.options.charts.attach({ id: digestId, periodEnd: row.period_end }, view) : view;
+    const charted = this.options.charts ? await this.options.charts.attach({ id: digestId, periodEnd: row.periodEnd }, view) : view;
     return { view: charted, parts: row.parts };
   }
 

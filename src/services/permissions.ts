@@ -1,9 +1,11 @@
 import { PanelistError } from '../domain/errors';
 import type { Db, Tx } from '../store/db';
+import { ALL_SPECS_SCOPE } from '../store/scopes';
 import type { Actor, ActorContext } from './actor';
 import { phrase } from '../domain/phrase';
 
-export const ALL_SPECS = '*';
+/** The grant or subscription scope that covers every spec of an organization. */
+export const ALL_SPECS = ALL_SPECS_SCOPE;
 
 /** Admins (Slack: workspace admins/owners; Teams: named admins) edit everything; others edit the specs they were granted (or all, if granted all). */
 export async function canEditSpec(db: Db | Tx, context: ActorContext, specId: string): Promise<boolean> {
