@@ -1,3 +1,4 @@
+import type { BareClientRun } from './monday-anchor';
 import type { Client as PgClient } from 'pg';
 import { DIGEST_KIND } from '../../src/services/digests';
 import { ms, x, type Row } from './context';
@@ -72,6 +73,8 @@ export interface MondayResult {
   memoryBefore?: { peakMiB: number; rssMiB: number };
   chartProcess?: MondayInput['chartProcess'];
   log: MondayInput['log'];
+  /** the anchor (monday-anchor.ts), run after the figure */
+  bareClient?: BareClientRun;
 }
 
 export async function mondayOutcome(pg: PgClient, input: MondayInput): Promise<MondayResult> {
@@ -240,6 +243,7 @@ export function mondayRows(r: MondayResult, quick: boolean): { rows: Row[]; note
           `Monday 09:00 chart process (PUBLIC_URL set): peak ${r.chartProcess.peakMiB.toFixed(0)} MiB resident, ${r.chartProcess.sharedMiB.toFixed(0)} MiB of it pages of files the app maps too (node itself), ${r.chartProcess.rssMiB.toFixed(0)} MiB at the end; the app's CPU above includes it.`,
         ]
       : []),
+    ...(r.bareClient ? [bareClientNote(r.bareClient, r.boundSeconds)] : []),
     `Monday 09:00 transactions (pg_stat_activity every ~100 ms, ${r.transactions.samples} samples): ${r.transactions.overOneSecond} over 1 s; longest per connection kind: ${byApp || 'none seen'}.`,
     `Monday 09:00 interviews: ${r.live.sent} sent at ${r.live.rate}/s from 10 s before due; ${r.live.baselineN} before due took p50 ${r.live.baselineP50.toFixed(0)} / p99 ${r.live.baselineP99.toFixed(0)} ms, ` +
       `those after due max ${r.live.max.toFixed(0)} ms (each includes the fake Slack's ${r.latencyMs} ms).`,
@@ -265,4 +269,12 @@ export function mondayRows(r: MondayResult, quick: boolean): { rows: Row[]; note
 /** The app's peak, plus its chart process's without the pages both map from the same files (node itself). */
 function peakMiB(r: MondayResult): number {
   return (r.memory?.peakMiB ?? Number.NaN) + (r.chartProcess ? r.chartProcess.peakMiB - r.chartProcess.sharedMiB : 0);
+}
+
+function bareClientNote(bare: BareClientRun, boundSeconds: number): string {
+  const perPost = bare.cpuMs / bare.posts;
+  return (
+    `Monday 09:00 anchor, Slack's Web API client alone (bench/perf/bare-post.ts: no database, no queue, no rendering; the figure's first digest as sent, ${bare.posts} times with ${bare.concurrency} in flight, to the same fake Slack): ` +
+    `${s(bare.wallMs / 1000)} (${x(bare.wallMs / 1000 / boundSeconds)} the bound), ${perPost.toFixed(2)} ms of CPU a post, so ${s((perPost * bare.posts) / 1000)} of one core for the figure's posts before anything else.`
+  );
 }

@@ -6,6 +6,7 @@ import { countLevels } from './app-checks';
 import type { BenchContext, Row } from './context';
 import { createDatabase } from './digest';
 import { chooseDue, DIGEST_CHANNEL_PREFIX, makeDue, seedMonday, type MondaySize } from './monday-seed';
+import { bareClientRun } from './monday-anchor';
 import { mondayOutcome, mondayRows, type MondayResult } from './monday-report';
 import { InterviewLoad, TransactionWatch } from './monday-watch';
 import { childrenOf } from './probe';
@@ -142,7 +143,13 @@ export async function mondayFigure(ctx: BenchContext): Promise<{ rows: Row[]; no
       chartProcess,
       log: countLevels(app.logFile),
     });
-    return { ...mondayRows(outcome, ctx.quick), result: outcome };
+    ctx.log(`figure 8: the anchor, Slack's client alone posting ${scheduled} digests with ${concurrency} in flight`);
+    const bare = await bareClientRun(sink, scheduled, concurrency).catch((error: unknown) => {
+      ctx.log(`figure 8: the anchor did not run: ${String(error)}`);
+      return undefined;
+    });
+    const result = { ...outcome, bareClient: bare };
+    return { ...mondayRows(result, ctx.quick), result };
   } finally {
     // all idempotent: on the way out of a failure too, nothing keeps running
     await load?.stop();

@@ -44,6 +44,8 @@ export class SlackSink {
   readonly limited: LimitRecord[] = [];
   readonly responses = new Map<string, ResponseRecord>();
   readonly calls = new Map<string, number>();
+  /** the first weekly digest posted (its text and blocks as sent), for the Monday figure's anchor */
+  digestSample?: { text: string; blocks: unknown };
   private readonly limiter: ChannelLimit;
   private readonly history = new Map<string, { ts: string; deliveryId?: string }[]>();
   private readonly waiters = new Map<string, (response: ResponseRecord) => void>();
@@ -164,6 +166,9 @@ export class SlackSink {
         const blocks = typeof args.blocks === 'string' ? args.blocks : JSON.stringify(args.blocks ?? '');
         const interviewId = INTERVIEW_ID.exec(blocks)?.[0];
         this.posts.push({ at, channel, deliveryId, interviewId });
+        if (!this.digestSample && String(args.text ?? '').startsWith('Weekly digest')) {
+          this.digestSample = { text: String(args.text), blocks: parseJson(blocks) };
+        }
         const list = this.history.get(channel) ?? [];
         list.push({ ts, deliveryId });
         this.history.set(channel, list);
