@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { DateTime, IANAZone } from 'luxon';
 import { weeklyCompletion } from '../../domain/completion';
 import type { DigestSpecSection, DigestView } from '../../services/digest-views';
@@ -97,13 +98,40 @@ export function plain(text: string, max: number): string {
   return oneLine(text.replace(/[\u0080-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' '), max);
 }
 
-/** The period as the channel's calendar shows it. It ends at the scheduled time, so its last day is the day of `periodEnd - 1 ms`. */
-export function days(view: DigestView): { start: string; end: string; first: DateTime; last: DateTime } {
-  const zone = IANAZone.isValidZone(view.timeZone) ? view.timeZone : 'UTC';
+/** The period as the channel's calendar shows it: its first and last day, and both for a short line. */
+interface PeriodDays {
+  start: string;
+  end: string;
+  /** "Nov 16–23" within a month, else "Nov 30 – Dec 6" */
+  short: string;
+}
+
+/**
+ * Every digest of a week shares its period and, mostly, its time zone: the labels are made once per
+ * (period, zone), since luxon's formatting was a tenth of a Monday morning's CPU when made per part.
+ */
+const periodDays = new LRUCache<string, PeriodDays>({ max: 256 });
+
+/** The period ends at the scheduled time, so its last day is the day of `periodEnd - 1 ms`. */
+export function days(view: DigestView): PeriodDays {
+  const key = `${view.periodStart.getTime()}/${view.periodEnd.getTime()}/${view.timeZone}`;
+  let labels = periodDays.get(key);
+  if (!labels) {
+    labels = periodLabels(view);
+    periodDays.set(key, labels);
+  }
+  return labels;
+}
+
+function periodLabels(view: DigestView): PeriodDays {
+  // create() is cached per name; isValidZone would build an Intl formatter on every call
+  const zone = IANAZone.create(view.timeZone).isValid ? view.timeZone : 'UTC';
   const first = DateTime.fromJSDate(view.periodStart, { zone });
   const last = DateTime.fromJSDate(new Date(view.periodEnd.getTime() - 1), { zone });
   const format = (date: DateTime) => (date.isValid ? date.toFormat('LLL d') : '?');
-  return { start: format(first), end: format(last), first, last };
+  const [start, end] = [format(first), format(last)];
+  const short = first.isValid && last.isValid && first.hasSame(last, 'month') ? `${start}–${last.toFormat('d')}` : `${start} – ${end}`;
+  return { start, end, short };
 }
 
 /** "Nov 16 – Nov 23" */
@@ -114,7 +142,5 @@ export function range(view: DigestView): string {
 
 /** "Nov 16–23" for the notification line, where space is short. */
 export function shortRange(view: DigestView): string {
-  const { start, end, first, last } = days(view);
-  if (first.isValid && last.isValid && first.hasSame(last, 'month')) return `${start}–${last.toFormat('d')}`;
-  return `${start} – ${end}`;
+  return days(view).short;
 }
