@@ -3,6 +3,8 @@ import type { Pool } from 'pg';
 import type { Db } from '../store/db';
 import { wakeStalledChannels } from '../store/delivery-steps';
 import { deliverTask, enqueueDelivery, findLostDeliveries, LEGACY_DELIVER_TASK } from '../store/queue';
+import { CHART_LINK_LIFETIME_DAYS } from '../services/chart-links';
+import { pruneExpiredCharts } from '../store/chart-retention';
 import { foldClosedRollups } from '../store/rollup-fold';
 import { deliver } from './deliver';
 import type { DeliverDeps } from './deps';
@@ -43,15 +45,24 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
           deps.metrics?.deliverySweeps.inc({ outcome: 'failed' });
         },
       );
-  // Folding is housekeeping for the digest's reads: it runs on the ticks only (not before start-up
-  // completes), one run at a time per process, and its failure costs nothing but a warning.
+  // Folding and pruning are housekeeping: they run on the ticks only (not before start-up
+  // completes), one run at a time per process, and a failure costs nothing but a warning.
   let folding: Promise<void> | undefined;
+  let prunedAt = 0;
   const fold = () => {
     folding ??= foldClosedRollups(options.pool)
       .then(({ buckets }) => {
         if (buckets > 0) deps.logger.debug({ buckets }, 'folded the shards of closed rollup buckets');
       })
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'rollup fold failed'))
+      .then(async () => {
+        // Pictures expire by the day: once an hour is often enough, and spares the scan.
+        if (Date.now() - prunedAt < PRUNE_INTERVAL_MS) return;
+        prunedAt = Date.now();
+        const pruned = await pruneExpiredCharts(deps.sql, CHART_LINK_LIFETIME_DAYS);
+        if (pruned.pins + pruned.images > 0) deps.logger.info(pruned, 'deleted digest pictures whose links have all expired');
+      })
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'pruning expired digest pictures failed'))
       .finally(() => {
         folding = undefined;
       });
@@ -75,6 +86,8 @@ export async function startDeliveryWorker(deps: DeliverDeps, options: WorkerOpti
     },
   };
 }
+
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 /** Works through every job that is due now, then returns (the CLI, when no app is running). */
 export async function drainDueJobs(deps: DeliverDeps, databaseUrl: string): Promise<void> {
