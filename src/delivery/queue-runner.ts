@@ -92,10 +92,10 @@ export class SupervisedRunner {
         events,
         // Batched completion reports a lost database as a fatal pool error (handled below) instead
         // of an unhandled rejection that would take the whole process down. Only completions of the
-        // same tick are batched: gathered over 20 or 250 ms (a third faster on a Monday morning), a
-        // batch's delete of many job rows sometimes deadlocked with another statement on the job
-        // table in the Slack-faults drill, and graphile-worker 0.17.3 does not retry a failed batch
-        // (its retry loop rethrows at once): it stops its whole pool, logging errors.
+        // same tick are batched: gathered over 20 or 250 ms, a batch's delete of many job rows
+        // sometimes deadlocked with another statement on the job table in the Slack-faults drill,
+        // and graphile-worker 0.17.3 does not retry a failed batch (its retry loop rethrows at
+        // once): it stops its whole pool, logging errors.
         preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
       });
     } catch (error) {
