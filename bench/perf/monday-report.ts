@@ -207,7 +207,13 @@ export function mondayRows(r: MondayResult, quick: boolean): { rows: Row[]; note
     },
     {
       key: 'monday-live',
-      figure: `8. interview accepted → message p50 / p99 meanwhile (${r.live.delivered}/${r.live.accepted} at ${r.live.rate}/s${refused ? `, ${refused} refused` : ''})`,
+      figure: `8. interview accepted → message p50 / p99 meanwhile (${r.live.delivered}/${r.live.accepted} at ${r.live.rate}/s${
+        refused
+          ? `, ${refused} refused: ${Object.entries(r.live.refused)
+              .map(([why, n]) => `${why}×${n}`)
+              .join(' ')}`
+          : ''
+      })`,
       value: `${r.live.p50.toFixed(0)} / ${r.live.p99.toFixed(0)} ms`,
       anchor: `${r.live.baselineP50.toFixed(0)} / ${r.live.baselineP99.toFixed(0)} ms before due`,
       ratio: '–',

@@ -145,8 +145,10 @@ export class InterviewLoad {
             if (answer.status === 202) this.accepted.set(id, answer.at);
             else this.refused[answer.status] = (this.refused[answer.status] ?? 0) + 1;
           },
-          () => {
-            this.refused.error = (this.refused.error ?? 0) + 1;
+          (error: unknown) => {
+            // no HTTP answer: which error (a reset socket, a timeout) says whose it was
+            const why = `error ${(error as { code?: string }).code ?? 'timeout'}`;
+            this.refused[why] = (this.refused[why] ?? 0) + 1;
           },
         ),
       );

@@ -240,18 +240,22 @@ export const RELEASE_LEASE = endingTheTurn(`UPDATE delivery SET lease_until = NU
 /**
  * The sweeper's nudge for a broken chain of turns (panelist_take_turn): in each channel whose
  * earliest turn passed more than 5 s ago and is not being posted, that delivery's job runs now. A
- * turn whose process died then no longer holds the ones behind it, which wait for a wake-up.
+ * turn whose process died then no longer holds the ones behind it, which wait for a wake-up. A turn
+ * parked for its chart (chart-waits.ts) has its own wake-up and fallback job: on a Monday morning
+ * with charts, waking thousands of them at once made one 3-second statement that held the job rows
+ * graphile-worker was completing.
  */
 export const WAKE_STALLED_CHANNELS = `
   WITH stalled AS (
-    SELECT DISTINCT ON (d.platform, d.channel_id) d.id, d.platform, d.kind, d.lease_until, d.updated_at
+    SELECT DISTINCT ON (d.platform, d.channel_id) d.id, d.platform, d.kind, d.lease_until, d.updated_at, d.waiting_for_chart
     FROM delivery d
     WHERE d.send_at < now() - interval '5 seconds' AND d.status IN ('pending', 'sent')
     ORDER BY d.platform, d.channel_id, d.send_at, d.created_at, d.id),
   woken AS (
     SELECT ${QUEUE_SCHEMA}.add_jobs(array_agg(${deliverJobSpecSql('s.id', 's.platform', 's.kind')}))
     FROM stalled s
-    WHERE NOT coalesce(s.lease_until > now() AND s.updated_at > now() - interval '5 seconds', false)
+    WHERE s.waiting_for_chart IS NULL
+      AND NOT coalesce(s.lease_until > now() AND s.updated_at > now() - interval '5 seconds', false)
       AND NOT EXISTS (SELECT 1 FROM ${QUEUE_SCHEMA}.jobs j WHERE j.key = '${DELIVER_JOB_KEY_PREFIX}' || s.id::text AND j.locked_at > now() - interval '5 seconds')
     HAVING count(*) > 0)
   SELECT (SELECT count(*) FROM woken)::int AS woken`;

@@ -174,6 +174,21 @@ describe('TAKE_TURN', () => {
     expect((await jobsOf([ids[0]!])).get(ids[0]!)!.runAt).toBeLessThanOrEqual(Date.now());
   });
 
+  it('leaves a turn parked for its chart to its own wake-up: the sweeper does not run it early', async () => {
+    const ids = await backlog(newChannel(), 1, 'digest');
+    await takeTurn(ids[0]!);
+    // parked (src/store/chart-waits.ts): its turn kept, its job 30 s out, woken when the picture is stored
+    await pool.query(`UPDATE delivery SET send_at = now() - interval '30 seconds', waiting_for_chart = 'a-picture' WHERE id = $1::uuid`, [
+      ids[0],
+    ]);
+    await pool.query(
+      `SELECT graphile_worker.add_job('deliver:slack', json_build_object('deliveryId', $1::text), run_at => now() + interval '30 seconds', job_key => 'delivery:' || $1)`,
+      [ids[0]],
+    );
+    await pool.query(WAKE_STALLED_CHANNELS, []);
+    expect((await jobsOf([ids[0]!])).get(ids[0]!)!.runAt).toBeGreaterThan(Date.now() + 20_000);
+  });
+
   it('ends with the post it was for, so an update later waits for a turn of its own', async () => {
     const [id] = await backlog(newChannel(), 1);
     await takeTurn(id!);
